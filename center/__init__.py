@@ -1,0 +1,1 @@
+"""Provincial center: idempotent ingest, dashboard, alerts, arrivals, reports, publishing."""

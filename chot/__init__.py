@@ -1,0 +1,1 @@
+"""chot: checkpoint kiosk system command line."""

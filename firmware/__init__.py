@@ -1,0 +1,1 @@
+"""MicroPython firmware of the thermometer node (RP2040 class); its protocol codec is shared."""

@@ -1,0 +1,1 @@
+"""Simulator: virtual devices, travellers, uplink faults and scripted scenarios."""
