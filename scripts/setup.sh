@@ -25,6 +25,7 @@ fi
 stamp=.venv/.chot-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e ".[dev]"
+    # compat mode puts the checkout on sys.path, so new packages need no reinstall
+    .venv/bin/python -m pip install -q -e ".[dev]" --config-settings editable_mode=compat
     touch "$stamp"
 fi

@@ -1,0 +1,51 @@
+"""`chot declare`: the reference declaration issuer (signed code text and QR image)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def register(tree: Any) -> None:
+    """Add `chot declare`."""
+    parser = tree.command("declare", declare,
+                          "cấp tờ khai y tế có chữ ký / issue a signed health declaration")
+    parser.add_argument("--example", action="store_true", help="print an example declaration JSON")
+    parser.add_argument("--key", help="issuer private key (issuer.key)")
+    parser.add_argument("--json", dest="json_file", help="declaration JSON file ('-' for stdin)")
+    parser.add_argument("--png", help="also write the QR code image here")
+
+
+def declare(args: argparse.Namespace) -> int:
+    """Print an example, or sign a declaration and print its code text as the last line."""
+    from datetime import UTC, datetime
+
+    from chot.files import FileProblem, read_json, read_signing_key
+    from screening import declaration, signed_code
+
+    now = datetime.now(UTC)
+    if args.example:
+        print(json.dumps(declaration.to_json(declaration.example(now)), ensure_ascii=False,
+                         indent=2))
+        return 0
+    if not args.key or not args.json_file:
+        print("Cần --key và --json / --key and --json are required (or --example)",
+              file=sys.stderr)
+        return 2
+    try:
+        key = read_signing_key(args.key)
+        decl = declaration.from_json(read_json(args.json_file), now)
+    except (FileProblem, ValueError) as exc:
+        print(f"Tờ khai không hợp lệ / invalid declaration: {exc}", file=sys.stderr)
+        return 1
+    code = signed_code.issue(decl, key)
+    if args.png:
+        import segno
+
+        qr = segno.make(code, error="m", boost_error=False)
+        qr.save(args.png, scale=6, border=4)
+        print(f"QR version {qr.version}-{qr.error} → {args.png}", file=sys.stderr)
+    print(code)
+    return 0

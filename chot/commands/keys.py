@@ -1,0 +1,42 @@
+"""`chot keys generate`: the declaration issuer's and the center's signing keys."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+KEY_PAIRS = ("issuer", "center")
+
+
+def register(tree: Any) -> None:
+    """Add `chot keys generate`."""
+    parser = tree.command("generate", generate, "tạo khoá ký / generate signing keys",
+                          group="keys")
+    parser.add_argument("--out", required=True, help="folder for issuer.key/.pub, center.key/.pub")
+    parser.add_argument("--force", action="store_true", help="overwrite existing keys")
+
+
+def generate(args: argparse.Namespace) -> int:
+    """Write the issuer and center key pairs into --out."""
+    from pathlib import Path
+
+    from screening.keys import SigningKey
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    existing = [p for name in KEY_PAIRS for p in (out / f"{name}.key",) if p.exists()]
+    if existing and not args.force:
+        print(f"Khoá đã có, không ghi đè / keys exist, not overwriting: {existing[0]} "
+              "(--force to replace)")
+        return 1
+    result: dict[str, str] = {}
+    for name in KEY_PAIRS:
+        key = SigningKey.generate()
+        private = out / f"{name}.key"
+        private.write_bytes(key.to_pem())
+        private.chmod(0o600)
+        (out / f"{name}.pub").write_bytes(key.public.to_pem())
+        result[f"{name}_kid"] = key.kid.hex()
+    print(json.dumps({"out": str(out), **result}))
+    return 0

@@ -1,0 +1,145 @@
+"""`chot verify`: decode, verify and evaluate one code, as a kiosk would, and print the verdict."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def register(tree: Any) -> None:
+    """Add `chot verify`."""
+    parser = tree.command("verify", verify,
+                          "kiểm tra một mã QR / check one code and print the verdict")
+    parser.add_argument("code", nargs="?", help="the code text ('-' reads standard input)")
+    parser.add_argument("--image", help="read the code from an image file instead")
+    parser.add_argument("--trust", nargs="+", default=[], metavar="PUBKEY",
+                        help="trusted issuer public keys (.pub) or signed trust lists (.json)")
+    parser.add_argument("--center-pub", nargs="+", default=[], metavar="PUBKEY",
+                        help="center public keys that sign policies and trust lists")
+    parser.add_argument("--policy", help="policy file (signed envelope or plain body); "
+                        "default: the built-in directives")
+    parser.add_argument("--temp", type=float, help="body temperature in °C taken now")
+    parser.add_argument("--at", help="evaluate at this ISO time instead of now")
+    parser.add_argument("--origin", help="for a CCCD: origin as PROVINCE[/WARD] or a country code")
+    parser.add_argument("--dest", help="for a CCCD: destination as PROVINCE/WARD")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def verify(args: argparse.Namespace) -> int:
+    """Print the verdict for one code; any input, however broken, gets an answer and exit 0."""
+    from datetime import UTC, datetime
+
+    from chot.files import FileProblem, read_policy, read_trusted_issuers, read_verify_key
+
+    try:
+        now = datetime.fromisoformat(args.at) if args.at else datetime.now(UTC)
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
+    except ValueError:
+        print(f"--at phải là thời gian ISO / --at must be an ISO time: {args.at}", file=sys.stderr)
+        return 2
+    if (args.code is None) == (args.image is None):
+        print("Cần đúng một: CODE hoặc --image / give exactly one of CODE or --image",
+              file=sys.stderr)
+        return 2
+    try:
+        center = [read_verify_key(p) for p in args.center_pub]
+        trusted = read_trusted_issuers(args.trust, center)
+        policy = read_policy(args.policy, center)
+        travel = _manual_travel(args.origin, args.dest)
+    except (FileProblem, ValueError) as exc:
+        print(f"Cấu hình sai / bad setup: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = _check(args, trusted, policy, travel, now)
+    except Exception as exc:  # the contract: an answer for every input, never a traceback
+        result = {"outcome": "rejected", "reasons": ["internal_error"],
+                  "detail": f"{type(exc).__name__}: {exc}"}
+    _print(result, args.json)
+    return 0
+
+
+def _check(args: argparse.Namespace, trusted: Any, policy: Any, travel: Any,
+           now: Any) -> dict[str, Any]:
+    from screening.evaluate import TemperatureReading, evaluate
+    from screening.scan import read_code, with_manual_entry
+
+    texts = _image_texts(args.image) if args.image else [_code_text(args.code)]
+    if not texts:
+        return {"outcome": "rejected", "reasons": ["no_code_found"], "kind": None,
+                "messages": [{"code": "no_code_found", "vi": "Không tìm thấy mã QR trong ảnh",
+                              "en": "No QR code found in the image"}]}
+    scan = read_code(texts[0], trusted, now)
+    if travel is not None and scan.identity is not None and scan.travel is None:
+        scan = with_manual_entry(scan, travel)
+    reading = TemperatureReading(args.temp, now) if args.temp is not None else None
+    verdict = evaluate(scan, reading, policy, now)
+    travel_out = scan.travel
+    return {
+        **verdict.to_json(), "kind": str(scan.kind), "verification": str(scan.verification),
+        "identity": scan.identity.to_json() if scan.identity else None,
+        "origin": travel_out.origin.to_json() if travel_out else None,
+        "destination": travel_out.destination.to_json() if travel_out else None,
+        "vehicle_plate": travel_out.vehicle_plate if travel_out else None,
+        "detail": scan.detail, "prefix": scan.prefix,
+    }
+
+
+def _code_text(code: str) -> str:
+    return sys.stdin.read() if code == "-" else code
+
+
+def _image_texts(path: str) -> list[str]:
+    import cv2
+    from hardware.decode import decode_frame
+
+    frame = cv2.imread(path)
+    if frame is None:
+        raise ValueError(f"cannot read image {path}")
+    return [code.text for code in decode_frame(frame) if code.text is not None]
+
+
+def _manual_travel(origin: str | None, dest: str | None) -> Any:
+    from screening.scan import Travel
+
+    if origin is None and dest is None:
+        return None
+    if origin is None or dest is None:
+        raise ValueError("--origin and --dest go together")
+    return Travel(origin=_place(origin), destination=_place(dest))
+
+
+def _place(text: str) -> Any:
+    from screening.places import Place, normalize_province, normalize_ward
+
+    if text.isalpha():
+        place = Place(country=text.upper())
+    else:
+        province, _, ward = text.partition("/")
+        place = Place(province=normalize_province(province),
+                      ward=normalize_ward(ward) if ward else None)
+    place.validate()
+    return place
+
+
+def _print(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    from screening.verdict import OUTCOME_LABELS, Outcome
+
+    try:
+        vi, en = OUTCOME_LABELS[Outcome(result["outcome"])]
+    except ValueError:
+        vi = en = result["outcome"]
+    print(f"{vi} / {en}")
+    for msg in result.get("messages", []):
+        print(f"  - {msg['vi']} / {msg['en']}")
+    if ident := result.get("identity"):
+        print(f"  {ident['name']} ({ident['id_number']})")
+    if result.get("quarantine_days"):
+        print(f"  Cách ly / quarantine: {result['quarantine_days']} ngày/days")
+    if result.get("notify_ward"):
+        print(f"  Báo phường/xã / notify ward: {result['notify_ward']}")

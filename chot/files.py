@@ -1,0 +1,87 @@
+"""Reading keys, trust lists and policies from files: the I/O shell around `screening`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from screening.default_policy import default_policy
+from screening.keys import SigningKey, VerifyKey, keyring
+from screening.policy import POLICY_KIND, Policy, parse_policy
+from screening.signed_doc import SignedDoc, open_doc
+from screening.trust import TRUST_KIND, issuer_keys
+
+
+class FileProblem(ValueError):
+    """A key, policy or trust file that cannot be used; the message names the file and why."""
+
+
+def read_signing_key(path: str | Path) -> SigningKey:
+    """Load a private key file written by `chot keys generate`."""
+    try:
+        return SigningKey.from_pem(Path(path).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise FileProblem(f"{path}: {exc}") from None
+
+
+def read_verify_key(path: str | Path) -> VerifyKey:
+    """Load a public key file written by `chot keys generate`."""
+    try:
+        return VerifyKey.from_pem(Path(path).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise FileProblem(f"{path}: {exc}") from None
+
+
+def read_json(path: str | Path) -> Any:
+    """Parse a JSON file ('-' is standard input)."""
+    try:
+        text = sys.stdin.read() if str(path) == "-" else Path(path).read_text("utf-8")
+        return json.loads(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FileProblem(f"{path}: {exc}") from None
+
+
+def read_trusted_issuers(paths: list[str], center_keys: list[VerifyKey] | None = None,
+                         ) -> dict[bytes, VerifyKey]:
+    """Issuer keys from PEM public key files and/or signed trust-list JSON files."""
+    keys: dict[bytes, VerifyKey] = {}
+    for path in paths:
+        if Path(path).suffix == ".json":
+            doc = _open_signed(path, TRUST_KIND, center_keys)
+            try:
+                keys.update(issuer_keys(doc.body))
+            except ValueError as exc:
+                raise FileProblem(f"{path}: {exc}") from None
+        else:
+            key = read_verify_key(path)
+            keys[key.kid] = key
+    return keys
+
+
+def read_policy(path: str | None, center_keys: list[VerifyKey] | None = None) -> Policy:
+    """A policy from a signed envelope (checked against center keys) or a plain body file.
+
+    No path gives the built-in default policy.
+    """
+    if path is None:
+        return default_policy()
+    data = read_json(path)
+    try:
+        if isinstance(data, dict) and "signature" in data:
+            doc = _open_signed(path, POLICY_KIND, center_keys, data)
+            return parse_policy(doc.body, doc.version)
+        return parse_policy(data if isinstance(data, dict) else {}, version=0)
+    except ValueError as exc:
+        raise FileProblem(f"{path}: {exc}") from None
+
+
+def _open_signed(path: str, kind: str, center_keys: list[VerifyKey] | None,
+                 data: Any = None) -> SignedDoc:
+    if not center_keys:
+        raise FileProblem(f"{path}: a signed {kind} needs the center's public key to check it")
+    doc = open_doc(read_json(path) if data is None else data, kind, keyring(center_keys))
+    if not isinstance(doc, SignedDoc):
+        raise FileProblem(f"{path}: {kind} rejected ({doc.reason}: {doc.detail})")
+    return doc

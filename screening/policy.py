@@ -1,0 +1,139 @@
+"""The screening policy: zones, thresholds, quarantine durations and ordered JsonLogic rules."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from json_logic.builtins import BUILTINS
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from screening.places import COUNTRY_RE, province_name, ward_info
+from screening.reasons import Reason
+from screening.verdict import Outcome
+
+POLICY_KIND = "policy"
+ZoneLevel = Literal["hot", "watch"]
+# Operators json_logic.apply handles itself, besides its table of BUILTINS.
+CONTROL_OPERATORS = {"if", "?:", "and", "or", "filter", "reduce", "map", "all", "some", "none"}
+
+
+class Strict(BaseModel):
+    """Base for policy models: unknown keys are refused, objects are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QuarantineDays(Strict):
+    """Quarantine durations in days (directive 002: 21 days centralized)."""
+
+    central: int = Field(21, ge=1, le=60)
+    home: int = Field(14, ge=1, le=60)
+
+
+class Zones(Strict):
+    """Epidemic zones by official province/ward code and ISO country code."""
+
+    provinces: dict[str, ZoneLevel] = {}
+    wards: dict[str, ZoneLevel] = {}
+    countries: dict[str, ZoneLevel] = {}
+
+    @field_validator("provinces")
+    @classmethod
+    def _known_provinces(cls, value: dict[str, str]) -> dict[str, str]:
+        for code in value:
+            if province_name(code) is None:
+                raise ValueError(f"unknown province code {code!r}")
+        return value
+
+    @field_validator("wards")
+    @classmethod
+    def _known_wards(cls, value: dict[str, str]) -> dict[str, str]:
+        for code in value:
+            if ward_info(code) is None:
+                raise ValueError(f"unknown ward code {code!r}")
+        return value
+
+    @field_validator("countries")
+    @classmethod
+    def _iso_countries(cls, value: dict[str, str]) -> dict[str, str]:
+        for code in value:
+            if not COUNTRY_RE.match(code):
+                raise ValueError(f"country {code!r} is not an ISO 3166 alpha-2 code")
+        return value
+
+
+class Rule(Strict):
+    """When `when` (JsonLogic over the facts) holds, these reasons apply; the first match decides."""
+
+    id: str
+    when: Any
+    outcome: Outcome
+    reasons: list[Reason]
+    quarantine: Literal["central", "home"] | None = None
+    notify_ward: bool = False
+
+    @field_validator("when")
+    @classmethod
+    def _known_operators(cls, value: Any) -> Any:
+        _check_logic(value)
+        return value
+
+    @field_validator("outcome")
+    @classmethod
+    def _policy_outcome(cls, value: Outcome) -> Outcome:
+        if value in (Outcome.REJECTED, Outcome.INCOMPLETE):
+            raise ValueError("rules decide among clear/home/central/medical; rejection is by code")
+        return value
+
+
+class Policy(Strict):
+    """A screening policy as published (signed) by the provincial center."""
+
+    province: str = Field(description="official code of the province the checkpoints guard")
+    name: str = ""
+    fever_threshold_c: float = Field(37.5, ge=35.0, le=42.0)
+    max_reading_age_s: float = Field(30.0, gt=0, description="older thermometer readings ignored")
+    quarantine_days: QuarantineDays = QuarantineDays()
+    zones: Zones = Zones()
+    rules: list[Rule]
+    version: int = 0  # filled from the signed envelope, not from the body
+
+    @field_validator("province")
+    @classmethod
+    def _known_province(cls, value: str) -> str:
+        if province_name(value) is None:
+            raise ValueError(f"unknown province code {value!r}")
+        return value
+
+
+class PolicyError(ValueError):
+    """A policy body that does not validate; the message names the bad key."""
+
+
+def parse_policy(body: dict[str, Any], version: int = 0) -> Policy:
+    """Validate a policy body; raises PolicyError naming the first bad key."""
+    try:
+        policy = Policy.model_validate({**body, "version": version})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise PolicyError(f"policy key '{where}': {err['msg']}") from None
+    return policy
+
+
+def policy_body(policy: Policy) -> dict[str, Any]:
+    """The JSON body that gets signed (everything but the version)."""
+    return policy.model_dump(mode="json", exclude={"version"})
+
+
+def _check_logic(logic: Any) -> None:
+    if isinstance(logic, list):
+        for item in logic:
+            _check_logic(item)
+    elif isinstance(logic, dict):
+        if len(logic) != 1:
+            raise ValueError("a JsonLogic operation has exactly one operator key")
+        (op, args), = logic.items()
+        if op not in BUILTINS and op not in CONTROL_OPERATORS:
+            raise ValueError(f"unknown JsonLogic operator {op!r}")
+        _check_logic(args)

@@ -1,0 +1,112 @@
+"""From scanned text to what it says: a verified declaration, a CCCD identity, or neither."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from screening import cccd, signed_code
+from screening.declaration import Declaration
+from screening.identity import Identity
+from screening.keys import VerifyKey
+from screening.places import Place
+from screening.reasons import Reason
+
+
+class CodeKind(StrEnum):
+    """What kind of code was read."""
+
+    DECLARATION = "declaration"
+    CCCD = "cccd"
+    UNSUPPORTED = "unsupported"
+
+
+class Verification(StrEnum):
+    """Whether the code's content can be trusted."""
+
+    VALID = "valid"  # signed by a trusted issuer, within its validity window
+    UNSIGNED = "unsigned"  # a CCCD: the identity is as printed, no signature to check
+    REJECTED = "rejected"  # forged, expired, damaged or unreadable
+
+
+@dataclass(frozen=True)
+class Travel:
+    """Movement and health facts: from a declaration, or entered by staff for a CCCD holder."""
+
+    origin: Place
+    destination: Place
+    route: str = ""
+    vehicle_plate: str = ""
+    symptoms: tuple[str, ...] = ()
+    contact: str | None = None
+    vaccine_doses: int = 0
+    entered_by_staff: bool = False
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything a scanned text says, before the policy is applied."""
+
+    kind: CodeKind
+    verification: Verification
+    identity: Identity | None = None
+    travel: Travel | None = None
+    rejection: Reason | None = None
+    detail: str = ""
+    prefix: str = ""
+
+
+PREFIX_SHOWN = 12
+
+
+def read_code(text: str, trusted: dict[bytes, VerifyKey], now: datetime) -> ScanResult:
+    """Classify and check one scanned text at time `now`; never raises."""
+    stripped = text.strip()
+    prefix = stripped[:PREFIX_SHOWN]
+    if not stripped:
+        return ScanResult(CodeKind.UNSUPPORTED, Verification.REJECTED, rejection=Reason.EMPTY)
+    if len(stripped) > signed_code.MAX_CODE_CHARS:
+        return ScanResult(CodeKind.UNSUPPORTED, Verification.REJECTED,
+                          rejection=Reason.TOO_LARGE, prefix=prefix)
+    if signed_code.looks_like_declaration(stripped):
+        return _declaration(signed_code.read(stripped, trusted, now), prefix)
+    if cccd.looks_like_cccd(stripped):
+        card = cccd.parse(stripped)
+        if isinstance(card, cccd.CccdError):
+            return ScanResult(CodeKind.CCCD, Verification.REJECTED, rejection=card.reason,
+                              detail=card.detail, prefix=prefix)
+        return ScanResult(CodeKind.CCCD, Verification.UNSIGNED, identity=card.identity,
+                          prefix=prefix)
+    return ScanResult(CodeKind.UNSUPPORTED, Verification.REJECTED,
+                      rejection=Reason.UNSUPPORTED_CODE, prefix=prefix)
+
+
+def _declaration(result: signed_code.Verified | signed_code.Rejected, prefix: str) -> ScanResult:
+    if isinstance(result, signed_code.Rejected):
+        decl = result.declaration
+        return ScanResult(CodeKind.DECLARATION, Verification.REJECTED,
+                          identity=decl.identity if decl else None,
+                          travel=travel_of(decl) if decl else None,
+                          rejection=result.reason, detail=result.detail, prefix=prefix)
+    decl = result.declaration
+    return ScanResult(CodeKind.DECLARATION, Verification.VALID, identity=decl.identity,
+                      travel=travel_of(decl), prefix=prefix)
+
+
+def travel_of(decl: Declaration) -> Travel:
+    """The movement and health facts of a declaration."""
+    return Travel(origin=decl.origin, destination=decl.destination, route=decl.route,
+                  vehicle_plate=decl.vehicle_plate, symptoms=decl.symptoms,
+                  contact=decl.contact, vaccine_doses=decl.vaccine_doses)
+
+
+def with_manual_entry(result: ScanResult, travel: Travel) -> ScanResult:
+    """Complete an identity-only result (CCCD, or no code at all) with staff-entered travel."""
+    return replace(result, travel=replace(travel, entered_by_staff=True))
+
+
+def manual_only(identity: Identity, travel: Travel) -> ScanResult:
+    """A traveller with no code at all, whose identity and travel staff typed in."""
+    return ScanResult(CodeKind.CCCD, Verification.UNSIGNED, identity=identity,
+                      travel=replace(travel, entered_by_staff=True), prefix="")
