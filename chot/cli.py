@@ -23,7 +23,7 @@ class CommandTree:
 
     def command(self, name: str, handler: Handler, help: str, group: str | None = None,
                 **kwargs: Any) -> argparse.ArgumentParser:
-        """Add `chot [group] name`; the handler gets the parsed namespace and returns an exit code."""
+        """Add `chot [group] name`; the handler takes the parsed namespace, returns an exit code."""
         parent = self._subparsers if group is None else self.group(group)
         parser: argparse.ArgumentParser = parent.add_parser(name, help=help, description=help,
                                                             **kwargs)

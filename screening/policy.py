@@ -63,7 +63,7 @@ class Zones(Strict):
 
 
 class Rule(Strict):
-    """When `when` (JsonLogic over the facts) holds, these reasons apply; the first match decides."""
+    """When `when` (JsonLogic over the facts) holds its reasons apply; the first match decides."""
 
     id: str
     when: Any
