@@ -88,7 +88,8 @@ def _check(args: argparse.Namespace, trusted: Any, policy: Any, travel: Any,
 
 
 def _code_text(code: str) -> str:
-    return sys.stdin.read() if code == "-" else code
+    # Scanners hand over bytes; undecodable ones become U+FFFD and the code is then unsupported.
+    return sys.stdin.buffer.read().decode("utf-8", "replace") if code == "-" else code
 
 
 def _image_texts(path: str) -> list[str]:
