@@ -1,0 +1,53 @@
+"""`chot firmware check` (type-check firmware/ against the MicroPython stubs) and
+`chot firmware deploy --port P` (copy it to the node with mpremote)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chot.cli import CommandTree
+
+FIRMWARE_DIR = Path(__file__).resolve().parents[2] / "firmware"
+STUB_DISTRIBUTIONS = ("micropython-rp2-stubs", "micropython-stdlib-stubs")
+
+
+def register(tree: CommandTree) -> None:
+    """Add `chot firmware check` and `chot firmware deploy`."""
+    tree.group("firmware", help="thermometer node firmware (MicroPython)")
+    check = tree.command("check", _check, "type-check firmware/ against micropython-rp2-stubs",
+                         group="firmware")
+    check.add_argument("--json", action="store_true", help="only the JSON summary line")
+    deploy = tree.command("deploy", _deploy, "copy firmware/ to the node with mpremote",
+                          group="firmware")
+    deploy.add_argument("--port", required=True, help="serial port of the node, e.g. /dev/ttyACM0")
+    deploy.add_argument("--no-maintenance", action="store_true",
+                        help="do not ask running firmware to free the REPL first")
+
+
+def _check(args: argparse.Namespace) -> int:
+    from hardware.thermometer_firmware import check_firmware
+
+    result = check_firmware(FIRMWARE_DIR)
+    if not args.json:
+        sys.stdout.write(result.output)
+    print(json.dumps({"ok": result.ok, "files": result.files, "errors": result.errors,
+                      "stubs": result.stubs}, ensure_ascii=False))
+    return 0 if result.ok else 1
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    from hardware.thermometer_firmware import deploy_firmware
+
+    result = deploy_firmware(FIRMWARE_DIR, args.port,
+                             request_maintenance_first=not args.no_maintenance)
+    if not result.ok:
+        print(f"Không chép được firmware vào {args.port} / Could not deploy firmware to "
+              f"{args.port}: {result.reason}", file=sys.stderr)
+    print(json.dumps({"ok": result.ok, "port": args.port, "files": result.files,
+                      "reason": result.reason}, ensure_ascii=False))
+    return 0 if result.ok else 1
