@@ -1,0 +1,166 @@
+"""A paho-mqtt 2.x MQTT v5 client kept connected by its own thread.
+
+paho keeps a session's unacknowledged messages in memory only, and its built-in reconnect
+has no jitter; this wrapper reconnects with jittered backoff, keeps the broker-side session
+(clean_start=False with an expiry) and counts the link's ups and downs for the state topic.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
+
+from gateway.backoff import backoff_delay
+from gateway.config import BrokerConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LinkStats:
+    """Counters of one broker link, reported in the state topic."""
+
+    connected: bool = False
+    connects: int = 0
+    disconnects: int = 0
+    last_connected_at: float | None = None
+    last_disconnected_at: float | None = None
+    last_error: str = ""
+    refused: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The uplink stats block of a state payload."""
+        return {"connected": self.connected, "connects": self.connects,
+                "disconnects": self.disconnects, "last_connected_at": self.last_connected_at,
+                "last_disconnected_at": self.last_disconnected_at,
+                "last_error": self.last_error}
+
+
+def make_client(cfg: BrokerConfig, client_id: str, manual_ack: bool = False) -> mqtt.Client:
+    """A paho MQTT v5 client set up from a broker section (credentials, TLS, windows)."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=cfg.client_id or client_id,
+                         protocol=mqtt.MQTTv5, reconnect_on_failure=False,
+                         manual_ack=manual_ack)
+    client.max_inflight_messages_set(cfg.inflight)
+    client.max_queued_messages_set(0)
+    if cfg.username is not None:
+        client.username_pw_set(cfg.username, cfg.secret())
+    if cfg.tls is not None:
+        client.tls_set(ca_certs=str(cfg.tls.ca_file),
+                       certfile=str(cfg.tls.cert_file) if cfg.tls.cert_file else None,
+                       keyfile=str(cfg.tls.key_file) if cfg.tls.key_file else None,
+                       cert_reqs=ssl.CERT_REQUIRED, tls_version=ssl.PROTOCOL_TLS_CLIENT)
+        client.tls_insecure_set(not cfg.tls.check_hostname)
+    return client
+
+
+def failed(reason: ReasonCode | int) -> bool:
+    """True for an MQTT v5 reason code that reports failure (>= 0x80)."""
+    value = reason.value if isinstance(reason, ReasonCode) else int(reason)
+    return value >= 0x80
+
+
+class BrokerLink:
+    """Keeps one client connected: jittered backoff, persistent session, link stats."""
+
+    def __init__(self, cfg: BrokerConfig, client: mqtt.Client, name: str,
+                 on_up: Callable[[bool], None] | None = None,
+                 on_down: Callable[[], None] | None = None) -> None:
+        self.cfg, self.client, self.name = cfg, client, name
+        self.stats = LinkStats()
+        self.generation = 0
+        self._on_up, self._on_down = on_up, on_down
+        self._stopping = threading.Event()
+        self._up = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"mqtt-{name}", daemon=True)
+        client.on_connect = self._connected
+        client.on_disconnect = self._disconnected
+
+    def start(self) -> None:
+        """Connect in the background; returns at once."""
+        self._thread.start()
+
+    def wait_connected(self, timeout: float) -> bool:
+        """Block until the link is up (True) or the timeout passes (False)."""
+        return self._up.wait(timeout)
+
+    @property
+    def connected(self) -> bool:
+        """Whether the broker accepted our CONNECT and the link is still up."""
+        return self._up.is_set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Disconnect cleanly (the Last Will is not sent) and end the thread."""
+        self._stopping.set()
+        try:
+            self.client.disconnect()
+        except Exception:  # noqa: BLE001 - a half-dead socket must not block shutdown
+            log.debug("%s: disconnect failed", self.name, exc_info=True)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        attempt, first = 0, True
+        while not self._stopping.is_set():
+            try:
+                if first:
+                    props = Properties(PacketTypes.CONNECT)
+                    props.SessionExpiryInterval = self.cfg.session_expiry_s
+                    self.client.connect(self.cfg.host, self.cfg.port, self.cfg.keepalive_s,
+                                        clean_start=False, properties=props)
+                    first = False
+                else:
+                    self.client.reconnect()
+            except (OSError, ValueError) as exc:
+                self.stats.last_error = f"connect: {exc}"
+                attempt += 1
+                self._stopping.wait(backoff_delay(attempt, self.cfg.reconnect_min_s,
+                                                  self.cfg.reconnect_max_s))
+                continue
+            connects_before = self.stats.connects
+            try:
+                self.client.loop_forever()
+            except Exception as exc:  # noqa: BLE001 - a socket error must not end the link
+                self.stats.last_error = f"loop: {exc}"
+            self._disconnected(self.client, None, None, None, None)
+            attempt = 1 if self.stats.connects > connects_before else attempt + 1
+            if not self._stopping.is_set():
+                self._stopping.wait(backoff_delay(attempt, self.cfg.reconnect_min_s,
+                                                  self.cfg.reconnect_max_s))
+
+    def _connected(self, client: mqtt.Client, userdata: Any, flags: Any, reason: ReasonCode,
+                   properties: Any) -> None:
+        if failed(reason):
+            self.stats.last_error = f"refused: {reason}"
+            self.stats.refused[str(reason)] = self.stats.refused.get(str(reason), 0) + 1
+            return
+        self.generation += 1
+        self.stats.connected = True
+        self.stats.connects += 1
+        self.stats.last_connected_at = time.time()
+        self._up.set()
+        if self._on_up is not None:
+            self._on_up(bool(getattr(flags, "session_present", False)))
+
+    def _disconnected(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,
+                      properties: Any) -> None:
+        if not self._up.is_set():
+            return
+        self._up.clear()
+        self.stats.connected = False
+        self.stats.disconnects += 1
+        self.stats.last_disconnected_at = time.time()
+        if reason is not None and failed(reason):
+            self.stats.last_error = f"disconnected: {reason}"
+        if self._on_down is not None:
+            self._on_down()

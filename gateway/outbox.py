@@ -1,0 +1,197 @@
+"""The gateway's durable outbox: kiosk events held on disk until the center acknowledges them.
+
+An event enters in the same commit that precedes its PUBACK to the kiosk, is sent upstream as
+often as needed, and leaves only when the center's ack names it; a short tombstone then lets
+the gateway re-acknowledge a kiosk that sends it again. Signed policy and trust documents the
+gateway accepted are kept here too, so a restart never fans out an older version.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gateway.sqlite import is_disk_full, open_durable
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    kiosk TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    received_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS delivered (
+    event_id TEXT PRIMARY KEY,
+    kiosk TEXT NOT NULL,
+    acked_at REAL NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS delivered_age ON delivered(acked_at);
+CREATE TABLE IF NOT EXISTS docs (
+    kind TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    envelope TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """An event as received from a kiosk."""
+
+    event_id: str
+    kiosk: str
+    topic: str
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An event waiting in the outbox."""
+
+    rowid: int
+    event_id: str
+    kiosk: str
+    topic: str
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class Added:
+    """What one commit of incoming events did."""
+
+    new: int
+    already_delivered: list[tuple[str, str]]  # (event_id, kiosk): re-acknowledge at once
+
+
+class OutboxFull(RuntimeError):
+    """The outbox cannot commit (disk or size cap full): do not acknowledge the kiosks."""
+
+
+class Outbox:
+    """SQLite outbox of one gateway."""
+
+    def __init__(self, path: str | Path, max_size_mb: float | None = None) -> None:
+        self.path = Path(path)
+        self._db = open_durable(path, max_size_mb)
+        self._db.executescript(SCHEMA)
+        self._lock = threading.Lock()
+
+    def add(self, items: Sequence[Incoming]) -> Added:
+        """Commit incoming events (idempotent by event id); raises OutboxFull."""
+        new = 0
+        delivered: list[tuple[str, str]] = []
+        now = time.time()
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                for item in items:
+                    if self._db.execute("SELECT 1 FROM delivered WHERE event_id=?",
+                                        (item.event_id,)).fetchone():
+                        delivered.append((item.event_id, item.kiosk))
+                        continue
+                    new += self._db.execute(
+                        "INSERT OR IGNORE INTO outbox(event_id, kiosk, topic, payload, "
+                        "received_at) VALUES (?, ?, ?, ?, ?)",
+                        (item.event_id, item.kiosk, item.topic, item.payload, now)).rowcount
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                if is_disk_full(exc):
+                    raise OutboxFull(str(exc)) from None
+                raise
+        return Added(new, delivered)
+
+    def pending(self, after_rowid: int, limit: int) -> list[Outgoing]:
+        """Events not yet acknowledged by the center, in arrival order after after_rowid."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT rowid, event_id, kiosk, topic, payload FROM outbox WHERE rowid > ? "
+                "ORDER BY rowid LIMIT ?", (after_rowid, limit)).fetchall()
+        return [Outgoing(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
+
+    def get(self, event_ids: Sequence[str]) -> list[Outgoing]:
+        """The still-pending events among event_ids."""
+        found: list[Outgoing] = []
+        with self._lock:
+            for chunk in _chunks(list(event_ids), 500):
+                marks = ",".join("?" * len(chunk))
+                found += [Outgoing(r[0], r[1], r[2], r[3], bytes(r[4])) for r in self._db.execute(
+                    f"SELECT rowid, event_id, kiosk, topic, payload FROM outbox "
+                    f"WHERE event_id IN ({marks}) ORDER BY rowid", chunk)]
+        return found
+
+    def ack(self, event_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """The center committed these: drop them, keep tombstones; returns (event_id, kiosk)
+        of every known one, so the kiosks are told even if an earlier relay was lost."""
+        acked: list[tuple[str, str]] = []
+        now = time.time()
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                for event_id in event_ids:
+                    row = self._db.execute("DELETE FROM outbox WHERE event_id=? RETURNING kiosk",
+                                           (event_id,)).fetchone()
+                    if row is not None:
+                        self._db.execute("INSERT OR REPLACE INTO delivered VALUES (?, ?, ?)",
+                                         (event_id, row[0], now))
+                        acked.append((event_id, row[0]))
+                        continue
+                    old = self._db.execute("SELECT kiosk FROM delivered WHERE event_id=?",
+                                           (event_id,)).fetchone()
+                    if old is not None:
+                        acked.append((event_id, old[0]))
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                if is_disk_full(exc):
+                    raise OutboxFull(str(exc)) from None
+                raise
+        return acked
+
+    def purge(self, retention_s: float, now: float | None = None) -> int:
+        """Forget tombstones older than retention_s; returns how many."""
+        cutoff = (time.time() if now is None else now) - retention_s
+        with self._lock:
+            return self._db.execute("DELETE FROM delivered WHERE acked_at <= ?",
+                                    (cutoff,)).rowcount
+
+    def backlog(self) -> tuple[int, float | None]:
+        """How many events wait for the center, and the arrival time of the oldest."""
+        with self._lock:
+            count, oldest = self._db.execute(
+                "SELECT count(*), min(received_at) FROM outbox").fetchone()
+        return count, oldest
+
+    def doc(self, kind: str) -> tuple[int, dict[str, Any]] | None:
+        """The accepted signed document of this kind: (version, envelope), or None."""
+        with self._lock:
+            row = self._db.execute("SELECT version, envelope FROM docs WHERE kind=?",
+                                   (kind,)).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
+
+    def put_doc(self, kind: str, version: int, envelope: dict[str, Any]) -> None:
+        """Remember an accepted signed document."""
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?)",
+                             (kind, version, json.dumps(envelope, ensure_ascii=False)))
+
+    def close(self) -> None:
+        """Close the file."""
+        with self._lock:
+            self._db.close()
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]

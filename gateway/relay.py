@@ -1,0 +1,490 @@
+"""The gateway: kiosk events in from the post broker, durably out to the provincial broker.
+
+A kiosk's event is PUBACKed only after it is committed to the outbox, published upstream with
+QoS 1 until the provincial broker accepts it (every PUBACK reason code checked), and kept until
+the center's ack names it; the ack is then relayed down so the kiosk can purge. All
+bookkeeping happens on one worker thread; the paho callbacks only enqueue work.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import logging
+import queue
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.reasoncodes import ReasonCode
+from paho.mqtt.subscribeoptions import SubscribeOptions
+
+from gateway import topics
+from gateway.alarms import Alarms, ClockWatch
+from gateway.config import GatewayConfig
+from gateway.mqtt import BrokerLink, failed, make_client
+from gateway.outbox import Incoming, Outbox, OutboxFull, Outgoing
+from gateway.wire import Malformed, acks_payload, check_event, parse_acks, state_payload
+from screening.keys import VerifyKey, keyring
+from screening.policy import POLICY_KIND
+from screening.signed_doc import DocRejected, SignedDoc, accept_update
+from screening.trust import TRUST_KIND
+
+log = logging.getLogger(__name__)
+
+BATCH_MAX = 2000
+LOAD_CHUNK = 1000
+RETRY_CAP_S = 3600.0
+REFUSED_RETRY_CAP_S = 60.0
+TICK_S = 0.25
+FULL_RETRY_S = 1.0
+PURGE_EVERY_S = 60.0
+
+
+@dataclass(frozen=True)
+class Received:
+    """A kiosk event delivered by the post broker, not yet PUBACKed."""
+
+    generation: int
+    mid: int
+    qos: int
+    topic: str
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class Published:
+    """The provincial broker's PUBACK for one of our publishes."""
+
+    mid: int
+    reason: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A message from the provincial broker: center acks, policy or trust."""
+
+    topic: str
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class Relayed:
+    """A kiosk state message to copy upstream."""
+
+    topic: str
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class LinkChange:
+    """One of the two broker links came up or went down."""
+
+    link: str
+    up: bool
+
+
+@dataclass
+class Waiting:
+    """An event sent upstream, waiting for the center's ack."""
+
+    rowid: int
+    attempts: int
+    due: float
+
+
+@dataclass
+class Counters:
+    """Uplink counters for the state topic."""
+
+    received: int = 0
+    malformed: int = 0
+    published: int = 0
+    accepted: int = 0
+    refused: int = 0
+    acked: int = 0
+    resent: int = 0
+    docs_accepted: int = 0
+    docs_rejected: int = 0
+
+
+class Gateway:
+    """One post's relay; `start()` runs it in the background, `stop()` ends it cleanly."""
+
+    def __init__(self, cfg: GatewayConfig, center_keys: list[VerifyKey]) -> None:
+        self.cfg = cfg
+        self.prov, self.post = cfg.province, cfg.post
+        self.keys = keyring(center_keys)
+        self.outbox = Outbox(cfg.outbox.path, cfg.outbox.max_size_mb)
+        self.alarms = Alarms()
+        self.counters = Counters()
+        self._work: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="gateway", daemon=True)
+
+        self._state_topic = topics.gateway_state(self.prov, self.post)
+        offline = state_payload("offline", post=self.post, reason="connection_lost")
+        self.post_client = make_client(cfg.post_broker, f"gateway-{self.post}", manual_ack=True)
+        self.post_client.will_set(self._state_topic, offline, qos=1, retain=True)
+        self.post_client.on_message = self._on_post_message
+        self.post_link = BrokerLink(cfg.post_broker, self.post_client, "post",
+                                    on_up=lambda _s: self._work.put(LinkChange("post", True)),
+                                    on_down=lambda: self._work.put(LinkChange("post", False)))
+        self.center_client = make_client(cfg.center_broker, f"gateway-{self.post}")
+        self.center_client.will_set(self._state_topic, offline, qos=1, retain=True)
+        self.center_client.on_message = self._on_center_message
+        self.center_client.on_publish = self._on_center_publish
+        self.center_link = BrokerLink(cfg.center_broker, self.center_client, "center",
+                                      on_up=lambda _s: self._work.put(LinkChange("center", True)),
+                                      on_down=lambda: self._work.put(LinkChange("center", False)))
+
+        self._inflight: dict[int, Outgoing] = {}
+        self._waiting: dict[str, Waiting] = {}
+        self._due: list[tuple[float, str]] = []
+        self._loaded: deque[Outgoing] = deque()
+        self._retry: deque[Outgoing] = deque()
+        self._cursor = 0
+        self._more_in_outbox = True
+        self._held: list[tuple[Received, Incoming]] = []
+        self._held_since = 0.0
+        self._window = cfg.center_broker.inflight
+        self._clock = ClockWatch(cfg.clock_jump_s, time.time(), time.monotonic())
+        self._started_at = time.time()
+
+    def start(self) -> None:
+        """Connect to both brokers and start relaying."""
+        self._thread.start()
+        self.post_link.start()
+        self.center_link.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Publish an 'offline' state, disconnect both links, close the outbox."""
+        self._stopping.set()
+        self._thread.join(timeout)
+        offline = state_payload("offline", post=self.post, reason="stopped", at=_now_iso())
+        infos = [client.publish(self._state_topic, offline, qos=1, retain=True)
+                 for client, link in ((self.center_client, self.center_link),
+                                      (self.post_client, self.post_link)) if link.connected]
+        deadline = time.monotonic() + 2.0
+        for info in infos:
+            while not info.is_published() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        self.post_link.stop()
+        self.center_link.stop()
+        self.outbox.close()
+
+    def wait_stopped(self) -> None:
+        """Block until stop() is called from elsewhere (signal handler)."""
+        while not self._stopping.wait(1.0):
+            pass
+
+    # paho callbacks (network threads): only enqueue
+
+    def _on_post_message(self, client: mqtt.Client, userdata: Any,
+                         message: mqtt.MQTTMessage) -> None:
+        topic = message.topic
+        if topic.endswith("/events"):
+            self._work.put(Received(self.post_link.generation, message.mid, message.qos,
+                                    topic, bytes(message.payload)))
+            return
+        if topic.endswith("/state"):
+            self._work.put(Relayed(topic, bytes(message.payload)))
+        client.ack(message.mid, message.qos)
+
+    def _on_center_message(self, client: mqtt.Client, userdata: Any,
+                           message: mqtt.MQTTMessage) -> None:
+        self._work.put(Delivered(message.topic, bytes(message.payload)))
+
+    def _on_center_publish(self, client: mqtt.Client, userdata: Any, mid: int,
+                           reason: ReasonCode, properties: Any) -> None:
+        value = reason.value if isinstance(reason, ReasonCode) else int(reason)
+        self._work.put(Published(mid, value, str(reason)))
+
+    # the worker thread
+
+    def _run(self) -> None:
+        next_tick = next_state = next_purge = 0.0
+        while not self._stopping.is_set():
+            items = self._take(TICK_S)
+            received: list[Received] = []
+            published: list[Published] = []
+            acked_ids: list[str] = []
+            for item in items:
+                if isinstance(item, Received):
+                    received.append(item)
+                elif isinstance(item, Published):
+                    published.append(item)
+                elif isinstance(item, Delivered):
+                    acked_ids += self._delivered(item)
+                elif isinstance(item, Relayed):
+                    self.center_client.publish(item.topic, item.payload, qos=1, retain=True)
+                elif isinstance(item, LinkChange):
+                    self._link_changed(item)
+            if received:
+                self._commit(received)
+            elif self._held and time.monotonic() - self._held_since >= FULL_RETRY_S:
+                self._commit([])
+            if published:
+                self._published(published)
+            if acked_ids:
+                self._center_acked(acked_ids)
+            self._send()
+            now = time.monotonic()
+            if now >= next_tick:
+                next_tick = now + TICK_S
+                self._resend_due(now)
+                self._watch_clock()
+            if now >= next_state:
+                next_state = now + self.cfg.state_interval_s
+                self.publish_state()
+            if now >= next_purge:
+                next_purge = now + PURGE_EVERY_S
+                self.outbox.purge(self.cfg.outbox.retention_s)
+
+    def _take(self, timeout: float) -> list[Any]:
+        try:
+            items = [self._work.get(timeout=timeout)]
+        except queue.Empty:
+            return []
+        while len(items) < BATCH_MAX:
+            try:
+                items.append(self._work.get_nowait())
+            except queue.Empty:
+                break
+        return items
+
+    def _commit(self, received: list[Received]) -> None:
+        """Commit kiosk events to the outbox, then PUBACK them; hold them if the disk is full."""
+        fresh: list[tuple[Received, Incoming]] = []
+        for item in received:
+            parsed = self._check(item)
+            if isinstance(parsed, Incoming):
+                fresh.append((item, parsed))
+            else:
+                self._ack_kiosks([item])  # a malformed message must not come back forever
+        batch = self._held + fresh
+        try:
+            added = self.outbox.add([incoming for _item, incoming in batch])
+        except OutboxFull as exc:
+            if self.alarms.raise_("disk_full", str(exc)):
+                log.warning("gateway outbox full, holding %d kiosk events: %s", len(batch), exc)
+                self.publish_state()
+            self._held = batch
+            self._held_since = time.monotonic()
+            return
+        self._held = []
+        if self.alarms.clear("disk_full"):
+            log.warning("gateway outbox writable again")
+            self.publish_state()
+        self.counters.received += added.new
+        self._more_in_outbox = True
+        self._ack_kiosks([item for item, _incoming in batch])
+        if added.already_delivered:
+            self._relay_acks(added.already_delivered)
+
+    def _check(self, item: Received) -> Incoming | Malformed:
+        topic = topics.parse_kiosk_topic(item.topic)
+        if topic is None or topic.prov != self.prov or topic.post != self.post:
+            return self._malformed(item, Malformed("foreign_topic", item.topic[:80]))
+        event = check_event(item.payload, topic)
+        if isinstance(event, Malformed):
+            return self._malformed(item, event)
+        return Incoming(event["event_id"], topic.kiosk, item.topic, item.payload)
+
+    def _malformed(self, item: Received, problem: Malformed) -> Malformed:
+        self.counters.malformed += 1
+        log.warning("dropping malformed kiosk message on %s: %s %s", item.topic,
+                    problem.reason, problem.detail)
+        return problem
+
+    def _ack_kiosks(self, items: list[Received]) -> None:
+        generation = self.post_link.generation
+        for item in items:
+            # A PUBACK for a mid of an earlier connection could name another message now.
+            if item.generation == generation:
+                self.post_client.ack(item.mid, item.qos)
+
+    def _send(self) -> None:
+        """Publish pending events upstream while the window has room."""
+        if not self.center_link.connected:
+            return
+        while len(self._inflight) < self._window:
+            entry = self._next_entry()
+            if entry is None:
+                return
+            info = self.center_client.publish(entry.topic, entry.payload, qos=1)
+            if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
+                self._retry.appendleft(entry)
+                return
+            self._inflight[info.mid] = entry
+            self.counters.published += 1
+
+    def _next_entry(self) -> Outgoing | None:
+        if self._retry:
+            return self._retry.popleft()
+        if not self._loaded and self._more_in_outbox:
+            chunk = self.outbox.pending(self._cursor, LOAD_CHUNK)
+            if chunk:
+                self._cursor = chunk[-1].rowid
+                self._loaded.extend(chunk)
+            else:
+                self._more_in_outbox = False
+        return self._loaded.popleft() if self._loaded else None
+
+    def _published(self, results: list[Published]) -> None:
+        now = time.monotonic()
+        for result in results:
+            entry = self._inflight.pop(result.mid, None)
+            if entry is None:
+                continue
+            waiting = self._waiting.get(entry.event_id)
+            attempts = waiting.attempts + 1 if waiting else 1
+            if failed(result.reason):
+                # e.g. 135 Not authorized: the broker did not take it; it is not delivered.
+                self.counters.refused += 1
+                if self.alarms.raise_("publish_refused", f"{result.name} on {entry.topic}"):
+                    log.warning("provincial broker refused %s: %s", entry.topic, result.name)
+                delay = min(REFUSED_RETRY_CAP_S, 2.0 ** attempts)
+            else:
+                self.counters.accepted += 1
+                delay = min(RETRY_CAP_S, self.cfg.outbox.ack_timeout_s * 2 ** (attempts - 1))
+            self._waiting[entry.event_id] = Waiting(entry.rowid, attempts, now + delay)
+            heapq.heappush(self._due, (now + delay, entry.event_id))
+
+    def _resend_due(self, now: float) -> None:
+        """Send again events whose ack has not come in time (the center or broker lost them)."""
+        due_ids: list[str] = []
+        while self._due and self._due[0][0] <= now:
+            due, event_id = heapq.heappop(self._due)
+            waiting = self._waiting.get(event_id)
+            if waiting is not None and waiting.due == due:
+                due_ids.append(event_id)
+        if due_ids:
+            entries = self.outbox.get(due_ids)
+            self.counters.resent += len(entries)
+            self._retry.extend(entries)
+            for entry in entries:
+                self._waiting[entry.event_id].due = float("inf")
+
+    def _delivered(self, item: Delivered) -> list[str]:
+        if item.topic == topics.post_acks(self.prov, self.post):
+            ids = parse_acks(item.payload)
+            if isinstance(ids, Malformed):
+                log.warning("ignoring malformed ack message: %s", ids.reason)
+                return []
+            return ids
+        if item.topic in (topics.policy(self.prov), topics.trust(self.prov)):
+            kind = POLICY_KIND if item.topic == topics.policy(self.prov) else TRUST_KIND
+            self._fan_out(kind, item.topic, item.payload)
+        return []
+
+    def _center_acked(self, event_ids: list[str]) -> None:
+        try:
+            acked = self.outbox.ack(event_ids)
+        except OutboxFull as exc:
+            self.alarms.raise_("disk_full", str(exc))
+            return
+        for event_id, _kiosk in acked:
+            if self._waiting.pop(event_id, None) is not None:
+                self.counters.acked += 1
+        self._relay_acks(acked)
+
+    def _relay_acks(self, acked: list[tuple[str, str]]) -> None:
+        by_kiosk: dict[str, list[str]] = {}
+        for event_id, kiosk in acked:
+            by_kiosk.setdefault(kiosk, []).append(event_id)
+        for kiosk, ids in by_kiosk.items():
+            self.post_client.publish(topics.kiosk_acks(self.prov, self.post, kiosk),
+                                     acks_payload(ids), qos=1)
+
+    def _fan_out(self, kind: str, topic: str, payload: bytes) -> None:
+        """Verify a signed policy/trust document and re-publish it to the kiosks if newer."""
+        if not payload:
+            return
+        if not self.keys:
+            self.alarms.raise_("no_center_keys")
+            return
+        try:
+            envelope = json.loads(payload)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            envelope = None
+        current = self.outbox.doc(kind)
+        result = accept_update(current[0] if current else None, envelope, kind, self.keys)
+        if isinstance(result, DocRejected):
+            if result.reason != "not_newer":
+                self.counters.docs_rejected += 1
+                log.warning("rejected %s from the center: %s %s", kind, result.reason,
+                            result.detail)
+            return
+        assert isinstance(result, SignedDoc)
+        self.outbox.put_doc(kind, result.version, result.envelope)
+        self.counters.docs_accepted += 1
+        self._publish_doc(topic, result.envelope)
+
+    def _publish_doc(self, topic: str, envelope: dict[str, Any]) -> None:
+        self.post_client.publish(topic, json.dumps(envelope, ensure_ascii=False).encode(),
+                                 qos=1, retain=True)
+
+    def _link_changed(self, change: LinkChange) -> None:
+        if change.link == "post":
+            if change.up:
+                self.post_client.subscribe([
+                    (topics.all_kiosk_events(self.prov, self.post), SubscribeOptions(qos=1)),
+                    (topics.all_kiosk_states(self.prov, self.post), SubscribeOptions(qos=1))])
+                for kind, topic in ((POLICY_KIND, topics.policy(self.prov)),
+                                    (TRUST_KIND, topics.trust(self.prov))):
+                    doc = self.outbox.doc(kind)
+                    if doc is not None:
+                        self._publish_doc(topic, doc[1])
+            return
+        if change.up:
+            self.alarms.clear("uplink_refused")
+            self.center_client.subscribe([
+                (topics.post_acks(self.prov, self.post), SubscribeOptions(qos=1)),
+                (topics.policy(self.prov), SubscribeOptions(qos=1)),
+                (topics.trust(self.prov), SubscribeOptions(qos=1))])
+        self.publish_state()
+
+    def _watch_clock(self) -> None:
+        jump = self._clock.check(time.time(), time.monotonic())
+        if jump is not None:
+            log.warning("system clock jumped by %.1f s", jump)
+            self.alarms.raise_("clock_jump", f"{jump:+.1f} s", sticky_s=600.0)
+            self.publish_state()
+        refused = self.center_link.stats.last_error.startswith("refused")
+        if refused and not self.center_link.connected:
+            self.alarms.raise_("uplink_refused", self.center_link.stats.last_error)
+
+    def state(self) -> dict[str, Any]:
+        """The gateway's state as published (retained) on both brokers."""
+        backlog, oldest = self.outbox.backlog()
+        policy, trust = self.outbox.doc(POLICY_KIND), self.outbox.doc(TRUST_KIND)
+        return {
+            "post": self.post, "at": _now_iso(), "backlog": backlog,
+            "oldest_pending_age_s": round(time.time() - oldest, 3) if oldest else None,
+            "inflight": len(self._inflight), "awaiting_ack": len(self._waiting),
+            "held_disk_full": len(self._held),
+            "uplink": {**self.center_link.stats.to_json(), **vars(self.counters)},
+            "post_link": {"connected": self.post_link.connected},
+            "policy_version": policy[0] if policy else None,
+            "trust_version": trust[0] if trust else None,
+            "alarms": [a.to_json() for a in self.alarms.active()],
+            "started_at": round(self._started_at, 3),
+        }
+
+    def publish_state(self) -> None:
+        """Publish the retained state on both brokers (queued while a link is down)."""
+        payload = state_payload("online", **self.state())
+        for client, link in ((self.center_client, self.center_link),
+                             (self.post_client, self.post_link)):
+            if link.connected:
+                client.publish(self._state_topic, payload, qos=1, retain=True)
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
