@@ -1,0 +1,210 @@
+"""A thermometer node without hardware: the real firmware on a simulated board behind a pty.
+
+The host opens the pty (or a stable symlink to it, as udev's /dev/serial/by-id links are) as
+if it were the node's USB serial port. Unplugging closes the pty and cuts the board's power;
+plugging in makes a new pty behind the same link and boots the firmware afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import select
+import threading
+import tty
+from pathlib import Path
+
+from sim.machine_model import Board, BoardReset, PowerLoss, bind, install
+from sim.machine_model.mlx90614_model import Mlx90614Model
+from sim.machine_model.vl6180x_model import Vl6180xModel
+
+I2C_BUS = 0
+
+
+class PtyPort:
+    """The node's side of the pty with MicroPython's UART interface: any, readinto, write.
+
+    Like USB CDC with nobody reading, writes that do not fit are dropped, never blocking.
+    """
+
+    def __init__(self, master_fd: int, board: Board) -> None:
+        self._fd = master_fd
+        self._board = board
+        self._cut_after: int | None = None
+        self.bytes_written = 0
+        self.bytes_dropped = 0
+
+    def any(self) -> int:
+        """1 when the host has sent bytes not yet read."""
+        readable, _, _ = select.select([self._fd], [], [], 0)
+        return 1 if readable else 0
+
+    def readinto(self, buf: bytearray) -> int:
+        """Read what is waiting, at most len(buf)."""
+        try:
+            data = os.read(self._fd, len(buf))
+        except BlockingIOError:
+            return 0
+        except OSError as exc:
+            if exc.errno == errno.EIO:
+                return 0
+            raise
+        buf[:len(data)] = data
+        return len(data)
+
+    def write(self, buf: bytes | bytearray) -> int:
+        """Write a frame; a pending cut writes only its start and then resets the board."""
+        self._board.check()
+        data = bytes(buf)
+        cut = self._cut_after
+        if cut is not None:
+            self._cut_after = None
+            self._write_all(data[:cut])
+            raise BoardReset("reset mid-frame")
+        return self._write_all(data)
+
+    def cut_next_write(self, after: int) -> None:
+        """Make the next frame stop after `after` bytes, as a node that resets mid-frame."""
+        self._cut_after = after
+
+    def _write_all(self, data: bytes) -> int:
+        view = memoryview(data)
+        while view:
+            try:
+                written = os.write(self._fd, view)
+            except (BlockingIOError, OSError):
+                self.bytes_dropped += len(view)
+                break
+            self.bytes_written += written
+            view = view[written:]
+        return len(data)
+
+
+class SimulatedThermometer:
+    """The firmware's ThermometerNode on a simulated board, reachable at `port_path`.
+
+    The sensor models are attributes tests and scenarios change while it runs:
+    `thermometer` (Mlx90614Model: object_c, ambient_c, error_flag, corrupt_pec, nack) and
+    `proximity` (Vl6180xModel: target_mm, hardware_error, nack).
+    """
+
+    def __init__(self, link_path: str | Path | None = None, object_c: float = 36.6,
+                 ambient_c: float = 28.0, target_mm: int | None = 45,
+                 unique_id: bytes = b"\xe6\x61\x38\x52\x83\x2c\x4e\x2f") -> None:
+        install()
+        self.link_path = Path(link_path) if link_path is not None else None
+        self.board = Board(unique_id=unique_id)
+        self.thermometer = Mlx90614Model(object_c=object_c, ambient_c=ambient_c)
+        self.proximity = Vl6180xModel(target_mm=target_mm)
+        bus = self.board.i2c_bus(I2C_BUS)
+        bus.attach(self.thermometer.address, self.thermometer)
+        bus.attach(self.proximity.address, self.proximity)
+        self.boots = 0
+        self.port: PtyPort | None = None
+        self._master: int | None = None
+        self._slave: int | None = None
+        self.pty_name: str | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def port_path(self) -> str:
+        """What a host opens: the stable link if one was asked for, else the pty itself."""
+        if self.link_path is not None:
+            return str(self.link_path)
+        if self.pty_name is None:
+            raise RuntimeError("the simulated node is not plugged in")
+        return self.pty_name
+
+    def start(self) -> str:
+        """Plug in and boot; returns the port path."""
+        self.plug_in()
+        return self.port_path
+
+    def stop(self) -> None:
+        """Unplug for good."""
+        self.unplug()
+
+    def __enter__(self) -> SimulatedThermometer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def plug_in(self) -> None:
+        """A new pty behind the link, power on, and boot the firmware."""
+        with self._lock:
+            if self._thread is not None:
+                return
+            master, slave = os.openpty()
+            # Raw at once: with echo on, the node's own frames would come back to it.
+            tty.setraw(slave)
+            os.set_blocking(master, False)
+            self._master, self._slave = master, slave
+            self.pty_name = os.ttyname(slave)
+            if self.link_path is not None:
+                temporary = self.link_path.with_name(self.link_path.name + ".new")
+                with contextlib.suppress(FileNotFoundError):
+                    temporary.unlink()
+                temporary.symlink_to(self.pty_name)
+                temporary.replace(self.link_path)
+            self.port = PtyPort(master, self.board)
+            self.board.power_on()
+            self.proximity.power_on_reset()
+            self._thread = threading.Thread(target=self._run, name="sim-thermometer",
+                                            daemon=True)
+            self._thread.start()
+
+    def unplug(self) -> None:
+        """Cut power and close the pty: the host's reads fail as on a pulled USB cable."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+            self.board.power_off()
+            if thread is not None:
+                thread.join(timeout=5)
+            for fd in (self._master, self._slave):
+                if fd is not None:
+                    os.close(fd)
+            self._master = self._slave = None
+            self.port = None
+
+    def replug(self) -> None:
+        """Unplug, then plug in again: a fresh boot with a new boot id."""
+        self.unplug()
+        self.plug_in()
+
+    def reset(self, mid_frame_after: int | None = None) -> None:
+        """Press reset; with mid_frame_after, the node first sends only that many bytes of its
+        next frame."""
+        if mid_frame_after is not None and self.port is not None:
+            self.port.cut_next_write(mid_frame_after)
+        else:
+            self.board.request_reset()
+
+    def inject_from_node(self, data: bytes) -> None:
+        """Bytes on the wire from the node's side, as line noise would put them there."""
+        if self._master is None:
+            raise RuntimeError("the simulated node is not plugged in")
+        view = memoryview(data)
+        while view:
+            try:
+                view = view[os.write(self._master, view):]
+            except BlockingIOError:
+                select.select([], [self._master], [], 0.5)
+
+    def _run(self) -> None:
+        from firmware.board import build_node
+
+        bind(self.board)
+        port = self.port
+        while self.board.powered:
+            self.boots += 1
+            try:
+                node = build_node(port, self.board.request_reset)
+                node.run_forever()
+            except BoardReset:
+                continue
+            except PowerLoss:
+                return
