@@ -1,0 +1,63 @@
+"""The kiosk's scan path: code text → verdict → ScanEvent committed to the journal, in that order.
+
+Runs on worker threads (the journal commit waits for the disk); the UI shows a verdict only
+after `scan` or `manual` has returned the committed event.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from kiosk_ui.ports import E, KioskPorts
+from screening.evaluate import evaluate
+from screening.event import EventHeader, ScanEvent, StaffAction
+from screening.identity import Identity
+from screening.scan import ScanResult, Travel, manual_only, read_code, with_manual_entry
+from screening.verdict import Outcome
+
+
+class Checkpoint:
+    """Decides and records scans and staff actions for one kiosk."""
+
+    def __init__(self, ports: KioskPorts, post: str, kiosk: str, staff: str = "") -> None:
+        self.ports = ports
+        self.post, self.kiosk, self.staff = post, kiosk, staff
+        # One commit at a time keeps sequence numbers in the order verdicts are shown.
+        self._lock = threading.Lock()
+
+    def scan(self, text: str) -> ScanEvent:
+        """Read, verify and evaluate one scanned text, commit the event, return it."""
+        now = self.ports.clock()
+        in_force = self.ports.policy.current()
+        return self._decide(read_code(text, in_force.trusted, now), now)
+
+    def manual(self, identity: Identity, travel: Travel,
+               scanned: ScanResult | None = None) -> ScanEvent:
+        """Record a traveller whose travel staff entered (after a CCCD scan, or with none)."""
+        now = self.ports.clock()
+        if scanned is not None and scanned.identity == identity:
+            result = with_manual_entry(scanned, travel)
+        else:
+            result = manual_only(identity, travel)
+        return self._decide(result, now)
+
+    def act(self, scan: ScanEvent, action: str, outcome: Outcome | None = None,
+            reason: str = "") -> StaffAction:
+        """Record staff's confirm, override (outcome + reason) or reveal of a scan."""
+        now = self.ports.clock()
+        return self._commit(lambda header: StaffAction(
+            header, scan.header.event_id, action, outcome, reason.strip(), self.staff), now)
+
+    def _decide(self, result: ScanResult, now: datetime) -> ScanEvent:
+        thermometer = self.ports.thermometer
+        reading = thermometer.latest() if thermometer else None
+        verdict = evaluate(result, reading, self.ports.policy.current().policy, now)
+        return self._commit(lambda header: ScanEvent(header, result, reading, verdict), now)
+
+    def _commit(self, build: Callable[[EventHeader], E], now: datetime) -> E:
+        event_id = self.ports.new_event_id()
+        with self._lock:
+            return self.ports.journal.record(
+                lambda seq: build(EventHeader(event_id, seq, self.post, self.kiosk, now)))

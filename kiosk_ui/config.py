@@ -1,0 +1,111 @@
+"""The kiosk's TOML configuration: typed models that document each key; unknown keys refused."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class Section(BaseModel):
+    """Base for config sections: unknown keys are an error that names the key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PolicySection(Section):
+    """Where the policy and the trusted issuers come from until the gateway sends newer ones."""
+
+    file: str | None = Field(None, description="policy JSON (signed or plain); none: built-in")
+    center_keys: list[str] = Field(default_factory=list, description="center public keys (.pub)")
+    trust: list[str] = Field(default_factory=list,
+                             description="issuer public keys (.pub) or signed trust lists")
+    stale_after_hours: float = Field(24.0, gt=0, description="older policy shows a warning")
+
+
+class CameraSection(Section):
+    """Cameras the staff can choose between; the first is used at start."""
+
+    sources: list[str] = Field(default_factory=list,
+                               description="device indexes ('0'), paths or stream URLs")
+    engine: str = Field("auto", description="decoder engine passed to hardware.decode")
+    preview: bool = Field(False, description="show the preview panel at start")
+    simulated: bool = Field(False, description="a simulated camera that sees no codes")
+
+
+class ReaderSection(Section):
+    """The serial QR reader module (GM65 style)."""
+
+    port: str | None = Field(None, description="serial port or pyserial URL; none: no reader")
+    baud: int = Field(9600, gt=0)
+
+
+class WedgeSection(Section):
+    """A keyboard-wedge reader types the code then Enter into the terminal."""
+
+    enabled: bool = True
+
+
+class ThermometerSection(Section):
+    """The thermometer node on a serial port; it also drives the LED and buzzer."""
+
+    port: str | None = Field(None, description="serial port; none: no thermometer")
+    simulated_c: float | None = Field(None, ge=30.0, le=45.0,
+                                      description="a simulated thermometer reading this value")
+
+
+class JournalSection(Section):
+    """Where scan events are committed before their verdict is shown."""
+
+    path: str | None = Field(None, description="SQLite file; none: memory only (tests, demo)")
+
+
+class GatewaySection(Section):
+    """The post gateway the journal is sent to."""
+
+    url: str | None = Field(None, description="gateway address; none: no link")
+
+
+class KioskConfig(Section):
+    """One kiosk: where it stands, what it shows, which devices it uses."""
+
+    post: str = Field("post-1", min_length=1, description="checkpoint post id")
+    kiosk: str = Field("kiosk-1", min_length=1, description="this kiosk's id within the post")
+    language: Literal["vi", "en"] = "vi"
+    mask_names: bool = Field(True, description="show names as initials + given name")
+    bell: bool = Field(True, description="ring the terminal bell on every verdict")
+    staff: str = Field("", description="staff id recorded on confirm/override")
+    policy: PolicySection = Field(default_factory=PolicySection)
+    camera: CameraSection = Field(default_factory=CameraSection)
+    reader: ReaderSection = Field(default_factory=ReaderSection)
+    wedge: WedgeSection = Field(default_factory=WedgeSection)
+    thermometer: ThermometerSection = Field(default_factory=ThermometerSection)
+    journal: JournalSection = Field(default_factory=JournalSection)
+    gateway: GatewaySection = Field(default_factory=GatewaySection)
+
+
+class ConfigProblem(ValueError):
+    """A config file that cannot be used; the message names the file and the bad key."""
+
+
+def parse_config(data: dict[str, object], source: str = "config") -> KioskConfig:
+    """Validate a parsed TOML document; raises ConfigProblem naming the first bad key."""
+    try:
+        return KioskConfig.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(part) for part in err["loc"]) or "(top level)"
+        raise ConfigProblem(f"{source}: khoá / key '{key}': {err['msg']}") from None
+
+
+def load_config(path: str | Path) -> KioskConfig:
+    """Read and validate a kiosk TOML file; raises ConfigProblem."""
+    try:
+        data = tomllib.loads(Path(path).read_text("utf-8"))
+    except OSError as exc:
+        raise ConfigProblem(f"{path}: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigProblem(f"{path}: TOML sai / bad TOML: {exc}") from None
+    return parse_config(data, str(path))

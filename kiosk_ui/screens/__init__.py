@@ -1,0 +1,1 @@
+"""Screens of the staff UI, one per file."""

@@ -1,0 +1,91 @@
+"""This shift's history: counters by outcome, a search box, and the scans newest first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Label
+
+from kiosk_ui.i18n import clock_text, t
+from kiosk_ui.widgets.key_hints import KeyHints
+from kiosk_ui.widgets.traveller import mask_name
+from kiosk_ui.widgets.verdict_card import ICONS, outcome_label
+
+if TYPE_CHECKING:
+    from kiosk_ui.app import KioskApp
+
+HINTS = [("↑↓", "key_history"), ("F9", "key_language"), ("Esc", "key_back")]
+
+
+class HistoryScreen(Screen[None]):
+    """Search narrows the table as staff type (name, ID, plate, place, outcome)."""
+
+    BINDINGS = [Binding("escape", "back", show=False),
+                Binding("up", "move(-1)", show=False, priority=True),
+                Binding("down", "move(1)", show=False, priority=True)]
+
+    @property
+    def kiosk(self) -> KioskApp:
+        """The app, typed."""
+        return cast("KioskApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        """Title with counters, search box, table, hints."""
+        yield Label(id="history-title")
+        yield Input(id="history-search")
+        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield KeyHints(id="hints")
+
+    def on_mount(self) -> None:
+        """Fill the table; the search box has focus."""
+        self.render_all()
+        self.query_one(Input).focus()
+
+    def render_all(self) -> None:
+        """Redraw in the current language."""
+        lang = self.kiosk.lang
+        shift = self.kiosk.shift
+        counts = shift.counts()
+        title = Text(f" {t('history_title', lang)} · {t('total', lang)} {len(shift.entries)}",
+                     style="bold")
+        for outcome, icon in ICONS.items():
+            if counts[outcome]:
+                title.append(f"  {icon} {outcome_label(outcome, lang)} {counts[outcome]}")
+        self.query_one("#history-title", Label).update(title)
+        self.query_one(Input).placeholder = t("history_search", lang)
+        self.query_one(KeyHints).show(HINTS, lang)
+        self._fill(self.query_one(Input).value)
+
+    def _fill(self, query: str) -> None:
+        lang = self.kiosk.lang
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_columns(t("col_time", lang), t("col_outcome", lang), t("col_name", lang),
+                          t("col_from", lang), t("col_temp", lang))
+        for entry in reversed(self.kiosk.shift.search(query)):
+            event = entry.event
+            ident, travel = event.scan.identity, event.scan.travel
+            name = "" if ident is None else (
+                ident.name if not self.kiosk.config.mask_names else mask_name(ident.name))
+            temp = f"{event.temperature.celsius:.1f}" if event.temperature else ""
+            mark = "*" if entry.override is not None else ""
+            table.add_row(clock_text(event.header.at),
+                          f"{ICONS[entry.outcome]} {outcome_label(entry.outcome, lang)}{mark}",
+                          name, travel.origin.label() if travel else "", temp)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Narrow the list as staff type."""
+        self._fill(event.value)
+
+    def action_move(self, step: int) -> None:
+        """Move through the rows while the search box keeps focus."""
+        table = self.query_one(DataTable)
+        table.move_cursor(row=max(0, table.cursor_row + step))
+
+    def action_back(self) -> None:
+        """Esc: back to the main screen."""
+        self.app.pop_screen()

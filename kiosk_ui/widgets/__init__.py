@@ -1,0 +1,1 @@
+"""Widgets of the staff screen, one per file."""

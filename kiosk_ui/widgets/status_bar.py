@@ -1,0 +1,83 @@
+"""The status line: camera, reader, thermometer, gateway link and the policy in force."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from kiosk_ui.i18n import short_age, t
+from kiosk_ui.ports import OFF, DeviceHealth, PendingStatus
+
+
+@dataclass(frozen=True)
+class StatusSnapshot:
+    """Everything the status bar shows, gathered off the UI thread."""
+
+    camera: DeviceHealth
+    reader: DeviceHealth
+    thermometer: DeviceHealth
+    link: DeviceHealth
+    pending: PendingStatus
+    policy_version: int
+    policy_issued_at: datetime | None
+    policy_stale: bool
+    taken_at: datetime
+
+
+EMPTY_STATUS = StatusSnapshot(OFF, OFF, OFF, OFF, PendingStatus(0, None), 0, None, False,
+                              datetime(2000, 1, 1))
+
+STYLES = {"ok": "black on green", "down": "bold white on red", "off": "black on grey50"}
+
+
+def _device(label: str, health: DeviceHealth, lang: str, fps: bool = False) -> Text:
+    if health.state == "ok":
+        word = t("fps", lang, fps=health.fps) if fps and health.fps is not None \
+            else t("st_ok", lang)
+        mark = "✔"
+    elif health.state == "down":
+        word, mark = t("st_down", lang), "✖"
+    else:
+        word, mark = t("st_off", lang), "–"
+    return Text(f" {label} {mark} {word} ", style=STYLES[health.state])
+
+
+def status_text(snap: StatusSnapshot, lang: str) -> Text:
+    """One line: each part carries a mark and a word as well as a colour."""
+    text = Text()
+    text.append_text(_device(t("st_camera", lang), snap.camera, lang, fps=True))
+    text.append(" ")
+    text.append_text(_device(t("st_reader", lang), snap.reader, lang))
+    text.append(" ")
+    text.append_text(_device(t("st_thermo", lang), snap.thermometer, lang))
+    text.append(" ")
+    link = _device(t("st_link", lang), snap.link, lang)
+    pending = snap.pending
+    if pending.count:
+        link.append(t("st_pending", lang, n=pending.count), style=STYLES[snap.link.state])
+        if pending.oldest_age_s is not None:
+            link.append(" " + t("st_oldest", lang, age=short_age(pending.oldest_age_s)) + " ",
+                        style=STYLES[snap.link.state])
+    text.append_text(link)
+    text.append(" ")
+    age = "" if snap.policy_issued_at is None else \
+        short_age((snap.taken_at - snap.policy_issued_at).total_seconds())
+    if snap.policy_stale:
+        text.append(f" {t('st_policy_stale', lang, v=snap.policy_version, age=age)} ",
+                    style="bold white on red")
+    else:
+        text.append(f" {t('st_policy', lang, v=snap.policy_version)} {age} ".replace("  ", " "),
+                    style=STYLES["ok"])
+    return text
+
+
+class StatusBar(Static):
+    """The status line at the bottom of the main screen."""
+
+    def show(self, snap: StatusSnapshot, lang: str) -> None:
+        """Render a snapshot."""
+        self.set_class(snap.policy_stale, "-stale")
+        self.update(status_text(snap, lang))

@@ -1,0 +1,64 @@
+"""The traveller summary: who, from where to where, vehicle and temperature with its age."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from kiosk_ui.i18n import age_text, t
+from kiosk_ui.shift import ShiftEntry
+from screening.identity import mask_id
+
+
+def mask_name(name: str) -> str:
+    """Initials of the family and middle names, the given name in full: 'N. T. P. Thảo'."""
+    words = name.split()
+    if len(words) < 2:
+        return name[:1] + "…" if name else ""
+    return " ".join(f"{w[0]}." for w in words[:-1]) + " " + words[-1]
+
+
+class TravellerSummary(Static):
+    """Identity (masked unless revealed), age, route, plate and temperature."""
+
+    def show(self, entry: ShiftEntry | None, lang: str, now: datetime,
+             mask_names: bool = True) -> None:
+        """Render the entry's traveller (blank when there is none)."""
+        if entry is None:
+            self.update("")
+            return
+        event = entry.event
+        scan, ident, travel = event.scan, event.scan.identity, event.scan.travel
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="dim", no_wrap=True)
+        table.add_column()
+        dash = t("unknown", lang)
+        if ident is not None:
+            shown = entry.revealed or not mask_names
+            table.add_row(t("name", lang), Text(ident.name if shown else mask_name(ident.name),
+                                                style="bold"))
+            id_text = ident.id_number if entry.revealed else mask_id(ident.id_number)
+            age = ident.age_on(event.header.at.date())
+            table.add_row(t("id_number", lang),
+                          f"{id_text}   {t('age', lang)}: {dash if age is None else age}")
+        if travel is not None:
+            route = Text(f"{travel.origin.label()} → {travel.destination.label()}")
+            if travel.entered_by_staff:
+                route.append(f" ({t('entered_by_staff', lang)})", style="italic")
+            table.add_row(t("route", lang), route)
+            if travel.vehicle_plate:
+                table.add_row(t("plate", lang), travel.vehicle_plate)
+        elif scan.prefix and ident is None:
+            table.add_row(t("source", lang), Text(scan.prefix + "…", style="italic"))
+        temp = event.temperature
+        if temp is None:
+            table.add_row(t("temperature", lang), t("no_reading", lang))
+        else:
+            age_s = (now - temp.taken_at).total_seconds()
+            table.add_row(t("temperature", lang),
+                          f"{temp.celsius:.1f} °C ({age_text(age_s, lang)})")
+        table.add_row(t("source", lang), f"{entry.source} · #{event.header.seq}")
+        self.update(table)

@@ -1,0 +1,85 @@
+"""The verdict card: a wide band in the outcome's colour with an icon and the outcome in words."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import Static
+
+from kiosk_ui.i18n import t
+from kiosk_ui.shift import ShiftEntry
+from screening.places import Place, ward_info
+from screening.reasons import message
+from screening.verdict import OUTCOME_LABELS, Outcome
+
+# The icon repeats the meaning for staff who cannot tell the colours apart.
+ICONS: dict[Outcome, str] = {
+    Outcome.CLEAR: "✔",
+    Outcome.HOME_QUARANTINE: "⌂",
+    Outcome.CENTRAL_QUARANTINE: "▲",
+    Outcome.MEDICAL_CHECK: "✚",
+    Outcome.REJECTED: "✖",
+    Outcome.INCOMPLETE: "✎",
+}
+OUTCOME_CLASSES = [f"-{outcome}" for outcome in Outcome] + ["-waiting"]
+
+
+def outcome_label(outcome: Outcome, lang: str) -> str:
+    """The outcome in words, e.g. 'CÁCH LY TẠI NHÀ'."""
+    vi, en = OUTCOME_LABELS[outcome]
+    return en if lang == "en" else vi
+
+
+class VerdictBand(Static):
+    """Three rows of solid colour with the icon and the outcome label in the middle."""
+
+
+class VerdictDetail(Static):
+    """Reasons, quarantine days, the ward to notify and what staff did."""
+
+
+class VerdictCard(Static):
+    """Band plus details; its CSS class follows the outcome so the colour does too."""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        """The band above the details."""
+        yield VerdictBand(id="band")
+        yield VerdictDetail(id="detail")
+
+    def show(self, entry: ShiftEntry | None, lang: str) -> None:
+        """Render an entry (None: waiting for the first scan)."""
+        self.remove_class(*OUTCOME_CLASSES)
+        band = self.query_one(VerdictBand)
+        detail = self.query_one(VerdictDetail)
+        if entry is None:
+            self.add_class("-waiting")
+            band.update(Text(t("waiting", lang), style="bold", justify="center"))
+            detail.update(Text(t("waiting_hint", lang), justify="center"))
+            return
+        outcome = entry.outcome
+        self.add_class(f"-{outcome}")
+        icon = ICONS[outcome]
+        band.update(Text(f"{icon}  {outcome_label(outcome, lang)}  {icon}", style="bold",
+                         justify="center"))
+        detail.update(Group(*self._details(entry, lang)))
+
+    def _details(self, entry: ShiftEntry, lang: str) -> list[Text]:
+        verdict = entry.event.verdict
+        lines = [Text(f"• {message(reason, lang)}") for reason in verdict.reasons]
+        facts = []
+        if verdict.quarantine_days and entry.override is None:
+            facts.append(t("quarantine_days", lang, days=verdict.quarantine_days))
+        if verdict.notify_ward:
+            info = ward_info(verdict.notify_ward)
+            ward = Place(province=info[1] if info else None, ward=verdict.notify_ward).label()
+            facts.append(t("notify_ward", lang, ward=ward))
+        if facts:
+            lines.append(Text(" · ".join(facts), style="bold"))
+        if entry.override is not None:
+            machine = outcome_label(verdict.outcome, lang)
+            lines.append(Text(t("overridden", lang, reason=entry.override_reason)
+                              + f" ({machine} → {outcome_label(entry.override, lang)})",
+                              style="bold reverse"))
+        elif entry.confirmed:
+            lines.append(Text(f"✔ {t('confirmed', lang)}", style="bold"))
+        return lines
