@@ -1,0 +1,152 @@
+"""Alerts the center raises for the steering committee, and the rules that raise them.
+
+Pure functions over event dicts and state changes: no clock, no broker. The caller passes the
+time in, publishes the returned alerts on `chot/v1/{prov}/alerts` and shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from ulid import ULID
+
+from screening.event import utc_iso
+
+ALERT_SCHEMA = 1
+# A forged code is one whose signature does not match or whose issuer nobody trusts; an
+# expired or damaged code is rejected too, but is not evidence of forgery.
+FORGERY_REASONS = frozenset({"bad_signature", "unknown_key"})
+
+
+class AlertKind(StrEnum):
+    """What an alert is about; stable strings used on the wire."""
+
+    FEVER = "fever"
+    FORGED_CODE = "forged_code"
+    POST_OFFLINE = "post_offline"
+    POST_ONLINE = "post_online"
+    KIOSK_OFFLINE = "kiosk_offline"
+    KIOSK_ONLINE = "kiosk_online"
+    FLOOD = "flood"
+    CLOCK_SKEW = "clock_skew"
+    QUARANTINED = "quarantined"
+
+
+class Severity(StrEnum):
+    """How urgently someone must look."""
+
+    CRITICAL = "critical"
+    WARNING = "warning"
+    INFO = "info"
+
+
+ALERT_TEXT: dict[AlertKind, tuple[Severity, str, str]] = {
+    AlertKind.FEVER: (Severity.CRITICAL, "Người có sốt tại chốt", "Traveller with fever"),
+    AlertKind.FORGED_CODE: (Severity.CRITICAL, "Mã khai báo giả mạo",
+                            "Forged declaration code"),
+    AlertKind.POST_OFFLINE: (Severity.CRITICAL, "Chốt mất kết nối", "Post offline"),
+    AlertKind.POST_ONLINE: (Severity.INFO, "Chốt kết nối lại", "Post back online"),
+    AlertKind.KIOSK_OFFLINE: (Severity.WARNING, "Máy quét mất kết nối", "Kiosk offline"),
+    AlertKind.KIOSK_ONLINE: (Severity.INFO, "Máy quét kết nối lại", "Kiosk back online"),
+    AlertKind.FLOOD: (Severity.WARNING, "Máy quét gửi quá nhiều sự kiện",
+                      "Kiosk is flooding events"),
+    AlertKind.CLOCK_SKEW: (Severity.WARNING, "Đồng hồ máy quét bị lệch", "Kiosk clock is off"),
+    AlertKind.QUARANTINED: (Severity.WARNING, "Bản tin lỗi bị cách ly",
+                            "Malformed message quarantined"),
+}
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert: what, where, when, and a bilingual message."""
+
+    kind: AlertKind
+    at: datetime
+    post: str | None = None
+    kiosk: str | None = None
+    event_id: str | None = None
+    detail: str = ""
+    count: int = 1
+    alert_id: str = field(default="")
+
+    @property
+    def severity(self) -> Severity:
+        """How urgent this kind of alert is."""
+        return ALERT_TEXT[self.kind][0]
+
+    def message(self, lang: str = "vi") -> str:
+        """The alert in words, in Vietnamese or English."""
+        _, vi, en = ALERT_TEXT[self.kind]
+        return en if lang == "en" else vi
+
+    def to_json(self) -> dict[str, Any]:
+        """The payload published on the alerts topic (docs/schemas/alert.json)."""
+        return {"schema": ALERT_SCHEMA,
+                "alert_id": self.alert_id or str(ULID.from_datetime(self.at)),
+                "kind": str(self.kind), "severity": str(self.severity), "at": utc_iso(self.at),
+                "post": self.post, "kiosk": self.kiosk, "event_id": self.event_id,
+                "detail": self.detail, "count": self.count,
+                "vi": self.message("vi"), "en": self.message("en")}
+
+
+def scan_alerts(event: dict[str, Any], at: datetime) -> list[Alert]:
+    """Fever and forged-code alerts for one stored scan event (none for other events)."""
+    if event.get("type") != "scan":
+        return []
+    alerts = []
+    post, kiosk, event_id = event.get("post"), event.get("kiosk"), event.get("event_id")
+    reasons = event.get("reasons") or []
+    if "fever" in reasons:
+        temp = event.get("temperature_c")
+        detail = f"{temp:.1f} °C" if isinstance(temp, int | float) else "fever"
+        alerts.append(Alert(AlertKind.FEVER, at, post, kiosk, event_id, detail))
+    rejection = event.get("rejection")
+    if rejection in FORGERY_REASONS:
+        alerts.append(Alert(AlertKind.FORGED_CODE, at, post, kiosk, event_id, str(rejection)))
+    return alerts
+
+
+def link_alert(post: str, kiosk: str | None, online: bool, at: datetime,
+               detail: str = "") -> Alert:
+    """The alert for a post (kiosk None) or kiosk that went offline or came back."""
+    if kiosk is None:
+        kind = AlertKind.POST_ONLINE if online else AlertKind.POST_OFFLINE
+    else:
+        kind = AlertKind.KIOSK_ONLINE if online else AlertKind.KIOSK_OFFLINE
+    return Alert(kind, at, post=post, kiosk=kiosk, detail=detail)
+
+
+# Each feverish traveller and each forged code matters; only noisy kinds are throttled.
+THROTTLED_KINDS = frozenset({AlertKind.FLOOD, AlertKind.CLOCK_SKEW, AlertKind.QUARANTINED})
+
+
+class AlertThrottle:
+    """Lets one noisy alert of a kind per post/kiosk through per interval; counts the rest.
+
+    A flooding kiosk must not flood the alerts topic too: the next alert that passes carries
+    how many were held back. Fever, forged-code and link alerts always pass.
+    """
+
+    def __init__(self, interval_s: float = 300.0) -> None:
+        self.interval_s = interval_s
+        self._last: dict[tuple[str, str | None, str | None], datetime] = {}
+        self._held: dict[tuple[str, str | None, str | None], int] = {}
+
+    def admit(self, alert: Alert) -> Alert | None:
+        """The alert to publish (with the held-back count), or None to hold it back."""
+        if alert.kind not in THROTTLED_KINDS:
+            return alert
+        key = (str(alert.kind), alert.post, alert.kiosk)
+        last = self._last.get(key)
+        if last is not None and 0 <= (alert.at - last).total_seconds() < self.interval_s:
+            self._held[key] = self._held.get(key, 0) + alert.count
+            return None
+        self._last[key] = alert.at
+        held = self._held.pop(key, 0)
+        if not held:
+            return alert
+        return Alert(alert.kind, alert.at, alert.post, alert.kiosk, alert.event_id,
+                     alert.detail, alert.count + held, alert.alert_id)

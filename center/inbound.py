@@ -1,0 +1,157 @@
+"""The check every inbound event message passes before it is stored: accept or quarantine.
+
+Pure: bytes, the topic's post/kiosk and the time of receipt in; a verdict out. Nothing a
+kiosk or an attacker sends can make it raise. Accepted events may carry warnings (a kiosk
+clock far ahead) that become alerts; the event is still stored, since the scan did happen.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from center.alerts import Alert, AlertKind
+
+EVENT_SCHEMA_FILE = Path(__file__).resolve().parents[1] / "docs" / "schemas" / "event.json"
+SUPPORTED_SCHEMAS = frozenset({1})
+MAX_PAYLOAD_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """An event that may be stored, with alerts its arrival raises (e.g. clock skew)."""
+
+    event: dict[str, Any]
+    alerts: tuple[Alert, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """A message kept aside, not stored as an event, and why."""
+
+    reason: str  # too_large | malformed_json | not_an_object | unknown_schema | invalid_event
+    #              | topic_mismatch | unknown_post | flood
+    detail: str
+    event_id: str | None = None
+
+    def alert(self, post: str | None, kiosk: str | None, at: datetime) -> Alert:
+        """The alert that tells the center a message was quarantined."""
+        kind = AlertKind.FLOOD if self.reason == "flood" else AlertKind.QUARANTINED
+        return Alert(kind, at, post=post, kiosk=kiosk, event_id=self.event_id,
+                     detail=f"{self.reason}: {self.detail}")
+
+
+@cache
+def event_validator() -> jsonschema.protocols.Validator:
+    """The validator for docs/schemas/event.json (loaded once)."""
+    schema = json.loads(EVENT_SCHEMA_FILE.read_text("utf-8"))
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def check_event(payload: bytes, post: str, kiosk: str, received_at: datetime,
+                known_posts: frozenset[str] | None = None,
+                max_skew_s: float = 300.0) -> Accepted | Quarantined:
+    """Decide whether an event message from the topic of `post`/`kiosk` may be stored."""
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        return Quarantined("too_large", f"{len(payload)} bytes > {MAX_PAYLOAD_BYTES}")
+    try:
+        data = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        return Quarantined("malformed_json", str(exc)[:200])
+    if not isinstance(data, dict):
+        return Quarantined("not_an_object", type(data).__name__)
+    event_id = data.get("event_id") if isinstance(data.get("event_id"), str) else None
+    schema = data.get("schema")
+    if schema not in SUPPORTED_SCHEMAS or isinstance(schema, bool):
+        return Quarantined("unknown_schema", f"schema {schema!r} not in "
+                           f"{sorted(SUPPORTED_SCHEMAS)}", event_id)
+    error = jsonschema.exceptions.best_match(event_validator().iter_errors(data))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        return Quarantined("invalid_event", f"{where}: {error.message[:200]}", event_id)
+    if data["post"] != post or data["kiosk"] != kiosk:
+        return Quarantined("topic_mismatch", f"payload says {data['post']}/{data['kiosk']}, "
+                           f"topic says {post}/{kiosk}", event_id)
+    if known_posts is not None and post not in known_posts:
+        return Quarantined("unknown_post", post, event_id)
+    at = event_time(data)
+    ahead = (at - received_at).total_seconds()
+    # Events may arrive hours late after an uplink cut, but never from the future.
+    if ahead > max_skew_s:
+        skew = Alert(AlertKind.CLOCK_SKEW, received_at, post=post, kiosk=kiosk,
+                     event_id=event_id, detail=f"event time {ahead:.0f} s ahead of the center")
+        return Accepted(data, (skew,))
+    return Accepted(data)
+
+
+def event_time(event: dict[str, Any]) -> datetime:
+    """The `at` of a validated event as an aware datetime."""
+    return datetime.fromisoformat(str(event["at"]).replace("Z", "+00:00")).astimezone(UTC)
+
+
+class FloodGuard:
+    """Caps how many events one kiosk may record per minute of event time.
+
+    A person takes seconds to scan, so a kiosk recording more than `per_minute` events in one
+    minute is broken or hostile. Event time, not arrival time, is counted: a gateway draining
+    hours of backlog delivers thousands a second, and that is fine. A redelivered event (same
+    id) is not counted twice.
+    """
+
+    def __init__(self, per_minute: int = 60, kiosks_tracked: int = 10_000) -> None:
+        self.per_minute = per_minute
+        self._seen: OrderedDict[tuple[str, str], dict[int, set[str]]] = OrderedDict()
+        self._kiosks_tracked = kiosks_tracked
+
+    def admit(self, post: str, kiosk: str, event_id: str, at: datetime) -> bool:
+        """Count an event; False when its kiosk is over the cap for that minute."""
+        key = (post, kiosk)
+        minutes = self._seen.get(key)
+        if minutes is None:
+            minutes = self._seen[key] = {}
+            if len(self._seen) > self._kiosks_tracked:
+                self._seen.popitem(last=False)
+        self._seen.move_to_end(key)
+        minute = int(at.timestamp() // 60)
+        ids = minutes.setdefault(minute, set())
+        if event_id in ids:
+            return True
+        if len(ids) >= self.per_minute:
+            return False
+        ids.add(event_id)
+        if len(minutes) > 120:
+            for old in sorted(minutes)[:-60]:
+                del minutes[old]
+        return True
+
+
+@dataclass
+class Intake:
+    """Inbound checks in the order ingest applies them: shape, then the flood cap."""
+
+    known_posts: frozenset[str] | None = None
+    max_skew_s: float = 300.0
+    per_minute: int = 60
+
+    def __post_init__(self) -> None:
+        self._flood = FloodGuard(self.per_minute)
+
+    def check(self, payload: bytes, post: str, kiosk: str,
+              received_at: datetime) -> Accepted | Quarantined:
+        """Check one message; a kiosk over its cap gets its extra events quarantined."""
+        verdict = check_event(payload, post, kiosk, received_at, self.known_posts,
+                              self.max_skew_s)
+        if isinstance(verdict, Quarantined):
+            return verdict
+        event = verdict.event
+        if not self._flood.admit(post, kiosk, event["event_id"], event_time(event)):
+            return Quarantined("flood", f"over {self.per_minute} events in one minute",
+                               event["event_id"])
+        return verdict

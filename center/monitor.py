@@ -1,0 +1,146 @@
+"""The live picture of every post and kiosk, built from their retained state messages.
+
+Gateways and kiosks publish a retained `state` with a Last Will, so a center that subscribes
+learns at once who is online, what each one has waiting, and which policy version it runs.
+Pure: topics, payloads and times in; the view and any alerts out.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from center.alerts import Alert, AlertKind, link_alert
+from gateway.topics import parse_gateway_state_topic, parse_kiosk_topic
+
+
+@dataclass
+class LinkState:
+    """The last state one gateway or kiosk reported."""
+
+    post: str
+    kiosk: str | None
+    online: bool = False
+    since: datetime | None = None
+    seen_at: datetime | None = None
+    pending: int | None = None
+    oldest_pending_age_s: float | None = None
+    policy_version: int | None = None
+    trust_version: int | None = None
+    reason: str = ""
+    alarms: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """(post, kiosk) with kiosk None for a gateway."""
+        return self.post, self.kiosk
+
+
+@dataclass
+class Monitor:
+    """Posts (gateways) and kiosks by key, the published versions, and clock tolerance."""
+
+    max_skew_s: float = 300.0
+    gateways: dict[str, LinkState] = field(default_factory=dict)
+    kiosks: dict[tuple[str, str], LinkState] = field(default_factory=dict)
+    published: dict[str, int] = field(default_factory=dict)
+    ignored: int = 0
+
+    def apply(self, topic: str, payload: bytes, received_at: datetime) -> list[Alert]:
+        """Take one state message in; returns the alerts its change raises."""
+        data = _json_object(payload)
+        if data is None or data.get("schema") != 1 or data.get("status") not in (
+                "online", "offline"):
+            self.ignored += 1
+            return []
+        kiosk_topic = parse_kiosk_topic(topic)
+        if kiosk_topic is not None and kiosk_topic.leaf == "state":
+            key = (kiosk_topic.post, kiosk_topic.kiosk)
+            state = self.kiosks.setdefault(key, LinkState(*key))
+        elif (gateway := parse_gateway_state_topic(topic)) is not None:
+            state = self.gateways.setdefault(gateway[1], LinkState(gateway[1], None))
+        else:
+            self.ignored += 1
+            return []
+        return _update(state, data, received_at, self.max_skew_s)
+
+    def apply_document(self, kind: str, payload: bytes) -> None:
+        """Note the version of a retained policy or trust envelope seen on the broker."""
+        data = _json_object(payload)
+        version = data.get("version") if data else None
+        if isinstance(version, int) and not isinstance(version, bool):
+            self.published[kind] = version
+
+    def kiosk_reachable(self, state: LinkState) -> bool:
+        """A kiosk is reachable when it says online and its post's gateway is online too."""
+        gateway = self.gateways.get(state.post)
+        return state.online and (gateway is None or gateway.online)
+
+    def lagging(self, kind: str = "policy") -> list[LinkState]:
+        """Kiosks running an older version of `kind` than the one published."""
+        target = self.published.get(kind)
+        if target is None:
+            return []
+        attr = f"{kind}_version"
+        return [k for k in self.kiosks.values() if (getattr(k, attr) or 0) < target]
+
+    def posts(self) -> list[str]:
+        """Every post seen, from gateways or kiosks, sorted."""
+        return sorted(set(self.gateways) | {post for post, _ in self.kiosks})
+
+
+def _update(state: LinkState, data: dict[str, Any], received_at: datetime,
+            max_skew_s: float) -> list[Alert]:
+    online = data["status"] == "online"
+    alerts: list[Alert] = []
+    if online != state.online or state.since is None:
+        # The first state seen of a link that is online is no news; going offline always is.
+        if state.since is not None or not online:
+            alerts.append(link_alert(state.post, state.kiosk, online, received_at,
+                                     str(data.get("reason") or "")))
+        state.online, state.since = online, received_at
+    state.seen_at = received_at
+    state.reason = str(data.get("reason") or "")
+    if online:
+        pending = data.get("backlog", data.get("pending"))
+        state.pending = pending if isinstance(pending, int) else None
+        age = data.get("oldest_pending_age_s")
+        state.oldest_pending_age_s = float(age) if isinstance(age, int | float) else None
+        state.policy_version = _int_or_none(data.get("policy_version"))
+        state.trust_version = _int_or_none(data.get("trust_version"))
+        state.alarms = [str(a.get("code")) for a in data.get("alarms") or []
+                        if isinstance(a, dict)]
+        skew = _clock_skew(data.get("at"), received_at)
+        if skew is not None and abs(skew) > max_skew_s:
+            alerts.append(Alert(AlertKind.CLOCK_SKEW, received_at, state.post, state.kiosk,
+                                detail=f"clock {skew:+.0f} s from the center's"))
+    return alerts
+
+
+def _clock_skew(at: Any, received_at: datetime) -> float | None:
+    # A state is published live, so its own timestamp shows how far the sender's clock is off;
+    # a retained one read later is old, and only a clock ahead of ours is certain.
+    if not isinstance(at, str):
+        return None
+    try:
+        sent = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if sent.tzinfo is None:
+        sent = sent.replace(tzinfo=UTC)
+    ahead = (sent - received_at).total_seconds()
+    return ahead if ahead > 0 else None
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _json_object(payload: bytes) -> dict[str, Any] | None:
+    try:
+        data = json.loads(payload)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
