@@ -1,0 +1,97 @@
+"""`chot sensor read --port P [--count N] [--json]`: readings from a thermometer node."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chot.cli import CommandTree
+
+MESSAGES = {
+    "port_unavailable": ("Không mở được cổng {port}", "Could not open port {port}"),
+    "no_answer": ("Thiết bị ở {port} không trả lời", "No answer from the node on {port}"),
+    "protocol_mismatch": ("Thiết bị ở {port} dùng giao thức khác (firmware {firmware}, "
+                          "giao thức {protocol})",
+                          "The node on {port} speaks another protocol (firmware {firmware}, "
+                          "protocol {protocol})"),
+    "timeout": ("Chỉ nhận được {got}/{count} lần đo trong {timeout} giây",
+                "Only {got} of {count} readings within {timeout} s"),
+}
+
+
+def register(tree: CommandTree) -> None:
+    """Add `chot sensor read`."""
+    tree.group("sensor", help="cảm biến nhiệt / thermometer node")
+    read = tree.command("read", read_readings,
+                        "đọc nhiệt độ từ thiết bị / readings from a thermometer node",
+                        group="sensor")
+    read.add_argument("--port", required=True,
+                      help="serial device or pyserial URL; 'auto' finds the node by USB id")
+    read.add_argument("--count", type=_positive, default=1, help="readings to take (default 1)")
+    read.add_argument("--timeout", type=float, default=10.0,
+                      help="give up after this many seconds (default 10)")
+    read.add_argument("--calibration", type=float, default=0.0,
+                      help="offset in °C added to the object temperature (default 0)")
+    read.add_argument("--json", action="store_true", help="only the JSON line")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def read_readings(args: argparse.Namespace) -> int:
+    """Print up to --count distinct readings; the last stdout line is the JSON summary."""
+    import time
+
+    from pydantic import ValidationError
+
+    from hardware.thermometer import ThermometerLink
+    from hardware.thermometer_types import ThermometerConfig
+
+    try:
+        config = ThermometerConfig(port=None if args.port == "auto" else args.port,
+                                   calibration_offset_c=args.calibration)
+    except ValidationError as exc:
+        print(f"Tham số sai / bad argument: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}",
+              file=sys.stderr)
+        return 2
+    readings: list[dict[str, Any]] = []
+    deadline = time.monotonic() + args.timeout
+    with ThermometerLink(config) as link:
+        if not link.wait_ready(timeout_s=max(0.0, min(args.timeout, 5.0))):
+            return _fail(link.health(), args, readings)
+        last_seq: int | None = None
+        while len(readings) < args.count:
+            remaining = deadline - time.monotonic()
+            reading = link.wait_reading(last_seq, timeout_s=remaining) if remaining > 0 else None
+            if reading is None:
+                return _fail(link.health(), args, readings, reason="timeout")
+            last_seq = reading.seq
+            readings.append(reading.as_json())
+            if not args.json:
+                print(f"{reading.object_c:.2f} °C (ambient {reading.ambient_c:.2f} °C, "
+                      f"{reading.distance_mm} mm, seq {reading.seq})", flush=True)
+    print(json.dumps({"readings": readings}, ensure_ascii=False))
+    return 0
+
+
+def _fail(health: Any, args: argparse.Namespace, readings: list[dict[str, Any]],
+          reason: str | None = None) -> int:
+    if reason is None:
+        reason = {"disconnected": "port_unavailable",
+                  "protocol_mismatch": "protocol_mismatch"}.get(health.state, "no_answer")
+    identity = health.identity
+    vi, en = MESSAGES[reason]
+    fields = {"port": args.port, "count": args.count, "got": len(readings),
+              "timeout": args.timeout,
+              "firmware": identity.firmware_version if identity else "?",
+              "protocol": identity.protocol_version if identity else "?"}
+    print(f"{vi.format(**fields)} / {en.format(**fields)}", file=sys.stderr)
+    print(json.dumps({"readings": readings, "error": reason}, ensure_ascii=False))
+    return 1
