@@ -14,7 +14,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from kiosk_ui.checkpoint import Checkpoint
+from kiosk_ui.checkpoint import RECORD_ERRORS, Checkpoint
 from kiosk_ui.config import KioskConfig
 from kiosk_ui.i18n import t
 from kiosk_ui.manual_entry import ManualEntry
@@ -56,7 +56,7 @@ class KioskApp(App[None]):
         self.ports = ports
         self.lang: str = config.language
         self.preview_on = config.camera.preview
-        self.checkpoint = Checkpoint(ports, config.post, config.kiosk, config.staff)
+        self.checkpoint = Checkpoint(ports, config.staff)
         self.shift = ShiftLog()
         self.timings = ScanTimings()
         self.status: StatusSnapshot = EMPTY_STATUS
@@ -116,7 +116,7 @@ class KioskApp(App[None]):
         """Decide and commit one scan, then let the UI show it."""
         try:
             event = self.checkpoint.scan(text)
-        except OSError as exc:
+        except RECORD_ERRORS as exc:
             self.post_message(RecordFailed(str(exc)))
             return
         self.post_message(VerdictReady(event, source, decoded_at))
@@ -126,7 +126,7 @@ class KioskApp(App[None]):
         """Decide and commit a manual declaration."""
         try:
             event = self.checkpoint.manual(entry.identity, entry.travel, entry.scanned)
-        except OSError as exc:
+        except RECORD_ERRORS as exc:
             self.post_message(RecordFailed(str(exc)))
             return
         self.post_message(VerdictReady(event, "manual", decoded_at))
@@ -157,7 +157,7 @@ class KioskApp(App[None]):
         """Commit a staff action."""
         try:
             recorded = self.checkpoint.act(scan, action, outcome, reason)
-        except OSError as exc:
+        except RECORD_ERRORS as exc:
             self.post_message(RecordFailed(str(exc)))
             return
         self.post_message(ActionRecorded(recorded))

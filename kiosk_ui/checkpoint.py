@@ -6,6 +6,7 @@ after `scan` or `manual` has returned the committed event.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -17,13 +18,16 @@ from screening.identity import Identity
 from screening.scan import ScanResult, Travel, manual_only, read_code, with_manual_entry
 from screening.verdict import Outcome
 
+# A journal that cannot commit: disk full (gateway.journal.JournalFull), I/O error, SQLite.
+RECORD_ERRORS = (OSError, RuntimeError, sqlite3.Error)
+
 
 class Checkpoint:
     """Decides and records scans and staff actions for one kiosk."""
 
-    def __init__(self, ports: KioskPorts, post: str, kiosk: str, staff: str = "") -> None:
+    def __init__(self, ports: KioskPorts, staff: str = "") -> None:
         self.ports = ports
-        self.post, self.kiosk, self.staff = post, kiosk, staff
+        self.staff = staff
         # One commit at a time keeps sequence numbers in the order verdicts are shown.
         self._lock = threading.Lock()
 
@@ -46,18 +50,15 @@ class Checkpoint:
     def act(self, scan: ScanEvent, action: str, outcome: Outcome | None = None,
             reason: str = "") -> StaffAction:
         """Record staff's confirm, override (outcome + reason) or reveal of a scan."""
-        now = self.ports.clock()
         return self._commit(lambda header: StaffAction(
-            header, scan.header.event_id, action, outcome, reason.strip(), self.staff), now)
+            header, scan.header.event_id, action, outcome, reason.strip(), self.staff))
 
     def _decide(self, result: ScanResult, now: datetime) -> ScanEvent:
         thermometer = self.ports.thermometer
         reading = thermometer.latest() if thermometer else None
         verdict = evaluate(result, reading, self.ports.policy.current().policy, now)
-        return self._commit(lambda header: ScanEvent(header, result, reading, verdict), now)
+        return self._commit(lambda header: ScanEvent(header, result, reading, verdict))
 
-    def _commit(self, build: Callable[[EventHeader], E], now: datetime) -> E:
-        event_id = self.ports.new_event_id()
+    def _commit(self, build: Callable[[EventHeader], E]) -> E:
         with self._lock:
-            return self.ports.journal.record(
-                lambda seq: build(EventHeader(event_id, seq, self.post, self.kiosk, now)))
+            return self.ports.journal.record(build)

@@ -40,6 +40,8 @@ class ReaderSection(Section):
 
     port: str | None = Field(None, description="serial port or pyserial URL; none: no reader")
     baud: int = Field(9600, gt=0)
+    simulated_interval_s: float | None = Field(
+        None, gt=0, description="demo: a simulated reader showing sample travellers this often")
 
 
 class WedgeSection(Section):
@@ -63,9 +65,14 @@ class JournalSection(Section):
 
 
 class GatewaySection(Section):
-    """The post gateway the journal is sent to."""
+    """The post broker the journal is sent to (see docs/gateway.md)."""
 
-    url: str | None = Field(None, description="gateway address; none: no link")
+    host: str | None = Field(None, description="post broker host; none: no link")
+    port: int = Field(1883, ge=1, le=65535)
+    province: str = Field("11", description="province code in the MQTT topics")
+    username: str | None = None
+    password_file: str | None = None
+    retention_s: float = Field(86400.0, ge=0, description="keep acknowledged events this long")
 
 
 class KioskConfig(Section):

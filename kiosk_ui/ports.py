@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Literal, Protocol, TypeVar
 
 from screening.evaluate import TemperatureReading
-from screening.event import ScanEvent, StaffAction
+from screening.event import EventHeader, ScanEvent, StaffAction
 from screening.keys import VerifyKey
 from screening.policy import Policy
 from screening.verdict import Outcome
@@ -47,8 +47,8 @@ class PendingStatus:
 class Journal(Protocol):
     """The kiosk's durable event store."""
 
-    def record(self, make_event: Callable[[int], E]) -> E:
-        """Give the event its sequence number, commit it durably, then return it."""
+    def record(self, make_event: Callable[[EventHeader], E]) -> E:
+        """Give the event its id and sequence number, commit it durably, then return it."""
         ...
 
     def pending(self) -> PendingStatus:
@@ -132,12 +132,11 @@ class PolicySource(Protocol):
 
 @dataclass
 class KioskPorts:
-    """Everything the UI talks to, plus its clock and event-id source (fixed in tests)."""
+    """Everything the UI talks to, plus its clock (fixed in tests)."""
 
     journal: Journal
     policy: PolicySource
     clock: Callable[[], datetime]
-    new_event_id: Callable[[], str]
     camera: CameraInput | None = None
     inputs: list[CodeInput] = field(default_factory=list)
     thermometer: ThermometerPort | None = None

@@ -12,8 +12,11 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ulid import ULID
+
 from kiosk_ui.ports import OFF, DeviceHealth, E, Event, OnCode, PendingStatus
 from screening.evaluate import TemperatureReading
+from screening.event import EventHeader
 from screening.verdict import Outcome
 
 
@@ -40,21 +43,26 @@ def counting_ids(prefix: str = "01KIOSKTEST") -> Callable[[], str]:
 class MemoryJournal:
     """A journal that keeps events in a list (no durability: tests and demo only)."""
 
-    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 commit_delay_s: float = 0.0) -> None:
+    def __init__(self, post: str, kiosk: str,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 new_id: Callable[[], str] | None = None, commit_delay_s: float = 0.0) -> None:
         self.events: list[Event] = []
         self.acked = 0
+        self.post, self.kiosk = post, kiosk
         self._clock = clock
+        self._new_id = new_id or (lambda: str(ULID()))
         self._delay = commit_delay_s
         self._lock = threading.Lock()
         self.fail_with: str | None = None
 
-    def record(self, make_event: Callable[[int], E]) -> E:
+    def record(self, make_event: Callable[[EventHeader], E]) -> E:
         """Number, store and return the event (raises OSError when told to fail)."""
         with self._lock:
             if self.fail_with:
                 raise OSError(self.fail_with)
-            event = make_event(len(self.events) + 1)
+            header = EventHeader(self._new_id(), len(self.events) + 1, self.post, self.kiosk,
+                                 self._clock())
+            event = make_event(header)
             if self._delay:
                 time.sleep(self._delay)
             self.events.append(event)

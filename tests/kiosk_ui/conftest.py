@@ -52,7 +52,7 @@ class Kiosk:
 def make_kiosk(language: str = "vi", policy_age_h: float = 2.0, **config: object) -> Kiosk:
     """A kiosk app wired to simulated parts."""
     clock = FixedClock(NOW)
-    journal = MemoryJournal(clock)
+    journal = MemoryJournal("dien-bien-01", "k1", clock, counting_ids())
     thermometer = SimThermometer(clock, celsius=36.6, reading_age_s=3)
     camera = SimCamera(["/dev/video0", "rtsp://cong-sau/stream"], fps=15)
     reader = ScriptedInput("reader")
@@ -62,8 +62,7 @@ def make_kiosk(language: str = "vi", policy_age_h: float = 2.0, **config: object
                                       NOW - timedelta(hours=policy_age_h)))
     cfg: KioskConfig = parse_config({"post": "dien-bien-01", "kiosk": "k1",
                                      "language": language, **config})
-    ports = KioskPorts(journal=journal, policy=policy, clock=clock,
-                       new_event_id=counting_ids(), camera=camera, inputs=[reader],
+    ports = KioskPorts(journal=journal, policy=policy, clock=clock, camera=camera, inputs=[reader],
                        thermometer=thermometer, link=link)
     app = build_app(cfg, ports, poll_status=False)
     return Kiosk(app, clock, journal, thermometer, camera, reader, link, policy,

@@ -1,0 +1,75 @@
+"""`chot kiosk`: the staff UI (terminal, or browser with --serve); `chot bench kiosk`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def register(tree: Any) -> None:
+    """Add `chot kiosk` and `chot bench kiosk`."""
+    parser = tree.command("kiosk", kiosk, "giao diện cán bộ tại chốt / checkpoint staff UI")
+    parser.add_argument("--config", required=True, help="kiosk TOML file")
+    parser.add_argument("--serve", action="store_true",
+                        help="serve the UI to a browser (textual-serve) instead of this terminal")
+    parser.add_argument("--host", default="127.0.0.1", help="--serve: address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="--serve: port to listen on")
+    bench = tree.command("kiosk", bench_kiosk,
+                         "thời gian từ quét đến kết quả / scan-to-verdict time of the staff UI",
+                         group="bench")
+    bench.add_argument("--scans", type=int, default=200, help="codes to scan (default 200)")
+    bench.add_argument("--journal", choices=("sqlite", "memory"), default="sqlite",
+                       help="commit to a real SQLite journal (default) or memory")
+
+
+def kiosk(args: argparse.Namespace) -> int:
+    """Validate the config, open devices, run the UI until staff quit (Ctrl+Q)."""
+    from kiosk_ui.config import ConfigProblem, load_config
+
+    try:
+        config = load_config(args.config)
+    except ConfigProblem as exc:
+        print(f"Cấu hình sai / bad config: {exc}", file=sys.stderr)
+        return 2
+    if args.serve:
+        return _serve(args)
+    from chot.files import FileProblem
+    from kiosk_ui.app import build_app
+    from kiosk_ui.devices import build_ports
+
+    try:
+        running = build_ports(config)
+    except (FileProblem, OSError, ValueError) as exc:
+        print(f"Không khởi động được / cannot start: {exc}", file=sys.stderr)
+        return 2
+    try:
+        build_app(config, running.ports).run()
+    finally:
+        running.stop()
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import shlex
+
+    from textual_serve.server import Server
+
+    command = shlex.join([sys.executable, "-m", "chot", "kiosk", "--config", args.config])
+    print(f"http://{args.host}:{args.port}", file=sys.stderr)
+    Server(command, host=args.host, port=args.port, title="chốt kiosk").serve()
+    return 0
+
+
+def bench_kiosk(args: argparse.Namespace) -> int:
+    """Scan sample codes through the real app; print scan-to-verdict p50/p95 as JSON."""
+    import asyncio
+
+    from kiosk_ui.bench import run_bench
+
+    result = asyncio.run(run_bench(args.scans, args.journal))
+    for key, value in result.items():
+        print(f"{key:>28}: {value}", file=sys.stderr)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0

@@ -1,0 +1,235 @@
+"""Builds the UI's ports from the config: real journal, link and devices, or simulated ones.
+
+Imports of device and gateway code happen here, at start, never when `chot` itself loads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from kiosk_ui.config import KioskConfig
+from kiosk_ui.policy_files import FilePolicy, load_policy
+from kiosk_ui.ports import (
+    CodeInput,
+    DeviceHealth,
+    E,
+    KioskPorts,
+    OnCode,
+    PendingStatus,
+    PolicyInForce,
+)
+from screening.event import EventHeader
+
+
+def utc_now() -> datetime:
+    """The wall clock in UTC."""
+    return datetime.now(UTC)
+
+
+class SqliteJournal:
+    """The gateway package's durable journal behind the UI's Journal port."""
+
+    def __init__(self, journal: Any) -> None:
+        self.journal = journal
+
+    def record(self, make_event: Callable[[EventHeader], E]) -> E:
+        """Commit (fsync) through the real journal; return the event object it was built from."""
+        built: list[E] = []
+
+        def make(header: EventHeader) -> E:
+            built.append(make_event(header))
+            return built[-1]
+
+        self.journal.record(make)
+        return built[0]
+
+    def pending(self) -> PendingStatus:
+        """Unacknowledged count and oldest age from the journal."""
+        counts = self.journal.counts()
+        return PendingStatus(counts["pending"], counts["oldest_pending_age_s"])
+
+
+class BrokerLinkPort:
+    """The gateway package's KioskLink behind the UI's LinkPort."""
+
+    def __init__(self, link: Any) -> None:
+        self.link = link
+
+    def health(self) -> DeviceHealth:
+        """Connected to the post broker or not."""
+        if self.link.link.connected:
+            return DeviceHealth("ok")
+        return DeviceHealth("down", "post broker unreachable")
+
+
+@dataclass
+class MissingDriver:
+    """A configured device whose driver is not installed: shown as down, delivers nothing."""
+
+    name: str
+    why: str
+
+    def start(self, on_code: OnCode) -> None:
+        """Nothing to start."""
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+    def health(self) -> DeviceHealth:
+        """Down, with the reason."""
+        return DeviceHealth("down", self.why)
+
+
+@dataclass
+class Running:
+    """The ports and what must be stopped on the way out."""
+
+    ports: KioskPorts
+    stoppers: list[Callable[[], None]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        """Stop inputs, the link and close the journal."""
+        for stop in reversed(self.stoppers):
+            # Shutting down: one failing device must not keep the others open.
+            with contextlib.suppress(Exception):
+                stop()
+
+
+def build_ports(config: KioskConfig, clock: Callable[[], datetime] = utc_now) -> Running:
+    """Open the journal, link and devices the config names; raises ConfigProblem-like errors."""
+    in_force = load_policy(config.policy)
+    policy = FilePolicy(in_force)
+    running = Running(KioskPorts(journal=_journal(config, clock), policy=policy, clock=clock))
+    ports = running.ports
+    if isinstance(ports.journal, SqliteJournal):
+        running.stoppers.append(ports.journal.journal.close)
+    if config.gateway.host and isinstance(ports.journal, SqliteJournal):
+        link = _link(config, ports.journal.journal, policy)
+        ports.link = BrokerLinkPort(link)
+        link.start()
+        running.stoppers.append(link.stop)
+    _thermometer(config, ports, clock)
+    _camera(config, ports)
+    _reader(config, ports, policy, clock)
+    for source in ports.inputs:
+        running.stoppers.append(source.stop)
+    if ports.camera is not None:
+        running.stoppers.append(ports.camera.stop)
+    return running
+
+
+def _journal(config: KioskConfig, clock: Callable[[], datetime]) -> Any:
+    from kiosk_ui.simulated import MemoryJournal
+
+    if config.journal.path is None:
+        return MemoryJournal(config.post, config.kiosk, clock)
+    from gateway.journal import Journal
+
+    return SqliteJournal(Journal(config.journal.path, config.post, config.kiosk, clock))
+
+
+def _link(config: KioskConfig, journal: Any, policy: FilePolicy) -> Any:
+    from pathlib import Path
+
+    from gateway.config import BrokerConfig, JournalConfig, KioskLinkConfig
+    from gateway.kiosk_link import KioskLink
+    from screening.policy import POLICY_KIND, parse_policy
+    from screening.trust import issuer_keys
+
+    gw = config.gateway
+    broker = BrokerConfig(host=gw.host or "127.0.0.1", port=gw.port, username=gw.username,
+                          password_file=Path(gw.password_file) if gw.password_file else None)
+    cfg = KioskLinkConfig(province=gw.province, post=config.post, kiosk=config.kiosk,
+                          journal=JournalConfig(path=Path(config.journal.path or ""),
+                                                retention_s=gw.retention_s),
+                          broker=broker, center_keys=[Path(p) for p in config.policy.center_keys])
+    from chot.files import read_verify_key
+
+    center = [read_verify_key(p) for p in config.policy.center_keys]
+
+    def on_doc(doc: Any) -> None:
+        # Called on the link's thread with a verified, newer document.
+        now = policy.current()
+        issued = _iso(doc.issued_at)
+        if doc.kind == POLICY_KIND:
+            policy.replace(PolicyInForce(parse_policy(doc.body, doc.version), now.trusted,
+                                         issued))
+        else:
+            policy.replace(PolicyInForce(now.policy, issuer_keys(doc.body), now.issued_at))
+
+    versions = {POLICY_KIND: policy.current().policy.version} \
+        if policy.current().policy.version else {}
+    return KioskLink(cfg, journal, center, on_doc=on_doc, doc_versions=versions)
+
+
+def _iso(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _thermometer(config: KioskConfig, ports: KioskPorts, clock: Callable[[], datetime]) -> None:
+    section = config.thermometer
+    if section.simulated_c is not None:
+        from kiosk_ui.simulated import SimThermometer
+
+        ports.thermometer = SimThermometer(clock, section.simulated_c)
+    elif section.port:
+        ports.thermometer = _missing_thermometer(section.port)
+
+
+def _missing_thermometer(port: str) -> Any:
+    from kiosk_ui.simulated import SimThermometer
+
+    # Until the host driver is wired, a configured node shows as down rather than absent.
+    stub = SimThermometer(utc_now, None)
+    stub.state = DeviceHealth("down", f"{port}: thermometer driver not installed")
+    return stub
+
+
+def _camera(config: KioskConfig, ports: KioskPorts) -> None:
+    section = config.camera
+    if section.simulated:
+        from kiosk_ui.simulated import SimCamera
+
+        ports.camera = SimCamera(section.sources or ["sim://camera"])
+    elif section.sources:
+        from kiosk_ui.simulated import SimCamera
+
+        camera = SimCamera(section.sources, fps=0.0)
+        camera.state = DeviceHealth("down", "camera driver not installed")
+        ports.camera = camera
+
+
+def _reader(config: KioskConfig, ports: KioskPorts, policy: FilePolicy,
+            clock: Callable[[], datetime]) -> None:
+    section = config.reader
+    if section.simulated_interval_s:
+        ports.inputs.append(_sample_reader(section.simulated_interval_s, policy, clock))
+    elif section.port:
+        ports.inputs.append(MissingDriver("reader", f"{section.port}: reader driver not installed"))
+
+
+def _sample_reader(interval_s: float, policy: FilePolicy,
+                   clock: Callable[[], datetime]) -> CodeInput:
+    from itertools import cycle, islice
+
+    from kiosk_ui.sample_travellers import sample_codes
+    from kiosk_ui.simulated import ScriptedInput
+    from screening.keys import SigningKey
+
+    # Demo only: a throwaway issuer whose key is trusted for this run.
+    issuer = SigningKey.generate()
+    now = policy.current()
+    policy.replace(PolicyInForce(now.policy, {**now.trusted, issuer.kid: issuer.public},
+                                 now.issued_at))
+    codes = list(sample_codes(issuer, clock()).values())
+    return ScriptedInput("reader", islice(cycle(codes), 10_000), interval_s)
+
+
