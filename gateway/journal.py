@@ -126,6 +126,18 @@ class Journal:
                 "ORDER BY seq LIMIT ?", (after_seq, limit)).fetchall()
         return [Entry(seq, event_id, payload.encode()) for seq, event_id, payload in rows]
 
+    def get(self, seqs: Sequence[int]) -> list[Entry]:
+        """The still-unacknowledged events among these sequence numbers."""
+        found: list[Entry] = []
+        with self._lock:
+            for chunk in _chunks(list(seqs), 500):
+                marks = ",".join("?" * len(chunk))
+                found += [Entry(seq, event_id, payload.encode()) for seq, event_id, payload
+                          in self._db.execute(
+                              f"SELECT seq, event_id, payload FROM events WHERE acked_at IS NULL "
+                              f"AND seq IN ({marks}) ORDER BY seq", chunk)]
+        return found
+
     def ack(self, event_ids: Sequence[str]) -> int:
         """Mark events the center has committed; returns how many were newly acknowledged."""
         if not event_ids:
@@ -164,5 +176,5 @@ class Journal:
             self._db.close()
 
 
-def _chunks(items: list[str], size: int) -> list[list[str]]:
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]

@@ -8,6 +8,7 @@ has no jitter; this wrapper reconnects with jittered backoff, keeps the broker-s
 from __future__ import annotations
 
 import logging
+import queue
 import ssl
 import threading
 import time
@@ -63,6 +64,20 @@ def make_client(cfg: BrokerConfig, client_id: str, manual_ack: bool = False) -> 
                        cert_reqs=ssl.CERT_REQUIRED, tls_version=ssl.PROTOCOL_TLS_CLIENT)
         client.tls_insecure_set(not cfg.tls.check_hostname)
     return client
+
+
+def drain(work: queue.SimpleQueue[Any], timeout: float, limit: int) -> list[Any]:
+    """Wait up to timeout for one work item, then take whatever else is queued (up to limit)."""
+    try:
+        items = [work.get(timeout=timeout)]
+    except queue.Empty:
+        return []
+    while len(items) < limit:
+        try:
+            items.append(work.get_nowait())
+        except queue.Empty:
+            break
+    return items
 
 
 def failed(reason: ReasonCode | int) -> bool:

@@ -26,7 +26,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 from gateway import topics
 from gateway.alarms import Alarms, ClockWatch
 from gateway.config import GatewayConfig
-from gateway.mqtt import BrokerLink, failed, make_client
+from gateway.mqtt import BrokerLink, drain, failed, make_client
 from gateway.outbox import Incoming, Outbox, OutboxFull, Outgoing
 from gateway.wire import Malformed, acks_payload, check_event, parse_acks, state_payload
 from screening.keys import VerifyKey, keyring
@@ -210,7 +210,7 @@ class Gateway:
     def _run(self) -> None:
         next_tick = next_state = next_purge = 0.0
         while not self._stopping.is_set():
-            items = self._take(TICK_S)
+            items = drain(self._work, TICK_S, BATCH_MAX)
             received: list[Received] = []
             published: list[Published] = []
             acked_ids: list[str] = []
@@ -245,18 +245,6 @@ class Gateway:
             if now >= next_purge:
                 next_purge = now + PURGE_EVERY_S
                 self.outbox.purge(self.cfg.outbox.retention_s)
-
-    def _take(self, timeout: float) -> list[Any]:
-        try:
-            items = [self._work.get(timeout=timeout)]
-        except queue.Empty:
-            return []
-        while len(items) < BATCH_MAX:
-            try:
-                items.append(self._work.get_nowait())
-            except queue.Empty:
-                break
-        return items
 
     def _commit(self, received: list[Received]) -> None:
         """Commit kiosk events to the outbox, then PUBACK them; hold them if the disk is full."""

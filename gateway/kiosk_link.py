@@ -1,0 +1,290 @@
+"""A kiosk's link to its post broker: journal events out, acks, policy and trust back in.
+
+Events leave in journal order with QoS 1 and stay in the journal until the center's ack comes
+back through the gateway; an event with no ack after resend_after_s is sent again (the
+gateway's outbox and the center both ignore duplicates). Policy and trust documents are
+accepted only when signed by the center and newer than the one in force.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import logging
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.reasoncodes import ReasonCode
+from paho.mqtt.subscribeoptions import SubscribeOptions
+
+from gateway import topics
+from gateway.alarms import Alarms
+from gateway.config import KioskLinkConfig
+from gateway.journal import Entry, Journal
+from gateway.mqtt import BrokerLink, drain, failed, make_client
+from gateway.wire import Malformed, parse_acks, state_payload
+from screening.keys import VerifyKey, keyring
+from screening.policy import POLICY_KIND
+from screening.signed_doc import DocRejected, SignedDoc, accept_update
+from screening.trust import TRUST_KIND
+
+log = logging.getLogger(__name__)
+
+LOAD_CHUNK = 1000
+RETRY_CAP_S = 3600.0
+TICK_S = 0.25
+PURGE_EVERY_S = 60.0
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    entries: list[Entry]
+
+
+@dataclass(frozen=True)
+class _Published:
+    mid: int
+    reason: int
+    name: str
+
+
+@dataclass(frozen=True)
+class _Message:
+    topic: str
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class _Up:
+    up: bool
+
+
+@dataclass
+class _Waiting:
+    seq: int
+    attempts: int
+    due: float
+
+
+class KioskLink:
+    """Runs in the background beside the kiosk; `start()`, then `stop()` on the way out."""
+
+    def __init__(self, cfg: KioskLinkConfig, journal: Journal,
+                 center_keys: list[VerifyKey] | None = None,
+                 on_doc: Callable[[SignedDoc], None] | None = None,
+                 doc_versions: dict[str, int] | None = None,
+                 extra_state: Callable[[], dict[str, Any]] | None = None) -> None:
+        self.cfg, self.journal = cfg, journal
+        self.prov, self.post, self.kiosk = cfg.province, cfg.post, cfg.kiosk
+        self.keys = keyring(center_keys or [])
+        self.docs_versions: dict[str, int] = dict(doc_versions or {})
+        self.alarms = Alarms()
+        self.counters = {"published": 0, "accepted": 0, "refused": 0, "acked": 0, "resent": 0,
+                         "docs_accepted": 0, "docs_rejected": 0}
+        self._on_doc, self._extra_state = on_doc, extra_state
+        self._work: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"kiosk-link-{self.kiosk}",
+                                        daemon=True)
+        self._state_topic = topics.kiosk_state(self.prov, self.post, self.kiosk)
+        self._events_topic = topics.kiosk_events(self.prov, self.post, self.kiosk)
+        self._acks_topic = topics.kiosk_acks(self.prov, self.post, self.kiosk)
+        self.client = make_client(cfg.broker, f"kiosk-{self.post}-{self.kiosk}")
+        self.client.will_set(self._state_topic, state_payload(
+            "offline", post=self.post, kiosk=self.kiosk, reason="connection_lost"),
+            qos=1, retain=True)
+        self.client.on_message = lambda _c, _u, m: self._work.put(
+            _Message(m.topic, bytes(m.payload)))
+        self.client.on_publish = self._on_publish
+        self.link = BrokerLink(cfg.broker, self.client, "post",
+                               on_up=lambda _s: self._work.put(_Up(True)),
+                               on_down=lambda: self._work.put(_Up(False)))
+        self._inflight: dict[int, Entry] = {}
+        self._waiting: dict[str, _Waiting] = {}
+        self._due: list[tuple[float, str]] = []
+        self._loaded: deque[Entry] = deque()
+        self._retry: deque[Entry] = deque()
+        self._cursor = 0
+        self._more = True
+        self._window = cfg.broker.inflight
+        journal.add_listener(lambda entries: self._work.put(_Recorded(entries)))
+
+    def start(self) -> None:
+        """Connect and start sending the journal's unacknowledged events."""
+        self._thread.start()
+        self.link.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Publish an 'offline' state and disconnect; the journal stays open (caller owns it)."""
+        self._stopping.set()
+        self._thread.join(timeout)
+        if self.link.connected:
+            info = self.client.publish(self._state_topic, state_payload(
+                "offline", post=self.post, kiosk=self.kiosk, reason="stopped"),
+                qos=1, retain=True)
+            deadline = time.monotonic() + 2.0
+            while not info.is_published() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        self.link.stop()
+
+    def _on_publish(self, client: mqtt.Client, userdata: Any, mid: int, reason: ReasonCode,
+                    properties: Any) -> None:
+        value = reason.value if isinstance(reason, ReasonCode) else int(reason)
+        self._work.put(_Published(mid, value, str(reason)))
+
+    def _run(self) -> None:
+        next_tick = next_state = next_purge = 0.0
+        while not self._stopping.is_set():
+            items = drain(self._work, TICK_S, 2000)
+            if items:
+                self._handle(items)
+            self._send()
+            now = time.monotonic()
+            if now >= next_tick:
+                next_tick = now + TICK_S
+                self._resend_due(now)
+            if now >= next_state:
+                next_state = now + self.cfg.state_interval_s
+                self.publish_state()
+            if now >= next_purge:
+                next_purge = now + PURGE_EVERY_S
+                self.journal.purge(self.cfg.journal.retention_s)
+
+    def _handle(self, items: list[Any]) -> None:
+        acked: list[str] = []
+        for item in items:
+            if isinstance(item, _Recorded):
+                self._recorded(item.entries)
+            elif isinstance(item, _Published):
+                self._published(item)
+            elif isinstance(item, _Message):
+                acked += self._message(item)
+            elif isinstance(item, _Up) and item.up:
+                self.client.subscribe([(self._acks_topic, SubscribeOptions(qos=1)),
+                                       (topics.policy(self.prov), SubscribeOptions(qos=1)),
+                                       (topics.trust(self.prov), SubscribeOptions(qos=1))])
+                self.publish_state()
+        if acked:
+            self.counters["acked"] += self.journal.ack(acked)
+            for event_id in acked:
+                self._waiting.pop(event_id, None)
+
+    def _recorded(self, entries: list[Entry]) -> None:
+        # Fresh events go straight to the send queue when nothing older waits in the journal.
+        if not self._more and entries and entries[0].seq == self._cursor + 1:
+            self._loaded.extend(entries)
+            self._cursor = entries[-1].seq
+        else:
+            self._more = True
+
+    def _send(self) -> None:
+        if not self.link.connected:
+            return
+        while len(self._inflight) < self._window:
+            entry = self._next_entry()
+            if entry is None:
+                return
+            info = self.client.publish(self._events_topic, entry.payload, qos=1)
+            if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
+                self._retry.appendleft(entry)
+                return
+            self._inflight[info.mid] = entry
+            self.counters["published"] += 1
+
+    def _next_entry(self) -> Entry | None:
+        if self._retry:
+            return self._retry.popleft()
+        if not self._loaded and self._more:
+            chunk = self.journal.pending(self._cursor, LOAD_CHUNK)
+            if chunk:
+                self._cursor = chunk[-1].seq
+                self._loaded.extend(chunk)
+            else:
+                self._more = False
+        return self._loaded.popleft() if self._loaded else None
+
+    def _published(self, result: _Published) -> None:
+        entry = self._inflight.pop(result.mid, None)
+        if entry is None:
+            return
+        waiting = self._waiting.get(entry.event_id)
+        attempts = waiting.attempts + 1 if waiting else 1
+        if failed(result.reason):
+            self.counters["refused"] += 1
+            self.alarms.raise_("publish_refused", result.name)
+            delay = min(60.0, 2.0 ** attempts)
+        else:
+            self.counters["accepted"] += 1
+            delay = min(RETRY_CAP_S, self.cfg.resend_after_s * 2 ** (attempts - 1))
+        due = time.monotonic() + delay
+        self._waiting[entry.event_id] = _Waiting(entry.seq, attempts, due)
+        heapq.heappush(self._due, (due, entry.event_id))
+
+    def _resend_due(self, now: float) -> None:
+        seqs: list[int] = []
+        while self._due and self._due[0][0] <= now:
+            due, event_id = heapq.heappop(self._due)
+            waiting = self._waiting.get(event_id)
+            if waiting is not None and waiting.due == due:
+                waiting.due = float("inf")
+                seqs.append(waiting.seq)
+        if seqs:
+            entries = self.journal.get(seqs)
+            self.counters["resent"] += len(entries)
+            self._retry.extend(entries)
+
+    def _message(self, item: _Message) -> list[str]:
+        if item.topic == self._acks_topic:
+            ids = parse_acks(item.payload)
+            if isinstance(ids, Malformed):
+                log.warning("ignoring malformed ack message: %s", ids.reason)
+                return []
+            return ids
+        kind = {topics.policy(self.prov): POLICY_KIND,
+                topics.trust(self.prov): TRUST_KIND}.get(item.topic)
+        if kind is not None and item.payload:
+            self._offer_doc(kind, item.payload)
+        return []
+
+    def _offer_doc(self, kind: str, payload: bytes) -> None:
+        try:
+            envelope = json.loads(payload)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            envelope = None
+        result = accept_update(self.docs_versions.get(kind), envelope, kind, self.keys)
+        if isinstance(result, DocRejected):
+            if result.reason != "not_newer":
+                self.counters["docs_rejected"] += 1
+                log.warning("rejected %s: %s %s", kind, result.reason, result.detail)
+            return
+        self.docs_versions[kind] = result.version
+        self.counters["docs_accepted"] += 1
+        if self._on_doc is not None:
+            self._on_doc(result)
+
+    def state(self) -> dict[str, Any]:
+        """The kiosk's state as published (retained) on the post broker."""
+        counts = self.journal.counts()
+        return {"post": self.post, "kiosk": self.kiosk,
+                "at": datetime.now(UTC).isoformat(timespec="milliseconds")
+                .replace("+00:00", "Z"),
+                "pending": counts["pending"], "last_seq": counts["last_seq"],
+                "oldest_pending_age_s": counts["oldest_pending_age_s"],
+                "policy_version": self.docs_versions.get(POLICY_KIND),
+                "trust_version": self.docs_versions.get(TRUST_KIND),
+                "link": {**self.link.stats.to_json(), **self.counters},
+                "alarms": [a.to_json() for a in self.alarms.active()],
+                **(self._extra_state() if self._extra_state else {})}
+
+    def publish_state(self) -> None:
+        """Publish the retained state (skipped while the link is down)."""
+        if self.link.connected:
+            self.client.publish(self._state_topic, state_payload("online", **self.state()),
+                                qos=1, retain=True)
