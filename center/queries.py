@@ -1,0 +1,50 @@
+"""Questions over the store that span its days: a day's report, a ward's arrivals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from center.arrivals import Arrival, arrival_of
+from center.day import day_bounds, effective_scans, event_at
+from center.link_log import LinkLog
+from center.report import DailyReport, build_report, outages_from_log
+
+
+class EventSource(Protocol):
+    """What these queries need of the store (center.store.Store has it)."""
+
+    def events(self, day: str | date | None = None, post: str | None = None,
+               kiosk: str | None = None, outcome: str | None = None, type: str | None = None,
+               limit: int | None = None, newest_first: bool = False) -> list[dict[str, Any]]:
+        """Stored events of a store day (the province's calendar day)."""
+        ...
+
+
+def day_events(store: EventSource, day: date, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """Every stored event whose time falls on the local day `day` in `tz`."""
+    start, end = day_bounds(day, tz)
+    found: dict[str, dict[str, Any]] = {}
+    # The store files events under the province's day; a report in another zone may need
+    # the days either side.
+    for offset in (-1, 0, 1):
+        for event in store.events(day=day + timedelta(days=offset)):
+            if start <= event_at(event) < end:
+                found[str(event["event_id"])] = event
+    return list(found.values())
+
+
+def daily_report(store: EventSource, links: LinkLog | None, province: str, day: date,
+                 tz: ZoneInfo, now: datetime,
+                 known_posts: list[str] | None = None) -> DailyReport:
+    """The report of one local day as of `now`."""
+    scans = effective_scans(day_events(store, day, tz))
+    outages = outages_from_log(links.changes(now)) if links is not None else []
+    return build_report(day, tz, province, scans, outages, now, known_posts)
+
+
+def ward_arrivals(store: EventSource, ward: str, day: date, tz: ZoneInfo) -> list[Arrival]:
+    """The travellers announced to one ward on one local day, in time order."""
+    arrivals = [arrival_of(scan, tz) for scan in effective_scans(day_events(store, day, tz))]
+    return [a for a in arrivals if a is not None and a.ward == ward]

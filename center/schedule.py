@@ -1,0 +1,83 @@
+"""Writing the daily report at its configured local time (default 16:00) into a folder."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from center.report import DailyReport
+from center.report_formats import FORMATS
+
+log = logging.getLogger(__name__)
+
+
+def next_run(now: datetime, at: time, tz: ZoneInfo) -> datetime:
+    """The next moment (UTC) the local clock shows `at`, strictly after `now`."""
+    local = now.astimezone(tz)
+    candidate = datetime.combine(local.date(), at, tz)
+    if candidate <= local:
+        candidate = datetime.combine(local.date() + timedelta(days=1), at, tz)
+    return candidate.astimezone(UTC)
+
+
+def write_report(report: DailyReport, folder: Path, formats: list[str]) -> list[Path]:
+    """Write the report in each format as `report-YYYY-MM-DD.EXT`; returns the paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        path = folder / f"report-{report.day.isoformat()}.{fmt}"
+        tmp = path.with_suffix(f".{fmt}.tmp")
+        tmp.write_text(FORMATS[fmt](report), "utf-8")
+        tmp.replace(path)
+        written.append(path)
+    return written
+
+
+class ReportScheduler:
+    """A thread that builds and writes the day's report each day at the configured time."""
+
+    def __init__(self, build: Callable[[date, datetime], DailyReport], at: time, tz: ZoneInfo,
+                 folder: Path, formats: list[str],
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._build, self.at, self.tz = build, at, tz
+        self.folder, self.formats, self._clock = folder, formats, clock
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="daily-report", daemon=True)
+        self.written: list[Path] = []
+        self.next_at = next_run(clock(), at, tz)
+
+    def start(self) -> None:
+        """Start waiting for the next report time."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop waiting."""
+        self._stopping.set()
+        self._thread.join(5.0)
+
+    def run_due(self) -> list[Path]:
+        """Write the report if its time has come; returns the files written."""
+        now = self._clock()
+        if now < self.next_at:
+            return []
+        day = self.next_at.astimezone(self.tz).date()
+        self.next_at = next_run(now, self.at, self.tz)
+        try:
+            paths = write_report(self._build(day, now), self.folder, self.formats)
+        except (OSError, ValueError) as exc:
+            log.error("daily report for %s not written: %s", day, exc)
+            return []
+        self.written += paths
+        log.info("daily report for %s written: %s", day, [str(p) for p in paths])
+        return paths
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self.run_due()
+            wait = (self.next_at - self._clock()).total_seconds()
+            # Wake at least each minute: the wall clock may be set while we sleep.
+            self._stopping.wait(min(max(wait, 0.5), 60.0))

@@ -1,0 +1,68 @@
+"""One center instance put together: ingest, the watch and its live link, the daily report."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from center.config import CenterConfig
+from center.day import zone
+from center.ingest import CenterIngest
+from center.link_log import LinkLog
+from center.live import LiveLink
+from center.queries import daily_report
+from center.report import DailyReport
+from center.schedule import ReportScheduler
+from center.settings import CenterSections, sections_of
+from center.store import Store
+from center.watch import CenterWatch
+
+
+def report_folder(cfg: Any, sections: CenterSections) -> Path:
+    """Where daily reports are written: the configured folder or 'reports' beside the store."""
+    return sections.report.folder or Path(cfg.store.path).parent / "reports"
+
+
+def ledger_folder(cfg: Any, sections: CenterSections) -> Path:
+    """Where the ledger of published policy/trust versions is kept."""
+    return sections.publish.ledger or Path(cfg.store.path).parent
+
+
+class CenterService:
+    """Store, ingest, watch, live link and report scheduler of one center; start/stop."""
+
+    def __init__(self, cfg: CenterConfig, sections: CenterSections | None = None) -> None:
+        self.cfg = cfg
+        self.sections = sections or sections_of(cfg)
+        self.tz = zone(self.sections.report.timezone)
+        self.store = Store(cfg.store.path)
+        self.links = LinkLog(cfg.store.path)
+        self.live = LiveLink(cfg.broker, cfg.province, f"{cfg.instance}-live")
+        self.watch = CenterWatch(cfg.province, self.sections, self.live.send, self.store,
+                                 self.links)
+        self.live.attach(self.watch)
+        self.ingest = CenterIngest(cfg, self.store, check=self.watch.check,
+                                   on_stored=self.watch.on_stored)
+        report = self.sections.report
+        self.scheduler = ReportScheduler(self.report, report.local_time(), self.tz,
+                                         report_folder(cfg, self.sections), list(report.formats))
+
+    def report(self, day: date, now: datetime | None = None) -> DailyReport:
+        """The daily report of a local day, as of now."""
+        return daily_report(self.store, self.links, self.cfg.province, day, self.tz,
+                            now or datetime.now(UTC), self.sections.alerts.known_posts)
+
+    def start(self) -> None:
+        """Connect and start ingesting, watching and scheduling."""
+        self.live.start()
+        self.ingest.start()
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        """Stop everything and close the files."""
+        self.scheduler.stop()
+        self.ingest.stop()
+        self.live.stop()
+        self.links.close()
+        self.store.close()

@@ -1,0 +1,87 @@
+"""Config sections for alerts, the daily report, publishing and the dashboard.
+
+Each is a strict model (unknown keys refused, the bad key named) with defaults, so a center
+config without them still starts: `[alerts]`, `[report]`, `[publish]`, `[dashboard]`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from center.day import DEFAULT_TZ, zone
+from gateway.config import Strict
+
+HHMM_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
+
+
+class AlertsConfig(Strict):
+    """Which messages are quarantined or alerted, and how often noisy alerts may repeat."""
+
+    known_posts: list[str] | None = Field(
+        None, description="posts of the province; events from others are quarantined")
+    max_skew_s: float = Field(300.0, gt=0, description="kiosk clock ahead by more: alert")
+    flood_per_minute: int = Field(60, ge=1, description="events per kiosk per minute of "
+                                  "event time above which the rest are quarantined")
+    throttle_s: float = Field(300.0, ge=0, description="repeat interval of noisy alerts")
+
+
+class ReportConfig(Strict):
+    """The daily situation report: when it is written, where, in which formats."""
+
+    at: str = Field("16:00", description="local time HH:MM the report is written each day")
+    timezone: str = DEFAULT_TZ
+    folder: Path | None = Field(None, description="default: 'reports' beside the store")
+    formats: list[Literal["csv", "html", "md"]] = ["html", "csv", "md"]
+
+    @field_validator("at")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        if not HHMM_RE.match(value):
+            raise ValueError(f"must be HH:MM (24 h), got {value!r}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone(value)
+        return value
+
+    def local_time(self) -> time:
+        """The configured time of day."""
+        hours, minutes = self.at.split(":")
+        return time(int(hours), int(minutes))
+
+
+class PublishConfig(Strict):
+    """The center's signing key for policies and trust lists, and its ledger of versions."""
+
+    key: Path | None = Field(None, description="center private key (chot keys generate)")
+    ledger: Path | None = Field(None, description="default: the store's folder")
+
+
+class DashboardConfig(Strict):
+    """The operators' screen."""
+
+    language: Literal["vi", "en"] = "vi"
+    refresh_s: float = Field(2.0, gt=0)
+
+
+class CenterSections(Strict):
+    """All of this module's sections together."""
+
+    alerts: AlertsConfig = AlertsConfig()
+    report: ReportConfig = ReportConfig()
+    publish: PublishConfig = PublishConfig()
+    dashboard: DashboardConfig = DashboardConfig()
+
+
+def sections_of(cfg: Any) -> CenterSections:
+    """The sections of a center config, with defaults for those it does not have."""
+    found = {name: getattr(cfg, name) for name in CenterSections.model_fields
+             if getattr(cfg, name, None) is not None}
+    return CenterSections(**found)

@@ -1,0 +1,150 @@
+"""What the center does with what it receives: checks, alerts, arrival notices, the live view.
+
+Ingest calls `check` on every event message and `on_stored` with the events it committed
+for the first time; the live link calls `on_state` and `on_document`. Everything to publish
+goes through one `send(topic, payload, retain)` callable, so this class does no I/O itself.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from ulid import ULID
+
+from center.alerts import Alert, AlertThrottle, scan_alerts
+from center.arrivals import Arrival, arrival_of, ward_summary
+from center.day import effective_scans, zone
+from center.inbound import Accepted, Intake, Quarantined
+from center.link_log import LinkLog
+from center.monitor import Monitor
+from center.queries import EventSource, day_events
+from center.settings import CenterSections
+from gateway import topics
+
+Send = Callable[[str, bytes, bool], None]
+RECENT_ALERTS = 500
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class CenterWatch:
+    """Checks, alerts, arrivals and the monitor of one center instance; thread-safe."""
+
+    def __init__(self, province: str, sections: CenterSections, send: Send | None = None,
+                 store: EventSource | None = None, links: LinkLog | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.province, self.sections = province, sections
+        self.tz = zone(sections.report.timezone)
+        alerts = sections.alerts
+        known = frozenset(alerts.known_posts) if alerts.known_posts is not None else None
+        self.intake = Intake(known, alerts.max_skew_s, alerts.flood_per_minute)
+        self.throttle = AlertThrottle(alerts.throttle_s)
+        self.monitor = Monitor(alerts.max_skew_s)
+        self.recent: deque[Alert] = deque(maxlen=RECENT_ALERTS)
+        self.alert_counts: dict[str, int] = {}
+        self._send, self._store, self._links, self._clock = send, store, links, clock
+        self._arrivals: dict[date, dict[str, dict[str, Arrival]]] = {}
+        self._lock = threading.RLock()
+
+    def check(self, payload: bytes, post: str, kiosk: str,
+              received_at: datetime) -> dict[str, Any] | Quarantined:
+        """Ingest's event check: the event to store, or why it is quarantined."""
+        with self._lock:
+            verdict = self.intake.check(payload, post, kiosk, received_at)
+            if isinstance(verdict, Quarantined):
+                self._raise([verdict.alert(post, kiosk, received_at)])
+                return verdict
+            assert isinstance(verdict, Accepted)
+            self._raise(list(verdict.alerts))
+            return verdict.event
+
+    def on_stored(self, events: list[dict[str, Any]]) -> None:
+        """Alerts and arrival notices for events stored for the first time."""
+        now = self._clock()
+        with self._lock:
+            self._raise([a for event in events for a in scan_alerts(event, now)])
+            touched: set[tuple[date, str]] = set()
+            for scan in effective_scans(events):
+                arrival = arrival_of(scan, self.tz)
+                if arrival is None:
+                    continue
+                book = self._day_book(arrival.local_day)
+                book.setdefault(arrival.ward, {})[arrival.event_id] = arrival
+                self._publish(topics.arrivals(self.province, arrival.ward),
+                              arrival.to_json(), retain=False)
+                touched.add((arrival.local_day, arrival.ward))
+            for day, ward in sorted(touched):
+                self._publish_summary(day, ward, now)
+
+    def on_state(self, topic: str, payload: bytes, received_at: datetime) -> None:
+        """A kiosk or gateway state message (retained, or a Last Will)."""
+        with self._lock:
+            before = {k: v.online for k, v in self._links_by_key().items()}
+            alerts = self.monitor.apply(topic, payload, received_at)
+            if self._links is not None:
+                for key, state in self._links_by_key().items():
+                    if before.get(key) != state.online:
+                        self._links.record(state.post, state.kiosk, state.online, received_at)
+            self._raise(alerts)
+
+    def on_document(self, kind: str, payload: bytes) -> None:
+        """A retained policy or trust envelope seen on the broker (for the rollout view)."""
+        with self._lock:
+            self.monitor.apply_document(kind, payload)
+
+    def alerts(self, limit: int = 50) -> list[Alert]:
+        """The newest alerts, newest first."""
+        with self._lock:
+            return list(self.recent)[::-1][:limit]
+
+    def ward_totals(self, day: date) -> dict[str, int]:
+        """How many arrivals each ward was told about on a local day (this instance)."""
+        with self._lock:
+            return {ward: len(items) for ward, items in self._day_book(day).items()}
+
+    def _links_by_key(self) -> dict[tuple[str, str | None], Any]:
+        return {**{(p, None): g for p, g in self.monitor.gateways.items()},
+                **{k: v for k, v in self.monitor.kiosks.items()}}
+
+    def _day_book(self, day: date) -> dict[str, dict[str, Arrival]]:
+        book = self._arrivals.get(day)
+        if book is None:
+            # A restarted center re-counts the day from the store, so summaries stay whole.
+            book = self._arrivals[day] = {}
+            if self._store is not None:
+                for scan in effective_scans(day_events(self._store, day, self.tz)):
+                    arrival = arrival_of(scan, self.tz)
+                    if arrival is not None and arrival.local_day == day:
+                        book.setdefault(arrival.ward, {})[arrival.event_id] = arrival
+            for old in sorted(self._arrivals)[:-3]:
+                del self._arrivals[old]
+        return book
+
+    def _publish_summary(self, day: date, ward: str, now: datetime) -> None:
+        if day != now.astimezone(self.tz).date():
+            return  # a late event of an earlier day must not replace today's summary
+        arrivals = list(self._day_book(day).get(ward, {}).values())
+        self._publish(topics.arrivals(self.province, ward),
+                      ward_summary(ward, day, arrivals, now), retain=True)
+
+    def _raise(self, alerts: list[Alert]) -> None:
+        for alert in alerts:
+            passed = self.throttle.admit(alert)
+            if passed is None:
+                continue
+            passed = replace(passed, alert_id=str(ULID.from_datetime(passed.at)))
+            self.recent.append(passed)
+            self.alert_counts[str(passed.kind)] = self.alert_counts.get(str(passed.kind), 0) + 1
+            self._publish(topics.alerts(self.province), passed.to_json(), retain=False)
+
+    def _publish(self, topic: str, data: dict[str, Any], retain: bool) -> None:
+        if self._send is not None:
+            self._send(topic, _json(data), retain)
