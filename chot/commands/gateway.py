@@ -1,0 +1,43 @@
+"""`chot gateway --config F`: the post's durable relay to the provincial broker."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def register(tree: Any) -> None:
+    """Add `chot gateway`."""
+    parser = tree.command("gateway", run_gateway,
+                          "chuyển tiếp sự kiện về tỉnh / relay events to the provincial center")
+    parser.add_argument("--config", required=True, help="gateway TOML file")
+    parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING, ERROR")
+
+
+def run_gateway(args: argparse.Namespace) -> int:
+    """Run the relay until SIGTERM/SIGINT; prints its final state as JSON."""
+    import logging
+
+    from chot.files import FileProblem, read_verify_key
+    from gateway.config import ConfigProblem, GatewayConfig, load_config
+    from gateway.lifecycle import run_until_signalled
+    from gateway.relay import Gateway
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    try:
+        cfg = load_config(args.config, GatewayConfig)
+        keys = [read_verify_key(path) for path in cfg.center_keys]
+    except (ConfigProblem, FileProblem) as exc:
+        print(json.dumps({"error": str(exc), "reason": getattr(exc, "reason", "key_file")},
+                         ensure_ascii=False))
+        return 2
+    gateway = Gateway(cfg, keys)
+    gateway.start()
+    print(json.dumps({"gateway": cfg.post, "status": "running", "outbox": str(cfg.outbox.path)},
+                     ensure_ascii=False), flush=True)
+    run_until_signalled()
+    state = gateway.state()
+    gateway.stop()
+    print(json.dumps({"gateway": cfg.post, "status": "stopped", **state}, ensure_ascii=False))
+    return 0

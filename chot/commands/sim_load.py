@@ -1,0 +1,53 @@
+"""`chot sim load --config F --events N --rate R`: scan events through a kiosk's real journal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def register(tree: Any) -> None:
+    """Add `chot sim load`."""
+    parser = tree.command("load", run_sim_load,
+                          "bơm sự kiện qua nhật ký máy quét / inject events through a kiosk "
+                          "journal", group="sim")
+    parser.add_argument("--config", required=True, help="kiosk link TOML file")
+    parser.add_argument("--events", type=int, required=True, help="how many events to record")
+    parser.add_argument("--rate", type=float, default=100.0,
+                        help="events per second (0: as fast as possible)")
+    parser.add_argument("--wait", type=float, default=60.0,
+                        help="seconds to wait for the center's acks after the last event")
+
+
+def run_sim_load(args: argparse.Namespace) -> int:
+    """Record the events, wait for acks, print one JSON line; exit 1 if some are unacked."""
+    import threading
+
+    from gateway.config import ConfigProblem, KioskLinkConfig, load_config
+    from gateway.lifecycle import run_until_signalled
+    from sim.load import LoadResult, load_through_link
+
+    if args.events < 0 or args.rate < 0:
+        print(json.dumps({"error": "--events và --rate phải >= 0 / must be >= 0",
+                          "reason": "bad_argument"}, ensure_ascii=False))
+        return 2
+    try:
+        cfg = load_config(args.config, KioskLinkConfig)
+    except ConfigProblem as exc:
+        print(json.dumps({"error": str(exc), "reason": exc.reason}, ensure_ascii=False))
+        return 2
+    stop = threading.Event()
+    results: list[LoadResult] = []
+
+    def work() -> None:
+        results.append(load_through_link(cfg, args.events, args.rate, args.wait, stop.is_set))
+
+    worker = threading.Thread(target=work, name="sim-load")
+    worker.start()
+    run_until_signalled(stop, until=lambda: not worker.is_alive())
+    stop.set()
+    worker.join()
+    result = results[0]
+    print(json.dumps({"kiosk": cfg.kiosk, **result.to_json()}, ensure_ascii=False))
+    return 0 if result.acked == result.recorded else 1
