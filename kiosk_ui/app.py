@@ -63,16 +63,17 @@ class KioskApp(App[None]):
         self.ready_s: float | None = None
         self._started = time.perf_counter()
         self._poll_status = poll_status
+        self.notices: list[str] = []
+        self.main = MainScreen()
 
-    @property
-    def main(self) -> MainScreen:
-        """The main screen (always at the bottom of the stack)."""
-        return self.get_screen("main")  # type: ignore[return-value]
+    def notify(self, message: str, **options: Any) -> None:  # type: ignore[override]
+        """A toast, also kept in `notices` (what staff were told this shift)."""
+        self.notices.append(message)
+        super().notify(message, **options)
 
     def on_mount(self) -> None:
         """Show the main screen, start inputs and status polling."""
-        self.install_screen(MainScreen(), "main")
-        self.push_screen("main")
+        self.push_screen(self.main)
         self.start_inputs()
         self.refresh_status()
         if self._poll_status:

@@ -35,41 +35,37 @@ STYLES = {"ok": "black on green", "down": "bold white on red", "off": "black on 
 
 def _device(label: str, health: DeviceHealth, lang: str, fps: bool = False) -> Text:
     if health.state == "ok":
-        word = t("fps", lang, fps=health.fps) if fps and health.fps is not None \
-            else t("st_ok", lang)
-        mark = "✔"
+        word = f"✔{health.fps:.0f}fps" if fps and health.fps else "✔"
     elif health.state == "down":
-        word, mark = t("st_down", lang), "✖"
+        word = f"✖{t('st_down', lang)}"
     else:
-        word, mark = t("st_off", lang), "–"
-    return Text(f" {label} {mark} {word} ", style=STYLES[health.state])
+        word = f"–{t('st_off', lang)}"
+    return Text(f" {label} {word} ", style=STYLES[health.state])
 
 
 def status_text(snap: StatusSnapshot, lang: str) -> Text:
-    """One line: each part carries a mark and a word as well as a colour."""
-    text = Text()
-    text.append_text(_device(t("st_camera", lang), snap.camera, lang, fps=True))
-    text.append(" ")
-    text.append_text(_device(t("st_reader", lang), snap.reader, lang))
-    text.append(" ")
-    text.append_text(_device(t("st_thermo", lang), snap.thermometer, lang))
-    text.append(" ")
+    """One line that fits 80 columns: each part has a mark and a word as well as a colour."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for label, health, fps in ((t("st_camera", lang), snap.camera, True),
+                               (t("st_reader", lang), snap.reader, False),
+                               (t("st_thermo", lang), snap.thermometer, False)):
+        text.append_text(_device(label, health, lang, fps))
+        text.append(" ")
     link = _device(t("st_link", lang), snap.link, lang)
     pending = snap.pending
     if pending.count:
-        link.append(t("st_pending", lang, n=pending.count), style=STYLES[snap.link.state])
-        if pending.oldest_age_s is not None:
-            link.append(" " + t("st_oldest", lang, age=short_age(pending.oldest_age_s)) + " ",
-                        style=STYLES[snap.link.state])
+        age = "" if pending.oldest_age_s is None else f"·{short_age(pending.oldest_age_s)}"
+        link.append(t("st_pending", lang, n=pending.count) + age + " ",
+                    style=STYLES[snap.link.state])
     text.append_text(link)
     text.append(" ")
     age = "" if snap.policy_issued_at is None else \
-        short_age((snap.taken_at - snap.policy_issued_at).total_seconds())
+        " " + short_age((snap.taken_at - snap.policy_issued_at).total_seconds())
     if snap.policy_stale:
-        text.append(f" {t('st_policy_stale', lang, v=snap.policy_version, age=age)} ",
+        text.append(f" {t('st_policy_stale', lang, v=snap.policy_version)}{age} ",
                     style="bold white on red")
     else:
-        text.append(f" {t('st_policy', lang, v=snap.policy_version)} {age} ".replace("  ", " "),
+        text.append(f" {t('st_policy', lang, v=snap.policy_version)}{age} ",
                     style=STYLES["ok"])
     return text
 
