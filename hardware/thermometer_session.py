@@ -245,7 +245,8 @@ class ThermometerSession:
             self.counters.out_of_range += 1
             self.node.last_fault = "out_of_range"
             return
-        self.node.thermometer_ok = True
+        # Between heartbeats, a reading is itself news that the sensors work and someone is there.
+        self.node.thermometer_ok = self.node.proximity_ok = self.node.target_present = True
         self.counters.readings += 1
         self.latest = ThermoReading(object_c, ambient_c, distance, seq, boot_id,
                                     calibration / 100, now)

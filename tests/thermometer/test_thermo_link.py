@@ -1,0 +1,133 @@
+"""The host driver over real ptys, against the real firmware on a simulated board."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from hardware.thermometer import ThermometerLink
+from sim.thermometer_node import SimulatedThermometer
+
+
+def test_plausible_readings_end_to_end(node: SimulatedThermometer,
+                                       make_link: Callable[..., ThermometerLink]) -> None:
+    link = make_link(node.port_path, calibration_offset_c=0.3)
+    assert link.wait_ready(3)
+    first = link.wait_reading(None, 2)
+    reading = link.wait_reading(first.seq if first else None, 2)
+    assert reading is not None and not reading.stale
+    assert reading.object_c == pytest.approx(36.6 + 0.3, abs=0.05)
+    assert reading.ambient_c == pytest.approx(28.0, abs=0.05)
+    assert reading.distance_mm == 45
+    assert reading.calibration_offset_c == pytest.approx(0.3)
+    health = link.health()
+    assert health.connected and health.state == "ready"
+    assert health.identity is not None
+    assert health.identity.serial == node.board.unique_id.hex()
+    assert health.identity.firmware_version == "1.0.0"
+    assert health.thermometer_ok and health.proximity_ok and health.target_present
+    assert health.frames_rejected == 0 and health.commands_failed == 0
+
+
+def test_signal_is_acknowledged_and_lights_the_led(node: SimulatedThermometer,
+                                                   make_link: Callable[..., ThermometerLink]
+                                                   ) -> None:
+    link = make_link(node.port_path)
+    assert link.wait_ready(3)
+    assert link.signal("red", wait_s=1.0)
+    assert node.board.pwm_state(13).duty_u16 == 65535
+    assert link.signal("green", wait_s=1.0)
+    assert node.board.pwm_state(14).duty_u16 == 65535
+    assert node.board.pwm_state(13).duty_u16 == 0
+
+
+def test_calibration_can_change_while_running(node: SimulatedThermometer,
+                                              make_link: Callable[..., ThermometerLink],
+                                              wait_until: Callable[..., bool]) -> None:
+    link = make_link(node.port_path)
+    assert link.wait_ready(3)
+    assert link.set_calibration_offset(-0.5, wait_s=1.0)
+    assert wait_until(lambda: (r := link.latest()) is not None
+                      and r.object_c == pytest.approx(36.1, abs=0.05))
+
+
+def test_readings_go_stale_when_nobody_is_in_front(node: SimulatedThermometer,
+                                                   make_link: Callable[..., ThermometerLink],
+                                                   wait_until: Callable[..., bool]) -> None:
+    link = make_link(node.port_path, stale_after_s=0.3)
+    assert link.wait_reading(None, 3) is not None
+    node.proximity.target_mm = None
+    assert wait_until(lambda: link.fresh_reading() is None)
+    reading = link.latest()
+    assert reading is not None and reading.stale and reading.age_s > 0.3
+    assert wait_until(lambda: not link.health().target_present)
+
+
+def test_unplug_and_replug(node: SimulatedThermometer, make_link: Callable[..., ThermometerLink],
+                           wait_until: Callable[..., bool]) -> None:
+    link = make_link(node.port_path)
+    assert link.wait_reading(None, 3) is not None
+    boot_before = link.health().identity.boot_id  # type: ignore[union-attr]
+    node.unplug()
+    assert wait_until(lambda: not link.health().connected)
+    assert link.health().disconnects == 1
+    started = time.monotonic()
+    assert link.signal("amber") is False
+    assert link.health().state == "disconnected"
+    assert time.monotonic() - started < 0.1
+    node.plug_in()
+    assert link.wait_ready(3)
+    health = link.health()
+    assert health.resets_seen == 1
+    assert health.identity is not None and health.identity.boot_id != boot_before
+    seq = link.latest().seq  # type: ignore[union-attr]
+    assert link.wait_reading(seq, 2) is not None
+
+
+def test_node_reset_mid_frame(node: SimulatedThermometer,
+                              make_link: Callable[..., ThermometerLink],
+                              wait_until: Callable[..., bool]) -> None:
+    link = make_link(node.port_path)
+    assert link.wait_reading(None, 3) is not None
+    boot_before = link.health().identity.boot_id  # type: ignore[union-attr]
+    node.reset(mid_frame_after=9)
+    assert wait_until(lambda: link.health().resets_seen == 1)
+    health = link.health()
+    assert health.identity is not None and health.identity.boot_id != boot_before
+    assert health.frames_rejected >= 1
+    assert wait_until(lambda: (r := link.latest()) is not None and r.boot_id != boot_before)
+
+
+@pytest.mark.parametrize(("fault", "name"), [("error_flag", "thermometer_error_flag"),
+                                             ("corrupt_pec", "thermometer_bad_pec"),
+                                             ("nack", "thermometer_bus")])
+def test_sensor_faults_are_counted_and_stop_readings(node: SimulatedThermometer,
+                                                     make_link: Callable[..., ThermometerLink],
+                                                     wait_until: Callable[..., bool],
+                                                     fault: str, name: str) -> None:
+    link = make_link(node.port_path, stale_after_s=0.3)
+    assert link.wait_reading(None, 3) is not None
+    setattr(node.thermometer, fault, True)
+    assert wait_until(lambda: link.health().sensor_faults >= 2)
+    health = link.health()
+    assert health.last_fault == name and not health.thermometer_ok
+    assert wait_until(lambda: link.fresh_reading() is None)
+    setattr(node.thermometer, fault, False)
+    assert wait_until(lambda: link.fresh_reading() is not None)
+
+
+@pytest.mark.parametrize("object_c", [75.0, -5.0])
+def test_implausible_temperatures_are_rejected(node: SimulatedThermometer,
+                                               make_link: Callable[..., ThermometerLink],
+                                               wait_until: Callable[..., bool],
+                                               object_c: float) -> None:
+    link = make_link(node.port_path)
+    good = link.wait_reading(None, 3)
+    assert good is not None
+    node.thermometer.object_c = object_c
+    assert wait_until(lambda: link.health().out_of_range >= 3)
+    latest = link.latest()
+    assert latest is not None and 30 < latest.object_c < 40
+    assert link.health().last_fault == "out_of_range"
