@@ -3,6 +3,12 @@ uses: any(), readinto(buf), write(buf)."""
 
 import select
 
+# MicroPython has no typing module; mypy treats TYPE_CHECKING as true whatever its value.
+# uselect names MicroPython's poll (with ipoll) even when mypy runs over the host's code.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from uselect import poll as Poller
+
 
 class UsbPort:
     """Non-blocking byte I/O over the USB serial console; no allocation per byte."""
@@ -10,7 +16,7 @@ class UsbPort:
     def __init__(self, stdin, stdout) -> None:
         self._stdin = stdin
         self._stdout = stdout
-        self._poll = select.poll()
+        self._poll: Poller = select.poll()
         self._poll.register(stdin, select.POLLIN)
         self._one = bytearray(1)
 
