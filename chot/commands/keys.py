@@ -11,6 +11,7 @@ KEY_PAIRS = ("issuer", "center")
 
 def register(tree: Any) -> None:
     """Add `chot keys generate`."""
+    tree.group("keys", help="khoá ký / signing keys")
     parser = tree.command("generate", generate, "tạo khoá ký / generate signing keys",
                           group="keys")
     parser.add_argument("--out", required=True, help="folder for issuer.key/.pub, center.key/.pub")
