@@ -1,0 +1,153 @@
+"""The relay end to end on real mosquitto brokers: kiosks → post broker → gateway → center."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from center.config import CenterConfig
+from center.ingest import CenterIngest
+from center.store import Store
+from gateway import topics
+from gateway.config import GatewayConfig, KioskLinkConfig, load_config
+from gateway.journal import Journal
+from gateway.kiosk_link import KioskLink
+from gateway.relay import Gateway
+from screening.keys import SigningKey
+from screening.policy import POLICY_KIND
+from screening.signed_doc import SignedDoc, sign_doc
+from sim.broker import MosquittoBroker
+from sim.load import run_load
+from tests.gateway.parts import (
+    POST,
+    PROV,
+    center_toml,
+    count_rows,
+    gateway_toml,
+    kiosk_toml,
+    probe,
+    wait_for,
+)
+
+
+@pytest.fixture
+def center_key(tmp_path: Path) -> SigningKey:
+    key = SigningKey.generate()
+    (tmp_path / "center.pub").write_bytes(key.public.to_pem())
+    return key
+
+
+@pytest.fixture
+def site(tmp_path: Path, mosquitto_factory: Callable[..., MosquittoBroker],
+         center_key: SigningKey) -> Iterator[dict]:
+    """Two brokers, center ingest and a gateway, all in this process."""
+    post, center = mosquitto_factory(), mosquitto_factory()
+    store = Store(tmp_path / "center.db")
+    ingest = CenterIngest(load_config(center_toml(tmp_path, center.port), CenterConfig), store)
+    ingest.start()
+    gw_cfg = load_config(gateway_toml(tmp_path, post.port, center.port,
+                                      keys=[tmp_path / "center.pub"]), GatewayConfig)
+    gateway = Gateway(gw_cfg, [center_key.public])
+    gateway.start()
+    parts = {"post": post, "center": center, "store": store, "gateway": gateway, "links": []}
+    yield parts
+    for link in parts["links"]:
+        link.stop()
+    gateway.stop()
+    ingest.stop()
+    store.close()
+
+
+def open_kiosk(site: dict, tmp: Path, name: str, **kwargs: object) -> tuple[Journal, KioskLink]:
+    cfg = load_config(kiosk_toml(tmp, name, site["post"].port, keys=[tmp / "center.pub"]),
+                      KioskLinkConfig)
+    journal = Journal(cfg.journal.path, POST, name)
+    link = KioskLink(cfg, journal, **kwargs)  # type: ignore[arg-type]
+    link.start()
+    site["links"].append(link)
+    return journal, link
+
+
+def test_two_kiosks_events_reach_the_center_once_and_the_kiosks_learn_it(
+        site: dict, tmp_path: Path) -> None:
+    k1, _ = open_kiosk(site, tmp_path, "K1")
+    k2, _ = open_kiosk(site, tmp_path, "K2")
+    run_load(k1, 300, rate=0)
+    run_load(k2, 200, rate=500)
+
+    assert wait_for(lambda: site["store"].count_events() == 500, 20)
+    assert wait_for(lambda: k1.counts()["pending"] == 0 == k2.counts()["pending"], 10)
+    db = tmp_path / "center.db"
+    assert count_rows(db, "SELECT count(DISTINCT event_id) FROM events") == 500
+    for kiosk, total in (("K1", 300), ("K2", 200)):
+        assert count_rows(db, f"SELECT max(seq) FROM events WHERE kiosk='{kiosk}'") == total
+        assert count_rows(db, f"SELECT count(*) FROM events WHERE kiosk='{kiosk}'") == total
+    assert wait_for(lambda: site["gateway"].state()["backlog"] == 0, 5)
+    assert site["gateway"].counters.refused == 0
+
+
+def test_gateway_and_kiosk_state_are_retained_at_the_center(site: dict, tmp_path: Path) -> None:
+    journal, _ = open_kiosk(site, tmp_path, "K1")
+    run_load(journal, 20, rate=0)
+    watcher = probe(site["center"].port, [topics.gateway_state(PROV, POST),
+                                          topics.kiosk_state(PROV, POST, "K1")])
+    try:
+        assert wait_for(lambda: (watcher.last(topics.gateway_state(PROV, POST)) or {})
+                        .get("status") == "online", 5)
+        assert wait_for(lambda: (watcher.last(topics.kiosk_state(PROV, POST, "K1")) or {})
+                        .get("status") == "online", 5)
+        state = watcher.last(topics.gateway_state(PROV, POST))
+        assert state["schema"] == 1 and state["uplink"]["connected"] is True
+        assert {"backlog", "oldest_pending_age_s", "alarms"} <= set(state)
+        assert wait_for(lambda: [s.kind for s in site["store"].states()].count("kiosk") == 1, 5)
+    finally:
+        watcher.close()
+
+
+def test_only_newer_center_signed_policy_is_fanned_out_to_kiosks(
+        site: dict, tmp_path: Path, center_key: SigningKey) -> None:
+    received: list[SignedDoc] = []
+    open_kiosk(site, tmp_path, "K1", center_keys=[center_key.public], on_doc=received.append)
+    publisher = probe(site["center"].port)
+    post_view = probe(site["post"].port, [topics.policy(PROV)])
+    forger = SigningKey.generate()
+
+    def envelope(version: int, key: SigningKey) -> bytes:
+        return json.dumps(sign_doc(POLICY_KIND, version, "2026-11-22T00:00:00Z",
+                                   {"v": version}, key)).encode()
+
+    try:
+        publisher.publish_and_wait(topics.policy(PROV), envelope(2, center_key), retain=True)
+        assert wait_for(lambda: [d.version for d in received] == [2], 5)
+        publisher.publish_and_wait(topics.policy(PROV), envelope(3, forger), retain=True)
+        publisher.publish_and_wait(topics.policy(PROV), envelope(1, center_key), retain=True)
+        publisher.publish_and_wait(topics.policy(PROV), b"{not json", retain=True)
+        publisher.publish_and_wait(topics.policy(PROV), envelope(4, center_key), retain=True)
+        assert wait_for(lambda: [d.version for d in received] == [2, 4], 5)
+        assert post_view.last(topics.policy(PROV))["version"] == 4
+        assert site["gateway"].counters.docs_rejected == 2  # forged and not JSON
+        assert site["gateway"].state()["policy_version"] == 4
+    finally:
+        publisher.close()
+        post_view.close()
+
+
+def test_last_will_reports_a_killed_gateway_offline(
+        tmp_path: Path, mosquitto_factory: Callable[..., MosquittoBroker],
+        chot_processes: Callable) -> None:
+    post, center = mosquitto_factory(), mosquitto_factory()
+    watcher = probe(center.port, [topics.gateway_state(PROV, POST)])
+    try:
+        gateway = chot_processes("gateway", "gateway", "--config",
+                                 str(gateway_toml(tmp_path, post.port, center.port)))
+        assert wait_for(lambda: (watcher.last(topics.gateway_state(PROV, POST)) or {})
+                        .get("status") == "online", 15), gateway.output()
+        gateway.kill()
+        assert wait_for(lambda: watcher.last(topics.gateway_state(PROV, POST))["status"]
+                        == "offline", 10)
+        assert watcher.last(topics.gateway_state(PROV, POST))["reason"] == "connection_lost"
+    finally:
+        watcher.close()
