@@ -41,7 +41,7 @@ def main() -> None:
         return
     # Protocol bytes include 0x03; without this they would raise KeyboardInterrupt.
     micropython.kbd_intr(-1)
-    node = build_node(UsbPort(sys.stdin.buffer, sys.stdout.buffer), _enter_maintenance)
+    node = build_node(UsbPort(sys.stdin, sys.stdout), _enter_maintenance)
     node.run_forever()
 
 

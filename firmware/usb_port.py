@@ -14,8 +14,9 @@ class UsbPort:
     """Non-blocking byte I/O over the USB serial console; no allocation per byte."""
 
     def __init__(self, stdin, stdout) -> None:
-        self._stdin = stdin
-        self._stdout = stdout
+        """stdin and stdout are sys.stdin and sys.stdout: polled as text, used as bytes."""
+        self._stdin = stdin.buffer
+        self._stdout = stdout.buffer
         self._poll: Poller = select.poll()
         self._poll.register(stdin, select.POLLIN)
         self._one = bytearray(1)

@@ -47,7 +47,7 @@ class ThermometerLink:
         self._session = ThermometerSession(config)
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
-        self._write_lock = threading.Lock()
+        self._outbox: list[bytes] = []
         self._port: serial.SerialBase | None = None
         self._port_name: str | None = None
         self._stopping = threading.Event()
@@ -87,19 +87,30 @@ class ThermometerLink:
         age = max(0.0, self._clock() - reading.received_at)
         return replace(reading, age_s=age, stale=age > self.config.stale_after_s)
 
-    def fresh_reading(self) -> ThermoReading | None:
-        """The newest reading if it is not stale: what a screening decision may use."""
+    def fresh_reading(self, since: float | None = None) -> ThermoReading | None:
+        """The newest reading if it is not stale and, with since (a time from the link's
+        clock, such as when a scan began), taken after it: what a screening decision may use,
+        never the previous traveller's forehead."""
         reading = self.latest()
-        return reading if reading is not None and not reading.stale else None
+        if reading is None or reading.stale:
+            return None
+        if since is not None and reading.received_at < since:
+            return None
+        return reading
 
-    def wait_reading(self, after_seq: int | None = None,
+    def now(self) -> float:
+        """The link's clock, for fresh_reading(since=...)."""
+        return self._clock()
+
+    def wait_reading(self, after: ThermoReading | None = None,
                      timeout_s: float = 1.0) -> ThermoReading | None:
-        """Block up to timeout_s for a reading newer than after_seq (any boot); None if none."""
+        """Block up to timeout_s for a reading other than `after`; None if none came."""
         deadline = self._clock() + timeout_s
         with self._changed:
             while True:
                 reading = self._session.latest
-                if reading is not None and (after_seq is None or reading.seq != after_seq):
+                if reading is not None and (after is None or (reading.boot_id, reading.seq)
+                                            != (after.boot_id, after.seq)):
                     break
                 remaining = deadline - self._clock()
                 if remaining <= 0:
@@ -151,6 +162,8 @@ class ThermometerLink:
                 proximity_ok=session.node.proximity_ok,
                 target_present=session.node.target_present,
                 last_fault=session.node.last_fault,
+                node_uptime_s=session.node.uptime_s,
+                node_frames_rejected=session.node.frames_rejected,
                 readings=counters.readings,
                 resets_seen=counters.resets_seen,
                 disconnects=counters.disconnects,
@@ -171,7 +184,9 @@ class ThermometerLink:
             command = self._session.command(msg_type, payload, self._clock())
         if command is None:
             return False
-        self._send([command.frame])
+        with self._lock:
+            # The link thread writes it: a caller never waits on a port that stopped draining.
+            self._outbox.append(command.frame)
         if wait_s <= 0:
             return True
         return self._wait_command(command, wait_s)
@@ -202,9 +217,11 @@ class ThermometerLink:
             with self._changed:
                 out = self._session.receive(data, now) if data else []
                 out += self._session.poll(now)
+                out += self._outbox
+                self._outbox.clear()
                 self._changed.notify_all()
             if out:
-                self._send(out)
+                self._send(port, out)
 
     def _connect(self) -> bool:
         name = self.config.port or find_node_port(self.config.usb_vid, self.config.usb_pid)
@@ -220,18 +237,14 @@ class ThermometerLink:
             self._port = port
             self._port_name = name
             out = self._session.connected(self._clock())
+            self._outbox.clear()
             self._changed.notify_all()
-        self._send(out)
+        self._send(port, out)
         return True
 
-    def _send(self, frames: list[bytes]) -> None:
-        port = self._port
-        if port is None:
-            return
+    def _send(self, port: serial.SerialBase, frames: list[bytes]) -> None:
         try:
-            with self._write_lock:
-                for frame in frames:
-                    port.write(frame)
+            port.write(b"".join(frames))
         except (serial.SerialException, OSError):
             # The reader thread notices the dead port on its next read and reconnects.
             return

@@ -65,6 +65,8 @@ class NodeStatus:
     proximity_ok: bool = False
     target_present: bool = False
     last_fault: str | None = None
+    uptime_s: int = 0
+    frames_rejected: int = 0
 
 
 @dataclass
@@ -230,7 +232,9 @@ class ThermometerSession:
             out.append(command.frame)
 
     def _on_heartbeat(self, payload: bytes) -> None:
-        _, _, status, _, _, _ = struct.unpack(proto.HEARTBEAT_FORMAT, payload)
+        _, uptime_s, status, _, _, rejected = struct.unpack(proto.HEARTBEAT_FORMAT, payload)
+        self.node.uptime_s = uptime_s
+        self.node.frames_rejected = rejected
         self.node.thermometer_ok = bool(status & proto.STATUS_THERMOMETER_OK)
         self.node.proximity_ok = bool(status & proto.STATUS_PROXIMITY_OK)
         self.node.target_present = bool(status & proto.STATUS_TARGET_PRESENT)

@@ -90,6 +90,8 @@ class ThermometerHealth:
     proximity_ok: bool
     target_present: bool
     last_fault: str | None
+    node_uptime_s: int
+    node_frames_rejected: int
     readings: int
     resets_seen: int
     disconnects: int

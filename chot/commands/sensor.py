@@ -66,13 +66,13 @@ def read_readings(args: argparse.Namespace) -> int:
     with ThermometerLink(config) as link:
         if not link.wait_ready(timeout_s=max(0.0, min(args.timeout, 5.0))):
             return _fail(link.health(), args, readings)
-        last_seq: int | None = None
+        previous = None
         while len(readings) < args.count:
             remaining = deadline - time.monotonic()
-            reading = link.wait_reading(last_seq, timeout_s=remaining) if remaining > 0 else None
+            reading = link.wait_reading(previous, timeout_s=remaining) if remaining > 0 else None
             if reading is None:
                 return _fail(link.health(), args, readings, reason="timeout")
-            last_seq = reading.seq
+            previous = reading
             readings.append(reading.as_json())
             if not args.json:
                 print(f"{reading.object_c:.2f} °C (ambient {reading.ambient_c:.2f} °C, "

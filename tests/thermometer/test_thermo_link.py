@@ -16,7 +16,7 @@ def test_plausible_readings_end_to_end(node: SimulatedThermometer,
     link = make_link(node.port_path, calibration_offset_c=0.3)
     assert link.wait_ready(3)
     first = link.wait_reading(None, 2)
-    reading = link.wait_reading(first.seq if first else None, 2)
+    reading = link.wait_reading(first, 2)
     assert reading is not None and not reading.stale
     assert reading.object_c == pytest.approx(36.6 + 0.3, abs=0.05)
     assert reading.ambient_c == pytest.approx(28.0, abs=0.05)
@@ -82,8 +82,7 @@ def test_unplug_and_replug(node: SimulatedThermometer, make_link: Callable[..., 
     health = link.health()
     assert health.resets_seen == 1
     assert health.identity is not None and health.identity.boot_id != boot_before
-    seq = link.latest().seq  # type: ignore[union-attr]
-    assert link.wait_reading(seq, 2) is not None
+    assert link.wait_reading(link.latest(), 2) is not None
 
 
 def test_node_reset_mid_frame(node: SimulatedThermometer,
