@@ -133,7 +133,11 @@ class ThermometerLink:
         """Play a LED/buzzer pattern ("green", "amber", "red", "off"); with wait_s, wait for
         the node's acknowledgement. False when the node is not ready or did not acknowledge."""
         if isinstance(pattern, str):
-            pattern = SignalPattern[pattern.upper()]
+            try:
+                pattern = SignalPattern[pattern.upper()]
+            except KeyError:
+                raise ValueError(f"unknown pattern {pattern!r}: use green, amber, red or off"
+                                 ) from None
         return self._command(proto.MSG_SIGNAL, struct.pack(proto.SIGNAL_FORMAT, pattern), wait_s)
 
     def set_calibration_offset(self, offset_c: float, wait_s: float = 0.0) -> bool:

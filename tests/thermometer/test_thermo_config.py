@@ -1,0 +1,76 @@
+"""Finding the node and configuring the link: USB discovery, validation, fresh readings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from pydantic import ValidationError
+from serial.tools import list_ports
+from serial.tools.list_ports_common import ListPortInfo
+
+from hardware.thermometer import ThermometerLink
+from hardware.thermometer_port import find_node_port
+from hardware.thermometer_types import (
+    MICROPYTHON_RP2_PID,
+    MICROPYTHON_RP2_VID,
+    ThermometerConfig,
+)
+from sim.thermometer_node import SimulatedThermometer
+
+
+def usb_port(device: str, vid: int, pid: int) -> ListPortInfo:
+    info = ListPortInfo(device, skip_link_detection=True)
+    info.vid, info.pid = vid, pid
+    return info
+
+
+def test_finds_the_node_by_usb_id(node: SimulatedThermometer,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pty stands where udev would list /dev/ttyACM0; a CH340 bridge is listed first.
+    assert node.pty_name is not None
+    monkeypatch.setattr(list_ports, "comports", lambda: [
+        usb_port("/dev/ttyUSB0", 0x1A86, 0x7523),
+        usb_port(node.pty_name, MICROPYTHON_RP2_VID, MICROPYTHON_RP2_PID),
+    ])
+    assert find_node_port(MICROPYTHON_RP2_VID, MICROPYTHON_RP2_PID) == node.pty_name
+    assert find_node_port(0xFFFF, 0xFFFF) is None
+    link = ThermometerLink(ThermometerConfig(port=None, link_timeout_s=1.0)).start()
+    try:
+        assert link.wait_ready(3)
+        assert link.health().port == node.pty_name
+    finally:
+        link.stop()
+
+
+def test_unknown_and_bad_keys_are_refused_by_name() -> None:
+    with pytest.raises(ValidationError, match="stale_after"):
+        ThermometerConfig.model_validate({"stale_after": 2})
+    with pytest.raises(ValidationError, match="calibration_offset_c"):
+        ThermometerConfig(calibration_offset_c=9.0)
+
+
+def test_nothing_blocks_or_raises_without_a_node(make_link: Callable[..., ThermometerLink],
+                                                 tmp_path: object) -> None:
+    link = make_link(f"{tmp_path}/absent")
+    assert link.latest() is None and link.fresh_reading() is None
+    assert link.signal("red", wait_s=0.2) is False
+    assert link.wait_reading(None, 0.1) is None
+    health = link.health()
+    assert health.state == "disconnected" and not health.connected
+    with pytest.raises(ValueError, match="purple"):
+        link.signal("purple")
+
+
+def test_fresh_reading_since_a_scan_began(node: SimulatedThermometer,
+                                          make_link: Callable[..., ThermometerLink]) -> None:
+    link = make_link(node.port_path)
+    reading = link.wait_reading(None, 3)
+    assert reading is not None
+    scan_started = link.now()
+    before = link.fresh_reading(since=scan_started)
+    assert before is None or before.seq != reading.seq
+    newer = link.wait_reading(reading, 2)
+    assert newer is not None
+    after = link.fresh_reading(since=scan_started)
+    assert after is not None and after.received_at >= scan_started
