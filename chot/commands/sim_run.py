@@ -1,0 +1,68 @@
+"""`chot sim run SCENARIO.toml [--report F] [--duration S]`: a scripted run, checked."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chot.cli import CommandTree
+
+
+def register(tree: CommandTree) -> None:
+    """Add `chot sim run`."""
+    parser = tree.command(
+        "run", run, "chạy kịch bản mô phỏng và đối chiếu kết quả / run a scenario, check it "
+        "against the ground truth", group="sim")
+    parser.add_argument("scenario", help="scenario TOML file, or the name of a shipped one "
+                                         "(quiet-venue, highway-rush-hour, border-uplink-cut, "
+                                         "sensor-unplugged)")
+    parser.add_argument("--report", help="also write the report JSON to this file")
+    parser.add_argument("--duration", type=float, default=None,
+                        help="shorten the timeline to this many seconds (faults and rate "
+                             "changes scaled, rates per minute kept)")
+    parser.add_argument("--camera-size", default="1280x720",
+                        help="virtual camera frame size WxH (default 1280x720)")
+    parser.add_argument("--workdir", help="keep the run's files (configs, journals, logs) here")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the scenario; the last stdout line is the report; exit 1 if anything was wrong."""
+    from pathlib import Path
+
+    from sim.runner import RunOptions, run_scenario
+    from sim.scenario import ScenarioProblem, load_scenario
+
+    try:
+        scenario = load_scenario(args.scenario)
+        width, height = (int(v) for v in args.camera_size.lower().split("x"))
+    except ScenarioProblem as exc:
+        _print({"error": str(exc), "reason": exc.reason})
+        return 2
+    except ValueError:
+        _print({"error": "Kích thước camera sai / bad --camera-size, e.g. 1280x720",
+                "reason": "bad_camera_size"})
+        return 2
+    options = RunOptions(duration_s=args.duration, camera_width=width, camera_height=height,
+                         workdir=Path(args.workdir) if args.workdir else None,
+                         keep=bool(args.workdir))
+    log = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+    try:
+        report = run_scenario(scenario, options, log)
+    except (OSError, RuntimeError) as exc:
+        _print({"error": f"Không chạy được kịch bản / the run failed: {exc}",
+                "reason": "run_failed"})
+        return 2
+    line = report.to_json()
+    if args.report:
+        Path(args.report).write_text(json.dumps(line, ensure_ascii=False, indent=2) + "\n",
+                                     encoding="utf-8")
+    _print(line)
+    return 0 if report.ok else 1
+
+
+def _print(record: dict[str, object]) -> None:
+    print(json.dumps(record, ensure_ascii=False), flush=True)
