@@ -31,7 +31,7 @@ from kiosk_ui.screens.main import MainScreen
 from kiosk_ui.shift import ShiftEntry, ShiftLog
 from kiosk_ui.timing import ScanTimings
 from kiosk_ui.widgets.camera_preview import CameraPreview, frame_to_text
-from kiosk_ui.widgets.status_bar import EMPTY_STATUS, StatusBar, StatusSnapshot
+from kiosk_ui.widgets.status_bar import EMPTY_STATUS, StatusBar, StatusSnapshot, newly_down
 from screening.cccd import looks_like_cccd
 from screening.event import ScanEvent, StaffAction
 from screening.verdict import Outcome
@@ -320,8 +320,11 @@ class KioskApp(App[None]):
 
     def on_status_ready(self, message: StatusReady) -> None:
         """Show the new status."""
-        self.status = message.snapshot
+        before, self.status = self.status, message.snapshot
         self.main.query_one(StatusBar).show(self.status, self.lang)
+        for problem in newly_down(before, self.status, self.lang):
+            self.notify(t("device_failed", self.lang, why=problem), severity="error",
+                        timeout=8)
 
 
 def gather_status(ports: KioskPorts, stale_after_hours: float) -> StatusSnapshot:

@@ -29,6 +29,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hours_ago": ("{h} giờ trước", "{h} h ago"),
     "entered_by_staff": ("cán bộ nhập", "entered by staff"),
     "unknown": ("—", "—"),
+    "unverified": ("Thông tin dưới đây CHƯA XÁC MINH", "Details below are NOT VERIFIED"),
     # Key hints
     "key_confirm": ("Xác nhận", "Confirm"),
     "key_override": ("Đổi KQ", "Override"),
@@ -45,11 +46,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Status bar
     "st_camera": ("CAM", "CAM"),
     "st_reader": ("ĐỌC", "READER"),
-    "st_thermo": ("NHIỆT", "THERMO"),
+    "st_thermo": ("NHIỆT", "TEMP"),
     "st_link": ("MẠNG", "LINK"),
     "st_pending": ("{n} chờ", "{n} queued"),
     "st_policy": ("CS v{v}", "POL v{v}"),
-    "st_policy_stale": ("⚠ CS CŨ v{v}", "⚠ STALE POL v{v}"),
+    "st_policy_stale": ("⚠ CS CŨ v{v}", "⚠ OLD POLICY v{v}"),
     "st_off": ("tắt", "off"),
     "st_down": ("HỎNG", "DOWN"),
     # Staff actions

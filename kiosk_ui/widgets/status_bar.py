@@ -44,21 +44,11 @@ def _device(label: str, health: DeviceHealth, lang: str, fps: bool = False) -> T
 
 
 def status_text(snap: StatusSnapshot, lang: str) -> Text:
-    """One line that fits 80 columns: each part has a mark and a word as well as a colour."""
+    """One line that fits 80 columns, the policy first so a stale warning is never cut off.
+
+    Each part has a mark and a word as well as a colour.
+    """
     text = Text(no_wrap=True, overflow="ellipsis")
-    for label, health, fps in ((t("st_camera", lang), snap.camera, True),
-                               (t("st_reader", lang), snap.reader, False),
-                               (t("st_thermo", lang), snap.thermometer, False)):
-        text.append_text(_device(label, health, lang, fps))
-        text.append(" ")
-    link = _device(t("st_link", lang), snap.link, lang)
-    pending = snap.pending
-    if pending.count:
-        age = "" if pending.oldest_age_s is None else f"·{short_age(pending.oldest_age_s)}"
-        link.append(t("st_pending", lang, n=pending.count) + age + " ",
-                    style=STYLES[snap.link.state])
-    text.append_text(link)
-    text.append(" ")
     age = "" if snap.policy_issued_at is None else \
         " " + short_age((snap.taken_at - snap.policy_issued_at).total_seconds())
     if snap.policy_stale:
@@ -67,7 +57,28 @@ def status_text(snap: StatusSnapshot, lang: str) -> Text:
     else:
         text.append(f" {t('st_policy', lang, v=snap.policy_version)}{age} ",
                     style=STYLES["ok"])
+    for label, health, fps in ((t("st_camera", lang), snap.camera, True),
+                               (t("st_reader", lang), snap.reader, False),
+                               (t("st_thermo", lang), snap.thermometer, False)):
+        text.append_text(_device(label, health, lang, fps))
+    link = _device(t("st_link", lang), snap.link, lang)
+    pending = snap.pending
+    if pending.count:
+        age = "" if pending.oldest_age_s is None else f"·{short_age(pending.oldest_age_s)}"
+        link.append(t("st_pending", lang, n=pending.count) + age + " ",
+                    style=STYLES[snap.link.state])
+    text.append_text(link)
     return text
+
+
+def newly_down(before: StatusSnapshot, after: StatusSnapshot, lang: str) -> list[str]:
+    """'CAM: unplugged' for each device that was not down before and is now."""
+    parts = [("st_camera", before.camera, after.camera),
+             ("st_reader", before.reader, after.reader),
+             ("st_thermo", before.thermometer, after.thermometer),
+             ("st_link", before.link, after.link)]
+    return [f"{t(label, lang)}: {now.detail or t('st_down', lang)}"
+            for label, was, now in parts if now.state == "down" and was.state != "down"]
 
 
 class StatusBar(Static):

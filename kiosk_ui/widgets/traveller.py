@@ -11,6 +11,7 @@ from textual.widgets import Static
 from kiosk_ui.i18n import age_text, t
 from kiosk_ui.shift import ShiftEntry
 from screening.identity import mask_id
+from screening.scan import Verification
 
 
 def mask_name(name: str) -> str:
@@ -36,6 +37,8 @@ class TravellerSummary(Static):
         table.add_column(style="dim", no_wrap=True)
         table.add_column()
         dash = t("unknown", lang)
+        if scan.verification is Verification.REJECTED and (ident or travel):
+            table.add_row("⚠", Text(t("unverified", lang), style="bold"))
         if ident is not None:
             shown = entry.revealed or not mask_names
             table.add_row(t("name", lang), Text(ident.name if shown else mask_name(ident.name),

@@ -58,6 +58,17 @@ async def test_a_scan_is_committed_then_shown_with_bell_and_node_signal(kiosk: K
     assert kiosk.app.timings.summary().count == 1
 
 
+async def test_a_forged_code_is_rejected_and_its_content_marked_unverified(kiosk: Kiosk) -> None:
+    async with kiosk.app.run_test(size=SIZE) as pilot:
+        await settle(kiosk, pilot)
+        kiosk.scan("rejected", via="camera")
+        await settle(kiosk, pilot)
+        text = screen_text(kiosk.app)
+    assert "TỪ CHỐI" in text and "Đơn vị cấp không được tin cậy" in text
+    assert "CHƯA XÁC MINH" in text
+    assert scans(kiosk)[0].verdict.outcome is Outcome.REJECTED
+
+
 async def test_keyboard_wedge_line_is_scanned_on_enter(kiosk: Kiosk) -> None:
     async with kiosk.app.run_test(size=SIZE) as pilot:
         await settle(kiosk, pilot)
@@ -303,6 +314,8 @@ async def test_status_bar_shows_devices_down_pending_and_stale_policy() -> None:
         text = screen_text(kiosk.app)
     assert "NHIỆT ✖HỎNG" in text and "MẠNG ✖HỎNG 2 chờ·75s" in text
     assert "⚠ CS CŨ v7 30h" in text
+    assert "Thiết bị lỗi: NHIỆT: unplugged" in kiosk.app.notices
+    assert "Thiết bị lỗi: MẠNG: no route" in kiosk.app.notices
 
 
 async def test_ui_answers_keys_while_a_commit_is_slow() -> None:
