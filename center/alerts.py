@@ -92,6 +92,22 @@ class Alert:
                 "vi": self.message("vi"), "en": self.message("en")}
 
 
+def alert_from_json(data: object) -> Alert | None:
+    """An alert read back from its payload (another center instance's); None if malformed."""
+    if not isinstance(data, dict) or data.get("schema") != ALERT_SCHEMA:
+        return None
+    try:
+        kind = AlertKind(str(data["kind"]))
+        at = datetime.fromisoformat(str(data["at"]).replace("Z", "+00:00"))
+        count = int(data.get("count") or 1)
+    except (KeyError, ValueError, TypeError):
+        return None
+    text = {k: data.get(k) if isinstance(data.get(k), str) else None
+            for k in ("post", "kiosk", "event_id")}
+    return Alert(kind, at, text["post"], text["kiosk"], text["event_id"],
+                 str(data.get("detail") or ""), count, str(data.get("alert_id") or ""))
+
+
 def scan_alerts(event: dict[str, Any], at: datetime) -> list[Alert]:
     """Fever and forged-code alerts for one stored scan event (none for other events)."""
     if event.get("type") != "scan":

@@ -1,4 +1,4 @@
-"""The watch's own broker link: states, policy and trust in; alerts and arrival notices out.
+"""The watch's own broker link: states, policy, trust and alerts in; alerts and notices out.
 
 States are read by every center instance (not through the shared subscription ingest uses),
 so each dashboard sees every post. paho queues what is published while the link is down.
@@ -56,7 +56,8 @@ class LiveLink:
         self.client.subscribe([(topics.all_kiosk_states(prov), SubscribeOptions(qos=1)),
                                (topics.all_gateway_states(prov), SubscribeOptions(qos=1)),
                                (topics.policy(prov), SubscribeOptions(qos=1)),
-                               (topics.trust(prov), SubscribeOptions(qos=1))])
+                               (topics.trust(prov), SubscribeOptions(qos=1)),
+                               (topics.alerts(prov), SubscribeOptions(qos=1))])
 
     def _on_message(self, client: mqtt.Client, userdata: Any,
                     message: mqtt.MQTTMessage) -> None:
@@ -69,6 +70,8 @@ class LiveLink:
                 watch.on_document(POLICY_KIND, payload)
             elif topic == topics.trust(self.province):
                 watch.on_document(TRUST_KIND, payload)
+            elif topic == topics.alerts(self.province):
+                watch.on_alert_message(payload)
             else:
                 watch.on_state(topic, payload, datetime.now(UTC))
         except Exception:  # noqa: BLE001 - one bad message must not stop the link

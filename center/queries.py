@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections import Counter
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -10,6 +14,7 @@ from center.arrivals import Arrival, arrival_of
 from center.day import day_bounds, effective_scans, event_at
 from center.link_log import LinkLog
 from center.report import DailyReport, build_report, outages_from_log
+from screening.event import utc_iso
 
 
 class EventSource(Protocol):
@@ -48,3 +53,50 @@ def ward_arrivals(store: EventSource, ward: str, day: date, tz: ZoneInfo) -> lis
     """The travellers announced to one ward on one local day, in time order."""
     arrivals = [arrival_of(scan, tz) for scan in effective_scans(day_events(store, day, tz))]
     return [a for a in arrivals if a is not None and a.ward == ward]
+
+
+class TodayCounts:
+    """Scans per local hour and outcome, straight from the store's SQLite file (read only).
+
+    The dashboard asks every few seconds; counting in SQL keeps that cheap on a busy day.
+    Relies on the store's `events` table columns `day`, `at` (UTC ISO), `type`, `outcome`.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self._db = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True,
+                                   check_same_thread=False, timeout=10.0)
+        self._lock = threading.Lock()
+
+    def hourly(self, day: date, tz: ZoneInfo) -> tuple[list[Counter[str]], int]:
+        """(scans per local hour by outcome, fevers) for one local day."""
+        start, end = day_bounds(day, tz)
+        days = [(day + timedelta(days=d)).isoformat() for d in (-1, 0, 1)]
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT substr(at, 1, 13), outcome, count(*), "
+                "sum(instr(payload, '\"fever\"') > 0) FROM events "
+                "WHERE day IN (?,?,?) AND type='scan' AND at >= ? AND at < ? GROUP BY 1, 2",
+                (*days, utc_iso(start), utc_iso(end))).fetchall()
+        hours: list[Counter[str]] = [Counter() for _ in range(24)]
+        fevers = 0
+        for hour_utc, outcome, count, fever in rows:
+            local = datetime.fromisoformat(f"{hour_utc}:00:00+00:00").astimezone(tz)
+            hours[local.hour][str(outcome)] += int(count)
+            fevers += int(fever or 0)
+        return hours, fevers
+
+    def by_post(self, day: date, tz: ZoneInfo) -> dict[str, int]:
+        """Scans per post on one local day."""
+        start, end = day_bounds(day, tz)
+        days = [(day + timedelta(days=d)).isoformat() for d in (-1, 0, 1)]
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT post, count(*) FROM events WHERE day IN (?,?,?) AND type='scan' "
+                "AND at >= ? AND at < ? GROUP BY post",
+                (*days, utc_iso(start), utc_iso(end))).fetchall()
+        return {str(post): int(count) for post, count in rows}
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._db.close()

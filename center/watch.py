@@ -17,7 +17,7 @@ from typing import Any
 
 from ulid import ULID
 
-from center.alerts import Alert, AlertThrottle, scan_alerts
+from center.alerts import Alert, AlertThrottle, alert_from_json, scan_alerts
 from center.arrivals import Arrival, arrival_of, ward_summary
 from center.day import effective_scans, zone
 from center.inbound import Accepted, Intake, Quarantined
@@ -50,6 +50,7 @@ class CenterWatch:
         self.monitor = Monitor(alerts.max_skew_s)
         self.recent: deque[Alert] = deque(maxlen=RECENT_ALERTS)
         self.alert_counts: dict[str, int] = {}
+        self._seen_alerts: set[str] = set()
         self._send, self._store, self._links, self._clock = send, store, links, clock
         self._arrivals: dict[date, dict[str, dict[str, Arrival]]] = {}
         self._lock = threading.RLock()
@@ -100,6 +101,23 @@ class CenterWatch:
         with self._lock:
             self.monitor.apply_document(kind, payload)
 
+    def on_alert_message(self, payload: bytes) -> None:
+        """An alert published by any center instance; shown once, by alert id."""
+        try:
+            alert = alert_from_json(json.loads(payload))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return
+        if alert is None or not alert.alert_id:
+            return
+        with self._lock:
+            if alert.alert_id in self._seen_alerts:
+                return
+            self._remember(alert)
+
+    def reading(self) -> threading.RLock:
+        """A lock to hold while reading the monitor from another thread (`with`)."""
+        return self._lock
+
     def alerts(self, limit: int = 50) -> list[Alert]:
         """The newest alerts, newest first."""
         with self._lock:
@@ -141,9 +159,15 @@ class CenterWatch:
             if passed is None:
                 continue
             passed = replace(passed, alert_id=str(ULID.from_datetime(passed.at)))
-            self.recent.append(passed)
-            self.alert_counts[str(passed.kind)] = self.alert_counts.get(str(passed.kind), 0) + 1
+            self._remember(passed)
             self._publish(topics.alerts(self.province), passed.to_json(), retain=False)
+
+    def _remember(self, alert: Alert) -> None:
+        if len(self.recent) == self.recent.maxlen:
+            self._seen_alerts.discard(self.recent[0].alert_id)
+        self.recent.append(alert)
+        self._seen_alerts.add(alert.alert_id)
+        self.alert_counts[str(alert.kind)] = self.alert_counts.get(str(alert.kind), 0) + 1
 
     def _publish(self, topic: str, data: dict[str, Any], retain: bool) -> None:
         if self._send is not None:

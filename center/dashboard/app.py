@@ -1,0 +1,76 @@
+"""The dashboard app: one factory shared by `chot center`, the tests and textual-serve.
+
+Snapshots are taken in a thread worker (they read SQLite and the live view) and come back
+as a message, so the UI thread never waits on the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from textual import work
+from textual.app import App
+from textual.message import Message
+
+from center.dashboard.i18n import LANGUAGES, t
+from center.dashboard.screens.overview import OverviewScreen
+from center.dashboard.snapshot import Snapshot
+
+
+class SnapshotReady(Message):
+    """A fresh snapshot, taken off the UI thread."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+
+
+class CenterDashboard(App[None]):
+    """The provincial center's live view; `l` switches Vietnamese/English."""
+
+    CSS_PATH = "dashboard.tcss"
+    TITLE = "chốt — trung tâm tỉnh"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, source: Callable[[], Snapshot], tz: ZoneInfo, lang: str = "vi",
+                 refresh_s: float = 2.0) -> None:
+        super().__init__()
+        self.source, self.tz, self.refresh_s = source, tz, refresh_s
+        self.lang = lang if lang in LANGUAGES else "vi"
+        self.snapshot: Snapshot | None = None
+        self.overview = OverviewScreen()
+        self._set_bindings()
+
+    def _set_bindings(self) -> None:
+        self.bind("l", "language", description=t("key_language", self.lang))
+        self.bind("r", "refresh", description=t("key_refresh", self.lang))
+        self.bind("q", "quit", description=t("key_quit", self.lang))
+
+    def on_mount(self) -> None:
+        """Show the overview and start refreshing."""
+        self.push_screen(self.overview)
+        self.action_refresh()
+        self.set_interval(self.refresh_s, self.action_refresh)
+
+    def action_refresh(self) -> None:
+        """Take a new snapshot now."""
+        self._take()
+
+    def action_language(self) -> None:
+        """Switch between Vietnamese and English."""
+        self.lang = "en" if self.lang == "vi" else "vi"
+        self._set_bindings()
+        self.refresh_bindings()
+        if self.snapshot is not None:
+            self.overview.show(self.snapshot, self.lang, self.tz)
+
+    @work(thread=True, exclusive=True, group="snapshot")
+    def _take(self) -> None:
+        self.post_message(SnapshotReady(self.source()))
+
+    def on_snapshot_ready(self, message: SnapshotReady) -> None:
+        """Redraw from the new snapshot."""
+        self.snapshot = message.snapshot
+        if self.overview.is_mounted:
+            self.overview.show(message.snapshot, self.lang, self.tz)

@@ -1,0 +1,66 @@
+"""Every word the dashboard shows, in Vietnamese (the default) and English."""
+
+from __future__ import annotations
+
+LANGUAGES = ("vi", "en")
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "title": ("TRUNG TÂM GIÁM SÁT TỈNH {province}", "PROVINCIAL CENTER {province}"),
+    "posts": ("Chốt kiểm soát", "Posts"),
+    "kiosks": ("Máy quét", "Kiosks"),
+    "alerts": ("Cảnh báo", "Alerts"),
+    "hourly": ("Lượt quét theo giờ hôm nay", "Scans per hour today"),
+    "totals": ("Hôm nay", "Today"),
+    "post": ("Chốt", "Post"),
+    "kiosk": ("Máy", "Kiosk"),
+    "status": ("Trạng thái", "Status"),
+    "online": ("TRỰC TUYẾN", "ONLINE"),
+    "offline": ("MẤT KẾT NỐI", "OFFLINE"),
+    "unreachable": ("KHÔNG RÕ (chốt mất mạng)", "UNKNOWN (post offline)"),
+    "since": ("Từ", "Since"),
+    "backlog": ("Tồn", "Backlog"),
+    "oldest": ("Cũ nhất", "Oldest"),
+    "kiosks_online": ("Máy trực tuyến", "Kiosks online"),
+    "scans_today": ("Quét hôm nay", "Scans today"),
+    "policy": ("Chính sách", "Policy"),
+    "trust": ("DS tin cậy", "Trust list"),
+    "lagging": ("CHƯA CẬP NHẬT", "BEHIND"),
+    "up_to_date": ("đã cập nhật", "up to date"),
+    "rollout": ("Chính sách v{policy} — {done}/{total} máy đã nhận",
+                "Policy v{policy} — {done}/{total} kiosks have it"),
+    "rollout_none": ("Chưa phát hành chính sách", "No policy published yet"),
+    "time": ("Giờ", "Time"),
+    "kind": ("Loại", "Kind"),
+    "where": ("Nơi", "Where"),
+    "detail": ("Chi tiết", "Detail"),
+    "no_alerts": ("Không có cảnh báo", "No alerts"),
+    "fevers": ("Sốt", "Fevers"),
+    "quarantined": ("Bản tin lỗi", "Bad messages"),
+    "stored": ("Đã lưu", "Stored"),
+    "key_language": ("English", "Tiếng Việt"),
+    "key_quit": ("Thoát", "Quit"),
+    "key_refresh": ("Làm mới", "Refresh"),
+    "outcome_clear": ("Được qua", "Clear"),
+    "outcome_home_quarantine": ("Cách ly nhà", "Home q."),
+    "outcome_central_quarantine": ("Cách ly TT", "Central q."),
+    "outcome_medical_check": ("Y tế", "Medical"),
+    "outcome_rejected": ("Từ chối", "Rejected"),
+    "outcome_incomplete": ("Thiếu TT", "Incomplete"),
+}
+
+
+def t(key: str, lang: str = "vi", **values: object) -> str:
+    """The string `key` in `lang`, with `{name}` fields filled from `values`."""
+    vi, en = STRINGS[key]
+    return (en if lang == "en" else vi).format(**values)
+
+
+def age(seconds: float | None, lang: str = "vi") -> str:
+    """A short age such as '42 s', '5 ph' / '5 min', '3 g' / '3 h'; '—' when unknown."""
+    if seconds is None:
+        return "—"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} {'min' if lang == 'en' else 'ph'}"
+    return f"{seconds / 3600:.1f} {'h' if lang == 'en' else 'g'}"

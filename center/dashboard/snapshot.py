@@ -1,0 +1,117 @@
+"""Everything the dashboard shows at one moment, gathered off the UI thread."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from center.alerts import Alert
+from center.monitor import LinkState
+from center.watch import CenterWatch
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """One post: its gateway's link, backlog, policy, kiosks online and scans today."""
+
+    post: str
+    online: bool | None  # None: no gateway state heard yet
+    since: datetime | None
+    backlog: int | None
+    oldest_pending_age_s: float | None
+    policy_version: int | None
+    kiosks_online: int
+    kiosks_total: int
+    scans_today: int
+
+
+@dataclass(frozen=True)
+class KioskRow:
+    """One kiosk: reachable or not, what waits on it, versions in force, whether it lags."""
+
+    post: str
+    kiosk: str
+    online: bool
+    reachable: bool
+    pending: int | None
+    policy_version: int | None
+    trust_version: int | None
+    lagging: bool
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The dashboard's data at `taken_at`."""
+
+    province: str
+    taken_at: datetime
+    posts: list[PostRow]
+    kiosks: list[KioskRow]
+    hourly: list[Counter[str]]
+    fevers: int
+    alerts: list[Alert]
+    published_policy: int | None
+    published_trust: int | None
+    counters: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def totals(self) -> Counter[str]:
+        """Today's scans by outcome."""
+        total: Counter[str] = Counter()
+        for hour in self.hourly:
+            total.update(hour)
+        return total
+
+    @property
+    def rollout(self) -> tuple[int, int]:
+        """(kiosks running the published policy, kiosks known)."""
+        return sum(not k.lagging for k in self.kiosks), len(self.kiosks)
+
+
+class HourlySource(Protocol):
+    """Scans per local hour (center.queries.TodayCounts)."""
+
+    def hourly(self, day: date, tz: ZoneInfo) -> tuple[list[Counter[str]], int]:
+        """(per-hour outcome counts, fevers) of a day."""
+        ...
+
+
+def take_snapshot(watch: CenterWatch, counts: HourlySource | None, now: datetime,
+                  scans_by_post: dict[str, int] | None = None,
+                  counters: dict[str, int] | None = None) -> Snapshot:
+    """Read the watch's monitor and alerts and the store's counts into a Snapshot."""
+    with watch.reading():
+        monitor = watch.monitor
+        published = dict(monitor.published)
+        kiosk_states = sorted(monitor.kiosks.values(), key=lambda s: s.key)
+        gateways = dict(monitor.gateways)
+        lagging = {s.key for s in monitor.lagging("policy")}
+        kiosks = [_kiosk_row(s, monitor.kiosk_reachable(s), s.key in lagging)
+                  for s in kiosk_states]
+        posts = [_post_row(post, gateways.get(post), kiosks, (scans_by_post or {}).get(post, 0))
+                 for post in monitor.posts()]
+        alerts = watch.alerts(30)
+    day = now.astimezone(watch.tz).date()
+    hourly, fevers = counts.hourly(day, watch.tz) if counts else ([Counter() for _ in range(24)],
+                                                                  0)
+    return Snapshot(watch.province, now, posts, kiosks, hourly, fevers, alerts,
+                    published.get("policy"), published.get("trust"), dict(counters or {}))
+
+
+def _kiosk_row(state: LinkState, reachable: bool, lagging: bool) -> KioskRow:
+    return KioskRow(state.post, state.kiosk or "", state.online, reachable, state.pending,
+                    state.policy_version, state.trust_version, lagging)
+
+
+def _post_row(post: str, gateway: LinkState | None, kiosks: list[KioskRow],
+              scans: int) -> PostRow:
+    mine = [k for k in kiosks if k.post == post]
+    return PostRow(post, gateway.online if gateway else None,
+                   gateway.since if gateway else None,
+                   gateway.pending if gateway else None,
+                   gateway.oldest_pending_age_s if gateway else None,
+                   gateway.policy_version if gateway else None,
+                   sum(k.reachable for k in mine), len(mine), scans)

@@ -1,0 +1,31 @@
+"""The newest alerts, critical ones (fever, forged codes, posts offline) in red."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from center.alerts import Alert, Severity
+from center.dashboard.i18n import t
+
+COLUMNS = ("time", "kind", "where", "detail")
+SEVERITY_STYLES = {Severity.CRITICAL: "bold white on red", Severity.WARNING: "bold yellow",
+                   Severity.INFO: "green"}
+
+
+class AlertsTable(DataTable[object]):
+    """One row per alert, newest first."""
+
+    def show(self, alerts: list[Alert], tz: ZoneInfo, lang: str) -> None:
+        """Replace the rows (and headers, for the language)."""
+        self.clear(columns=True)
+        self.add_columns(*(t(c, lang) for c in COLUMNS))
+        for alert in alerts:
+            where = "/".join(p for p in (alert.post, alert.kiosk) if p) or "—"
+            count = f" ×{alert.count}" if alert.count > 1 else ""
+            self.add_row(alert.at.astimezone(tz).strftime("%H:%M:%S"),
+                         Text(alert.message(lang) + count,
+                              style=SEVERITY_STYLES[alert.severity]),
+                         where, alert.detail, key=alert.alert_id or None)

@@ -1,0 +1,39 @@
+"""Every post: its gateway online or not, backlog and oldest pending age, policy, kiosks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from center.dashboard.i18n import age, t
+from center.dashboard.snapshot import PostRow
+
+COLUMNS = ("post", "status", "since", "backlog", "oldest", "policy", "kiosks_online",
+           "scans_today")
+
+
+def status_cell(online: bool | None, lang: str) -> Text:
+    """ONLINE in green, OFFLINE in red, '—' before any state was heard."""
+    if online is None:
+        return Text("—", style="dim")
+    return Text(t("online", lang), style="bold green") if online \
+        else Text(t("offline", lang), style="bold white on red")
+
+
+class PostsTable(DataTable[object]):
+    """One row per post."""
+
+    def show(self, rows: list[PostRow], now: datetime, lang: str) -> None:
+        """Replace the rows (and headers, for the language)."""
+        self.clear(columns=True)
+        self.add_columns(*(t(c, lang) for c in COLUMNS))
+        for row in rows:
+            since = age((now - row.since).total_seconds(), lang) if row.since else "—"
+            self.add_row(row.post, status_cell(row.online, lang), since,
+                         "—" if row.backlog is None else str(row.backlog),
+                         age(row.oldest_pending_age_s, lang),
+                         "—" if row.policy_version is None else f"v{row.policy_version}",
+                         f"{row.kiosks_online}/{row.kiosks_total}", str(row.scans_today),
+                         key=row.post)

@@ -1,0 +1,42 @@
+"""One line of today's totals by outcome, fevers, and the policy rollout."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from center.dashboard.i18n import t
+from center.dashboard.snapshot import Snapshot
+from center.dashboard.widgets.hourly_chart import OUTCOME_STYLES
+from center.report import OUTCOMES
+
+
+def totals_text(snapshot: Snapshot, lang: str) -> Text:
+    """'Today: Clear 120 · Home q. 40 … · Fevers 3 | Policy v4 — 9/10 kiosks have it'."""
+    totals = snapshot.totals
+    text = Text(f"{t('totals', lang)}: ", style="bold")
+    for outcome in OUTCOMES:
+        text.append(f"{t('outcome_' + outcome, lang)} ", style=OUTCOME_STYLES[outcome])
+        text.append(f"{totals[outcome]}  ", style="bold")
+    text.append(f"{t('fevers', lang)} ", style="bold red")
+    text.append(f"{snapshot.fevers}  ", style="bold")
+    if snapshot.counters:
+        text.append(f"{t('stored', lang)} {snapshot.counters.get('stored', 0)}  ")
+        text.append(f"{t('quarantined', lang)} {snapshot.counters.get('quarantined', 0)}  ")
+    text.append("│ ")
+    if snapshot.published_policy is None:
+        text.append(t("rollout_none", lang), style="dim")
+    else:
+        done, total = snapshot.rollout
+        style = "bold green" if done == total else "bold yellow"
+        text.append(t("rollout", lang, policy=snapshot.published_policy, done=done,
+                      total=total), style=style)
+    return text
+
+
+class TotalsLine(Static):
+    """Today's totals and the policy rollout."""
+
+    def show(self, snapshot: Snapshot, lang: str) -> None:
+        """Redraw from a snapshot."""
+        self.update(totals_text(snapshot, lang))
