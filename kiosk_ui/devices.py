@@ -112,7 +112,9 @@ def build_ports(config: KioskConfig, clock: Callable[[], datetime] = utc_now) ->
         ports.link = BrokerLinkPort(link)
         link.start()
         running.stoppers.append(link.stop)
-    _thermometer(config, ports, clock)
+    stop_thermometer = _thermometer(config, ports, clock)
+    if stop_thermometer is not None:
+        running.stoppers.append(stop_thermometer)
     _camera(config, ports)
     _reader(config, ports, policy, clock)
     for source in ports.inputs:
@@ -174,23 +176,22 @@ def _iso(text: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _thermometer(config: KioskConfig, ports: KioskPorts, clock: Callable[[], datetime]) -> None:
+def _thermometer(config: KioskConfig, ports: KioskPorts,
+                 clock: Callable[[], datetime]) -> Callable[[], None] | None:
     section = config.thermometer
     if section.simulated_c is not None:
         from kiosk_ui.simulated import SimThermometer
 
         ports.thermometer = SimThermometer(clock, section.simulated_c)
     elif section.port:
-        ports.thermometer = _missing_thermometer(section.port)
+        from hardware.thermometer import ThermometerLink
+        from hardware.thermometer_types import ThermometerConfig
+        from kiosk_ui.node_thermometer import NodeThermometer
 
-
-def _missing_thermometer(port: str) -> Any:
-    from kiosk_ui.simulated import SimThermometer
-
-    # Until the host driver is wired, a configured node shows as down rather than absent.
-    stub = SimThermometer(utc_now, None)
-    stub.state = DeviceHealth("down", f"{port}: thermometer driver not installed")
-    return stub
+        link = ThermometerLink(ThermometerConfig(port=section.port)).start()
+        ports.thermometer = NodeThermometer(link, clock)
+        return link.stop
+    return None
 
 
 def _camera(config: KioskConfig, ports: KioskPorts) -> None:
@@ -200,11 +201,9 @@ def _camera(config: KioskConfig, ports: KioskPorts) -> None:
 
         ports.camera = SimCamera(section.sources or ["sim://camera"])
     elif section.sources:
-        from kiosk_ui.simulated import SimCamera
+        from kiosk_ui.camera_scanner import CameraScanner
 
-        camera = SimCamera(section.sources, fps=0.0)
-        camera.state = DeviceHealth("down", "camera driver not installed")
-        ports.camera = camera
+        ports.camera = CameraScanner(section.sources, section.engine)
 
 
 def _reader(config: KioskConfig, ports: KioskPorts, policy: FilePolicy,

@@ -1,0 +1,128 @@
+"""Camera input: hardware.camera keeps the newest frame, a decode thread turns it into codes.
+
+The same code stays in view for many frames; it is handed on once, and again only after it
+has been out of view for `repeat_after_s` (the traveller stepped back and came again).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kiosk_ui.ports import DeviceHealth, OnCode
+
+REPEAT_AFTER_S = 3.0
+FIRST_FRAME_WAIT_S = 3.0
+
+
+class RepeatFilter:
+    """Passes a text the first time, then only after it has been absent for the window."""
+
+    def __init__(self, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.window_s = window_s
+        self._clock = clock
+        self._last_seen: dict[str, float] = {}
+
+    def fresh(self, text: str) -> bool:
+        """True when `text` should be handed on now; every sighting renews the window."""
+        now = self._clock()
+        last = self._last_seen.get(text)
+        self._last_seen[text] = now
+        if len(self._last_seen) > 256:
+            cutoff = now - self.window_s
+            self._last_seen = {k: v for k, v in self._last_seen.items() if v >= cutoff}
+        return last is None or now - last > self.window_s
+
+
+class CameraScanner:
+    """A CameraInput over hardware.camera.Camera and hardware.decode.decode_frame."""
+
+    name = "camera"
+
+    def __init__(self, sources: list[str], engine: str = "auto",
+                 repeat_after_s: float = REPEAT_AFTER_S) -> None:
+        self.sources = sources
+        self.selected = 0
+        self.engine = engine
+        self._repeats = RepeatFilter(repeat_after_s)
+        self._camera: Any = None
+        self._on_code: OnCode | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self, on_code: OnCode) -> None:
+        """Open the first source and start decoding its frames."""
+        self._on_code = on_code
+        self._open(self.selected)
+        self._thread = threading.Thread(target=self._decode_loop, name="camera-decode",
+                                        daemon=True)
+        self._thread.start()
+
+    def _open(self, index: int) -> Any:
+        from hardware.camera import Camera
+
+        camera = Camera(self.sources[index])
+        camera.start()
+        with self._lock:
+            old, self._camera = self._camera, camera
+        if old is not None:
+            old.stop()
+        return camera
+
+    def select(self, index: int) -> None:
+        """Switch source; raises OSError when the new one gives no frame within 3 s."""
+        camera = self._open(index)
+        self.selected = index
+        if camera.wait_frame(0, FIRST_FRAME_WAIT_S) is None:
+            raise OSError(camera.health().detail or "no picture")
+
+    def _decode_loop(self) -> None:
+        from hardware.decode import FrameError, decode_frame
+
+        seq = 0
+        while not self._stop.is_set():
+            with self._lock:
+                camera = self._camera
+            frame = camera.wait_frame(seq, timeout=0.5) if camera is not None else None
+            if frame is None:
+                continue
+            seq = frame.seq
+            try:
+                codes = decode_frame(frame.image, self.engine)
+            except FrameError:
+                continue
+            decoded_at = time.perf_counter()
+            for code in codes:
+                if code.text and self._repeats.fresh(code.text) and self._on_code:
+                    self._on_code(code.text, self.name, decoded_at)
+
+    def stop(self) -> None:
+        """Stop decoding and release the camera."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(2.0)
+        with self._lock:
+            camera, self._camera = self._camera, None
+        if camera is not None:
+            camera.stop()
+
+    def health(self) -> DeviceHealth:
+        """The capture thread's state and measured fps."""
+        with self._lock:
+            camera = self._camera
+        if camera is None:
+            return DeviceHealth("off")
+        health = camera.health()
+        if health.state == "ok":
+            return DeviceHealth("ok", str(camera.source), health.fps)
+        return DeviceHealth("down", health.detail or health.state, health.fps)
+
+    def latest_frame(self) -> Any | None:
+        """The newest BGR frame."""
+        with self._lock:
+            camera = self._camera
+        frame = camera.latest() if camera is not None else None
+        return None if frame is None else frame.image
