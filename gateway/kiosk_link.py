@@ -28,7 +28,7 @@ from gateway import topics
 from gateway.alarms import Alarms
 from gateway.config import KioskLinkConfig
 from gateway.journal import Entry, Journal
-from gateway.mqtt import BrokerLink, drain, failed, make_client
+from gateway.mqtt import BrokerLink, drain, failed, make_client, wait_published
 from gateway.wire import Malformed, parse_acks, state_payload
 from screening.keys import VerifyKey, keyring
 from screening.policy import POLICY_KIND
@@ -129,9 +129,7 @@ class KioskLink:
             info = self.client.publish(self._state_topic, state_payload(
                 "offline", post=self.post, kiosk=self.kiosk, reason="stopped"),
                 qos=1, retain=True)
-            deadline = time.monotonic() + 2.0
-            while not info.is_published() and time.monotonic() < deadline:
-                time.sleep(0.01)
+            wait_published([info], 2.0)
         self.link.stop()
 
     def _on_publish(self, client: mqtt.Client, userdata: Any, mid: int, reason: ReasonCode,

@@ -80,6 +80,20 @@ def drain(work: queue.SimpleQueue[Any], timeout: float, limit: int) -> list[Any]
     return items
 
 
+def wait_published(infos: list[mqtt.MQTTMessageInfo], timeout: float) -> bool:
+    """Wait until the broker acknowledged these publishes; False on timeout or lost link."""
+    deadline = time.monotonic() + timeout
+    try:
+        for info in infos:
+            while not info.is_published():
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.01)
+    except (ValueError, RuntimeError):
+        return False
+    return True
+
+
 def failed(reason: ReasonCode | int) -> bool:
     """True for an MQTT v5 reason code that reports failure (>= 0x80)."""
     value = reason.value if isinstance(reason, ReasonCode) else int(reason)

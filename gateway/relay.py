@@ -26,7 +26,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 from gateway import topics
 from gateway.alarms import Alarms, ClockWatch
 from gateway.config import GatewayConfig
-from gateway.mqtt import BrokerLink, drain, failed, make_client
+from gateway.mqtt import BrokerLink, drain, failed, make_client, wait_published
 from gateway.outbox import Incoming, Outbox, OutboxFull, Outgoing
 from gateway.wire import Malformed, acks_payload, check_event, parse_acks, state_payload
 from screening.keys import VerifyKey, keyring
@@ -170,10 +170,7 @@ class Gateway:
         infos = [client.publish(self._state_topic, offline, qos=1, retain=True)
                  for client, link in ((self.center_client, self.center_link),
                                       (self.post_client, self.post_link)) if link.connected]
-        deadline = time.monotonic() + 2.0
-        for info in infos:
-            while not info.is_published() and time.monotonic() < deadline:
-                time.sleep(0.01)
+        wait_published(infos, 2.0)
         self.post_link.stop()
         self.center_link.stop()
         self.outbox.close()
