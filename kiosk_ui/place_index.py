@@ -36,17 +36,25 @@ def place_choices() -> tuple[PlaceChoice, ...]:
 
 def search_places(query: str, wards_only: bool = False, countries: bool = True,
                   limit: int = MAX_RESULTS) -> list[PlaceChoice]:
-    """Places whose label contains every word of the query (accents and case ignored)."""
+    """Places whose label contains every word of the query (accents and case ignored).
+
+    Labels with the query as one phrase come first ('ba dinh' → Phường Ba Đình before
+    Xã Đình Phong, Cao Bằng).
+    """
     words = fold(query).split()
-    found: list[PlaceChoice] = []
+    phrase = " ".join(words)
+    exact: list[PlaceChoice] = []
+    loose: list[PlaceChoice] = []
     code = query.strip().upper()
     if countries and not wards_only and COUNTRY_RE.match(code) and code != "VN":
-        found.append(PlaceChoice(Place(country=code), code, code.lower()))
+        exact.append(PlaceChoice(Place(country=code), code, code.lower()))
     for choice in place_choices():
         if wards_only and choice.place.ward is None:
             continue
-        if all(word in choice.folded for word in words):
-            found.append(choice)
-            if len(found) >= limit:
+        if phrase in choice.folded:
+            exact.append(choice)
+            if len(exact) >= limit:
                 break
-    return found
+        elif len(loose) < limit and all(word in choice.folded for word in words):
+            loose.append(choice)
+    return (exact + loose)[:limit]
