@@ -48,6 +48,8 @@ class KioskApp(App[None]):
     TITLE = "chốt kiosk"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("f9", "language", show=False)]
+    # Taller terminals get a taller verdict band (kiosk.tcss: Screen.-tall).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     def __init__(self, config: KioskConfig, ports: KioskPorts,
                  poll_status: bool = True) -> None:

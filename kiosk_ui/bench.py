@@ -9,11 +9,79 @@ same run; the app's extra time is the journal commit, the worker hop and the red
 from __future__ import annotations
 
 import asyncio
+import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+READY_MARK = "SẴN SÀNG QUÉT".encode()
+SIM_CONFIG = """
+post = "bench"
+kiosk = "k1"
+[camera]
+simulated = true
+[thermometer]
+simulated_c = 36.6
+[journal]
+path = "{journal}"
+"""
+
+
+def measure_process(timeout_s: float = 20.0) -> dict[str, Any]:
+    """Start `chot kiosk` on a pseudo-terminal (80x24, simulated devices) and time it until
+    the ready screen is drawn; then read its resident memory and quit it with Ctrl+Q."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "kiosk.toml"
+        config.write_text(SIM_CONFIG.format(journal=Path(tmp) / "journal.sqlite"))
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "chot", "kiosk", "--config", str(config)],
+            stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+            env={**os.environ, "LANG": "C.UTF-8", "TERM": "xterm-256color"})
+        os.close(slave)
+        seen, ready_s = b"", None
+        try:
+            while time.perf_counter() - started < timeout_s:
+                try:
+                    seen += os.read(master, 65536)
+                except OSError:
+                    break
+                if READY_MARK in seen:
+                    ready_s = time.perf_counter() - started
+                    break
+            time.sleep(1.0)  # let start-up work settle before reading memory
+            rss_mb = _rss_mb(process.pid)
+            os.write(master, b"\x11")  # Ctrl+Q
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        finally:
+            os.close(master)
+    return {"process_ready_s": None if ready_s is None else round(ready_s, 3),
+            "process_rss_mb": rss_mb, "target_ready_s": 2.0, "target_rss_mb": 150}
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
 
 
 async def run_bench(scans: int, journal_kind: str = "sqlite") -> dict[str, Any]:

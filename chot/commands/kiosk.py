@@ -66,9 +66,10 @@ def bench_kiosk(args: argparse.Namespace) -> int:
     """Scan sample codes through the real app; print scan-to-verdict p50/p95 as JSON."""
     import asyncio
 
-    from kiosk_ui.bench import run_bench
+    from kiosk_ui.bench import measure_process, run_bench
 
     result = asyncio.run(run_bench(args.scans, args.journal))
+    result.update(measure_process())
     for key, value in result.items():
         print(f"{key:>28}: {value}", file=sys.stderr)
     print(json.dumps(result, ensure_ascii=False))
