@@ -11,6 +11,7 @@ import utime
 
 sys.path.insert(0, "/input")
 
+from firmware import thermo_protocol as proto  # noqa: E402
 from firmware.indicator import Indicator  # noqa: E402
 from firmware.mlx90614 import MLX90614  # noqa: E402
 from firmware.node import ThermometerNode  # noqa: E402
@@ -122,3 +123,16 @@ def run(words, host_bytes, steps):
     print("FED", watchdog.fed)
     print("PEAKS", red.peak, green.peak, blue.peak, "BUZZER", buzzer.hz)
     print("SENT", port.out[:port.n].hex())
+
+
+def parse(stream, chunk):
+    """Decode stream fed in chunks of `chunk` bytes; print each frame and the counters."""
+    parser = proto.FrameParser()
+    for start in range(0, len(stream), chunk):
+        piece = stream[start:start + chunk]
+        position = 0
+        while position < len(piece):
+            position = parser.feed(piece, position, len(piece))
+            if parser.ready:
+                print("FRAME", parser.seq, parser.msg_type, parser.payload[:parser.length].hex())
+    print("COUNTERS", parser.frames, parser.rejected, parser.skipped)

@@ -3,6 +3,7 @@ it runs there unchanged, and its main loop allocates nothing."""
 
 from __future__ import annotations
 
+import random
 import struct
 import subprocess
 import sys
@@ -21,13 +22,16 @@ sys.stdout.write(result.stdout)
 """
 
 
-def run_on_micropython(call: str) -> dict[str, str]:
+def run_on_micropython(call: str) -> str:
     code = (Path(__file__).with_name("micropython_harness.py").read_text() + "\n" + call + "\n")
     done = subprocess.run([sys.executable, "-c", RUNNER, str(ROOT)], input=code,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
-    return lines
+    return done.stdout
+
+
+def fields(output: str) -> dict[str, str]:
+    return dict(line.split(" ", 1) for line in output.splitlines() if " " in line)
 
 
 def test_node_runs_on_micropython_without_allocating() -> None:
@@ -38,7 +42,7 @@ def test_node_runs_on_micropython_without_allocating() -> None:
             + b"\x00\xcb\x7a\x99garbage"
             + proto.encode(2, proto.MSG_SIGNAL, bytes([proto.PATTERN_GREEN]))
             + proto.encode(3, proto.MSG_SET_CALIBRATION, struct.pack("<h", -20)))
-    out = run_on_micropython(f"run({words!r}, {host!r}, 220)")
+    out = fields(run_on_micropython(f"run({words!r}, {host!r}, 220)"))
     assert out["ALLOCATED"] == "0"
     assert int(out["FED"]) == 220
     assert out["PEAKS"] == "0 65535 0 BUZZER 2000"
@@ -64,3 +68,33 @@ def test_node_runs_on_micropython_without_allocating() -> None:
     assert abs(proto.raw_to_centi_c(object_raw) - 3690) <= 2
     assert abs(proto.raw_to_centi_c(ambient_raw) - 3000) <= 2
     assert calibration == -20
+
+
+def test_codec_decodes_the_same_on_micropython() -> None:
+    generator = random.Random(7)
+    pieces = []
+    for seq in range(40):
+        payload = generator.randbytes(generator.randrange(proto.MAX_PAYLOAD + 1))
+        frame = proto.encode(seq, generator.randrange(256), payload)
+        kind = generator.randrange(4)
+        if kind == 0:
+            frame = frame[:generator.randrange(1, len(frame))]
+        elif kind == 1:
+            corrupted = bytearray(frame)
+            corrupted[generator.randrange(2, len(frame))] ^= 0x10
+            frame = bytes(corrupted)
+        pieces.append(generator.randbytes(generator.randrange(20)) + frame)
+    stream = b"".join(pieces)
+    expected = []
+    parser = proto.FrameParser()
+    for start in range(0, len(stream), 13):
+        piece = stream[start:start + 13]
+        position = 0
+        while position < len(piece):
+            position = parser.feed(piece, position, len(piece))
+            if parser.ready:
+                hex_payload = bytes(parser.payload[:parser.length]).hex()
+                expected.append(f"FRAME {parser.seq} {parser.msg_type} {hex_payload}")
+    expected.append(f"COUNTERS {parser.frames} {parser.rejected} {parser.skipped}")
+    assert parser.frames >= 15 and parser.rejected >= 5
+    assert run_on_micropython(f"parse({stream!r}, 13)").splitlines() == expected
