@@ -35,6 +35,9 @@ def _check(args: argparse.Namespace) -> int:
     result = check_firmware(FIRMWARE_DIR)
     if not args.json:
         sys.stdout.write(result.output)
+    if not result.ok:
+        print(f"Firmware chưa qua kiểm tra kiểu ({result.errors} lỗi) / firmware failed the "
+              f"MicroPython type check ({result.errors} errors)", file=sys.stderr)
     print(json.dumps({"ok": result.ok, "files": result.files, "errors": result.errors,
                       "stubs": result.stubs}, ensure_ascii=False))
     return 0 if result.ok else 1
