@@ -38,6 +38,8 @@ class QrReaderDevice:
         self.baud, self.suffix = baud, suffix
         self._master, slave = os.openpty()
         tty.setraw(slave)
+        # Like the module's UART: bytes nobody reads are lost, the module never waits.
+        os.set_blocking(self._master, False)
         self._slave = slave  # kept open so the pty survives the host closing and reopening it
         self.path = os.ttyname(slave)
         self.link = Path(link) if link else None
@@ -47,6 +49,7 @@ class QrReaderDevice:
             self.link.symlink_to(self.path)
         self.zones: dict[int, int] = {}
         self.commands_seen = 0
+        self.bytes_dropped = 0
         self._write_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve_commands, daemon=True,
@@ -91,8 +94,15 @@ class QrReaderDevice:
         with self._write_lock:
             for start in range(0, len(data), chunk):
                 piece = data[start:start + chunk]
-                os.write(self._master, piece)
+                self._write(piece)
                 time.sleep(len(piece) * BITS_PER_BYTE / self.baud)
+
+    def _write(self, data: bytes) -> None:
+        try:
+            written = os.write(self._master, data)
+        except BlockingIOError:
+            written = 0
+        self.bytes_dropped += len(data) - written
 
     def _serve_commands(self) -> None:
         buffer = bytearray()
@@ -102,6 +112,8 @@ class QrReaderDevice:
                 if not readable:
                     continue
                 buffer += os.read(self._master, 256)
+            except BlockingIOError:
+                continue
             except OSError:
                 # EIO while no host has the port open: keep waiting for one.
                 time.sleep(0.05)
@@ -109,7 +121,7 @@ class QrReaderDevice:
             while (reply := self._take_command(buffer)) is not None:
                 if reply:
                     with self._write_lock:
-                        os.write(self._master, reply)
+                        self._write(reply)
 
     def _take_command(self, buffer: bytearray) -> bytes | None:
         """Consume one command frame from the buffer; its reply (b"" for none), None if short."""

@@ -99,7 +99,7 @@ class RunOptions:
     camera_height: int = 720
     workdir: Path | None = None
     keep: bool = False
-    decode_engine: str = "auto"
+    decode_engine: str = "zxing"
 
 
 class Runner:

@@ -94,8 +94,12 @@ def compare(truth: list[Truth], journal_ids: set[str], stored: list[Stored],
             mismatches.append({"key": t.key, "kind": t.kind, "kiosk": t.kiosk,
                                "expected": _expected_json(t.expected), "got": _expected_json(got)})
     strangers = [key for key in by_key if key not in {t.key for t in truth}]
-    scan_ms = [max(0.0, verdict_times[t.key] - t.shown_at) * 1000 for t in truth
-               if t.source != "manual" and t.key in verdict_times]
+    scan_ms_by_source: dict[str, list[float]] = {}
+    for t in truth:
+        if t.source != "manual" and t.key in verdict_times:
+            scan_ms_by_source.setdefault(t.source, []).append(
+                max(0.0, verdict_times[t.key] - t.shown_at) * 1000)
+    scan_ms = [ms for values in scan_ms_by_source.values() for ms in values]
     relay_ms = [max(0.0, row.received_at - _epoch(row.event["at"])) * 1000 for row in stored]
     p95 = percentile(scan_ms, 0.95)
     p99 = percentile(relay_ms, 0.99)
@@ -105,6 +109,9 @@ def compare(truth: list[Truth], journal_ids: set[str], stored: list[Stored],
         "by_outcome": dict(Counter(str(t.expected.outcome) for t in truth)),
         "by_source": dict(Counter(t.source for t in truth)),
         "scan_to_verdict_p50_ms": _round(percentile(scan_ms, 0.5)),
+        "scan_to_verdict_p95_ms_by_source": {
+            source: _round(percentile(values, 0.95))
+            for source, values in sorted(scan_ms_by_source.items())},
         "kiosk_to_center_p50_ms": _round(percentile(relay_ms, 0.5)),
         "mismatch_examples": mismatches[:5], "missed_examples": [
             {"key": t.key, "kind": t.kind, "kiosk": t.kiosk, "source": t.source}

@@ -17,10 +17,12 @@ def register(tree: CommandTree) -> None:
                           group="sim")
     kinds = device.add_subparsers(dest="device_kind", metavar="DEVICE")
     _register_thermometer(kinds)
+    _register_reader(kinds)
 
 
 def _usage(args: argparse.Namespace) -> int:
-    print("Chọn thiết bị / choose a device: chot sim device thermometer", file=sys.stderr)
+    print("Chọn thiết bị / choose a device: chot sim device thermometer|reader",
+          file=sys.stderr)
     return 2
 
 
@@ -68,5 +70,69 @@ def run_thermometer(args: argparse.Namespace) -> int:
         summary = {"port": node.port_path, "pty": node.pty_name, "boots": node.boots,
                    "bytes_written": port.bytes_written if port else 0}
         node.stop()
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def _register_reader(kinds: Any) -> None:
+    help_text = ("đầu đọc QR kiểu GM65 / GM65-style QR reader module: each stdin line (or "
+                 "--text) is sent as a scanned code")
+    parser = kinds.add_parser("reader", help=help_text, description=help_text)
+    parser.set_defaults(handler=run_reader)
+    parser.add_argument("--link", help="also make this symlink to the pty")
+    parser.add_argument("--baud", type=int, default=115200,
+                        help="line rate the output is paced at (default 115200)")
+    parser.add_argument("--text", action="append",
+                        help="code to scan (repeatable); default: read codes from stdin")
+    parser.add_argument("--every", type=float, default=2.0,
+                        help="seconds between --text scans (default 2)")
+    parser.add_argument("--duration", type=float, default=None,
+                        help="stop after this many seconds (default: until stdin ends or "
+                             "Ctrl-C/SIGTERM)")
+
+
+def run_reader(args: argparse.Namespace) -> int:
+    """Run the virtual reader; the first stdout line is the port path, the last a JSON summary."""
+    import signal
+    import threading
+    import time
+
+    from sim.qr_reader_device import QrReaderDevice
+
+    if args.baud < 1200:
+        print(json.dumps({"error": "Tốc độ baud quá thấp / --baud must be at least 1200",
+                          "reason": "bad_argument"}, ensure_ascii=False))
+        return 2
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        device = QrReaderDevice(baud=args.baud, link=args.link)
+    except OSError as exc:
+        print(f"Không tạo được thiết bị ảo / could not create the virtual device: {exc}",
+              file=sys.stderr)
+        return 1
+    print(device.port, flush=True)
+    deadline = None if args.duration is None else time.monotonic() + args.duration
+    scans = 0
+    try:
+        if args.text:
+            while deadline is None or time.monotonic() < deadline:
+                device.scan(args.text[scans % len(args.text)])
+                scans += 1
+                if stop.wait(args.every):
+                    break
+        else:
+            for line in sys.stdin:
+                if line.strip():
+                    device.scan(line.rstrip("\r\n"))
+                    scans += 1
+                if stop.is_set() or (deadline is not None and time.monotonic() >= deadline):
+                    break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        summary = {"port": device.port, "pty": device.path, "scans": scans,
+                   "commands": device.commands_seen}
+        device.close()
     print(json.dumps(summary, ensure_ascii=False))
     return 0

@@ -25,6 +25,10 @@ def register(tree: CommandTree) -> None:
                              "changes scaled, rates per minute kept)")
     parser.add_argument("--camera-size", default="1280x720",
                         help="virtual camera frame size WxH (default 1280x720)")
+    parser.add_argument("--decode-engine", default="zxing", choices=["zxing", "auto", "zbar"],
+                        help="decoder of the camera kiosks (default zxing: one fast pass per "
+                             "frame; auto's deblurring cascade costs ~100 ms per frame without "
+                             "a readable code)")
     parser.add_argument("--workdir", help="keep the run's files (configs, journals, logs) here")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
@@ -47,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
                 "reason": "bad_camera_size"})
         return 2
     options = RunOptions(duration_s=args.duration, camera_width=width, camera_height=height,
+                         decode_engine=args.decode_engine,
                          workdir=Path(args.workdir) if args.workdir else None,
                          keep=bool(args.workdir))
     log = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
