@@ -10,6 +10,17 @@ from __future__ import annotations
 import unicodedata
 
 UTF8 = "utf-8"
+# ECI designator -> Python codec (AIM ECI assignments; 899 is binary data, never text).
+ECI_CHARSETS = {
+    0: "cp437", 1: "iso-8859-1", 2: "cp437", 3: "iso-8859-1", 4: "iso-8859-2",
+    5: "iso-8859-3", 6: "iso-8859-4", 7: "iso-8859-5", 8: "iso-8859-6", 9: "iso-8859-7",
+    10: "iso-8859-8", 11: "iso-8859-9", 12: "iso-8859-10", 13: "iso-8859-11",
+    15: "iso-8859-13", 16: "iso-8859-14", 17: "iso-8859-15", 18: "iso-8859-16",
+    20: "shift_jis", 21: "cp1250", 22: "cp1251", 23: "cp1252", 24: "cp1256",
+    25: "utf-16-be", 26: "utf-8", 27: "ascii", 28: "big5", 29: "gb18030", 30: "euc-kr",
+    170: "ascii",
+}
+_BACKSLASH = 0x5C
 # C0 controls other than TAB, LF and CR never occur in text payloads; a payload carrying them
 # is binary data (or a misread) and must not be shown as text.
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
@@ -22,6 +33,51 @@ def text_from_payload(raw: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return text if is_printable_text(text) else None
+
+
+def text_from_eci_stream(stream: bytes) -> str | None:
+    """Text of an ECI-protocol byte stream (`\\dddddd` switches charset, `\\\\` is a backslash).
+
+    Each run is decoded with the charset its designator names; bytes before any designator
+    must be UTF-8. An unknown designator or bytes that do not decode give None.
+    """
+    parts: list[str] = []
+    for eci, data in split_eci_stream(stream):
+        charset = UTF8 if eci is None else ECI_CHARSETS.get(eci)
+        if charset is None:
+            return None
+        try:
+            parts.append(data.decode(charset))
+        except UnicodeDecodeError:
+            return None
+    text = "".join(parts)
+    return text if is_printable_text(text) else None
+
+
+def split_eci_stream(stream: bytes) -> list[tuple[int | None, bytes]]:
+    """Runs of (ECI designator or None, payload bytes) in an ECI-protocol byte stream."""
+    runs: list[tuple[int | None, bytes]] = []
+    eci: int | None = None
+    run = bytearray()
+    index = 0
+    while index < len(stream):
+        byte = stream[index]
+        designator = stream[index + 1:index + 7]
+        if byte == _BACKSLASH and stream[index + 1:index + 2] == b"\\":
+            run.append(_BACKSLASH)
+            index += 2
+        elif byte == _BACKSLASH and len(designator) == 6 and designator.isdigit():
+            if run:
+                runs.append((eci, bytes(run)))
+                run = bytearray()
+            eci = int(designator)
+            index += 7
+        else:
+            run.append(byte)
+            index += 1
+    if run:
+        runs.append((eci, bytes(run)))
+    return runs
 
 
 def is_printable_text(text: str) -> bool:

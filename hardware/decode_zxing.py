@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import zxingcpp
 
-from hardware.decode_text import is_printable_text, text_from_payload
+from hardware.decode_text import text_from_eci_stream, text_from_payload
 from hardware.decode_types import Corners, DecodedCode
 
 ENGINE = "zxing"
 # Symbology identifiers ]Q2, ]Q4 and ]Q6 say the symbol carries an ECI designator.
-_ECI_IDENTIFIERS = frozenset({"]Q2", "]Q4", "]Q6"})
+_ECI_IDENTIFIERS = frozenset({b"]Q2", b"]Q4", b"]Q6"})
 _QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
 
@@ -31,17 +31,18 @@ def zxing_results(gray: np.ndarray, *, try_harder: bool = True,
     """zxing-cpp's raw results for QR codes; with `return_errors`, located-but-unread ones too."""
     return zxingcpp.read_barcodes(
         gray, formats=_QR_ONLY, try_rotate=try_harder,
-        try_downscale=try_harder, try_invert=try_harder, text_mode=zxingcpp.TextMode.Plain,
+        try_downscale=try_harder, try_invert=try_harder, text_mode=zxingcpp.TextMode.HexECI,
         binarizer=binarizer, return_errors=return_errors)
 
 
 def decoded_from_zxing(result: zxingcpp.Barcode, engine: str = ENGINE) -> DecodedCode:
-    """A valid zxing result as a DecodedCode, with text only from ECI or valid UTF-8."""
+    """A zxing result (read with HexECI text) as a DecodedCode; text only from ECI or UTF-8."""
     raw = bytes(result.bytes)
-    if result.symbology_identifier in _ECI_IDENTIFIERS:
-        # zxing transcoded the bytes with the charset the symbol itself declares.
-        declared = result.content_type != zxingcpp.ContentType.UnknownECI
-        text = result.text if declared and is_printable_text(result.text) else None
+    # HexECI text is the ECI-protocol stream: a symbology identifier (]Q2, ]Q4, ]Q6 when the
+    # symbol declares charsets) then the payload with its `\dddddd` designators, in hex.
+    stream = bytes.fromhex(result.text)
+    if stream[:3] in _ECI_IDENTIFIERS:
+        text = text_from_eci_stream(stream[3:])
     else:
         text = text_from_payload(raw)
     return DecodedCode(raw=raw, text=text, engine=engine, corners=_corners(result.position))
