@@ -1,4 +1,4 @@
-"""Decoding frames: every engine on generated frames and real photos; never mojibake, never wrong."""
+"""Decoding frames: every engine on generated frames and real photos; no mojibake, no wrong."""
 
 from __future__ import annotations
 
