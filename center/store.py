@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from gateway.sqlite import open_durable
+from gateway.sqlite import open_durable, relaxed_sync
 
 # Vietnam keeps UTC+7 all year; a "day" in reports is the province's calendar day.
 PROVINCE_TZ = timezone(timedelta(hours=7))
@@ -154,7 +154,7 @@ class Store:
             rows.append((topic, kind, post, kiosk, status if isinstance(status, str) else None,
                          json.dumps(data if isinstance(data, dict) else {}, ensure_ascii=False),
                          now))
-        with self._lock:
+        with self._lock, relaxed_sync(self._db):
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany("INSERT OR REPLACE INTO device_state VALUES (?,?,?,?,?,?,?)",
                                  rows)

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from ulid import ULID
 
-from gateway.sqlite import is_disk_full, open_durable
+from gateway.sqlite import is_disk_full, open_durable, relaxed_sync
 from screening.event import EventHeader
 
 SCHEMA = """
@@ -142,7 +142,7 @@ class Journal:
         """Mark events the center has committed; returns how many were newly acknowledged."""
         if not event_ids:
             return 0
-        with self._lock:
+        with self._lock, relaxed_sync(self._db):
             self._db.execute("BEGIN IMMEDIATE")
             changed = 0
             now = time.time()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gateway.sqlite import is_disk_full, open_durable
+from gateway.sqlite import is_disk_full, open_durable, relaxed_sync
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -67,7 +67,7 @@ class Outgoing:
 class Added:
     """What one commit of incoming events did."""
 
-    new: int
+    new: list[Outgoing]
     already_delivered: list[tuple[str, str]]  # (event_id, kiosk): re-acknowledge at once
 
 
@@ -86,7 +86,7 @@ class Outbox:
 
     def add(self, items: Sequence[Incoming]) -> Added:
         """Commit incoming events (idempotent by event id); raises OutboxFull."""
-        new = 0
+        new: list[Outgoing] = []
         delivered: list[tuple[str, str]] = []
         now = time.time()
         with self._lock:
@@ -97,10 +97,13 @@ class Outbox:
                                         (item.event_id,)).fetchone():
                         delivered.append((item.event_id, item.kiosk))
                         continue
-                    new += self._db.execute(
+                    cursor = self._db.execute(
                         "INSERT OR IGNORE INTO outbox(event_id, kiosk, topic, payload, "
                         "received_at) VALUES (?, ?, ?, ?, ?)",
-                        (item.event_id, item.kiosk, item.topic, item.payload, now)).rowcount
+                        (item.event_id, item.kiosk, item.topic, item.payload, now))
+                    if cursor.rowcount and cursor.lastrowid is not None:
+                        new.append(Outgoing(cursor.lastrowid, item.event_id, item.kiosk,
+                                            item.topic, item.payload))
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._rollback()
@@ -133,7 +136,7 @@ class Outbox:
         of every known one, so the kiosks are told even if an earlier relay was lost."""
         acked: list[tuple[str, str]] = []
         now = time.time()
-        with self._lock:
+        with self._lock, relaxed_sync(self._db):
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 for event_id in event_ids:

@@ -266,8 +266,14 @@ class Gateway:
         if self.alarms.clear("disk_full"):
             log.warning("gateway outbox writable again")
             self.publish_state()
-        self.counters.received += added.new
-        self._more_in_outbox = True
+        self.counters.received += len(added.new)
+        if added.new:
+            # Nothing older waits in the file: send straight from memory, no re-read.
+            if not self._more_in_outbox and added.new[0].rowid > self._cursor:
+                self._loaded.extend(added.new)
+                self._cursor = added.new[-1].rowid
+            else:
+                self._more_in_outbox = True
         self._ack_kiosks([item for item, _incoming in batch])
         if added.already_delivered:
             self._relay_acks(added.already_delivered)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PAGE_SIZE = 4096
@@ -23,6 +25,19 @@ def open_durable(path: str | Path, max_size_mb: float | None = None) -> sqlite3.
     if max_size_mb is not None:
         conn.execute(f"PRAGMA max_page_count={max(16, int(max_size_mb * 2**20 / PAGE_SIZE))}")
     return conn
+
+
+@contextmanager
+def relaxed_sync(conn: sqlite3.Connection) -> Iterator[None]:
+    """Commit without waiting for fsync, for writes whose loss only costs a resend (acks).
+
+    In WAL mode the next fully synced commit makes these durable too, in order.
+    """
+    conn.execute("PRAGMA synchronous=NORMAL")
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA synchronous=FULL")
 
 
 def is_disk_full(exc: sqlite3.Error) -> bool:

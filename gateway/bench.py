@@ -1,0 +1,260 @@
+"""`chot bench gateway`: the relay's durable throughput beside raw paho QoS 1, in one run.
+
+Every component runs as its own `chot` process on two fresh mosquitto brokers, as deployed:
+kiosk link (`chot sim load`) → post broker → `chot gateway` → uplink proxy → provincial
+broker → `chot center --headless`. Figures:
+
+- raw_paho_per_s: one plain paho client publishing QoS 1 (same payloads, same in-flight
+  window) to the provincial broker, until the last PUBACK;
+- events_per_s: a kiosk backlog of N journalled events carried end to end until the center
+  has committed the last one;
+- p50_ms / p99_ms: event time (set when the kiosk commits it) to center commit, at a paced
+  rate (100 events/s by default);
+- drain_s: with the uplink cut, N events pile up in the gateway's outbox; the time from the
+  uplink's return until the center holds them all;
+- lost: events in the kiosks' journals missing from the center store (counted in SQLite).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from gateway.journal import Journal
+from sim.broker import MosquittoBroker
+from sim.load import sample_makers
+from sim.uplink import Uplink
+
+PROV, POST = "01", "BENCH"
+WINDOW = 1000
+
+
+@dataclass
+class BenchResult:
+    """The figures `chot bench gateway` prints."""
+
+    events: int
+    events_per_s: float
+    raw_paho_per_s: float
+    p50_ms: float
+    p99_ms: float
+    drain_s: float
+    drain_events: int
+    lost: int
+    doubled: int
+    latency_rate: float
+
+    def to_json(self) -> dict[str, Any]:
+        """The last-line JSON object."""
+        return {"events": self.events, "events_per_s": round(self.events_per_s, 1),
+                "raw_paho_per_s": round(self.raw_paho_per_s, 1),
+                "ratio": round(self.events_per_s / self.raw_paho_per_s, 3)
+                if self.raw_paho_per_s else None,
+                "p50_ms": round(self.p50_ms, 2), "p99_ms": round(self.p99_ms, 2),
+                "latency_rate": self.latency_rate, "drain_s": round(self.drain_s, 2),
+                "drain_events": self.drain_events, "lost": self.lost, "doubled": self.doubled}
+
+
+def raw_paho_rate(port: int, payload: bytes, count: int) -> float:
+    """Messages per second one plain paho client gets PUBACKed at QoS 1."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="bench-raw",
+                         protocol=mqtt.MQTTv5)
+    client.max_inflight_messages_set(WINDOW)
+    client.max_queued_messages_set(0)
+    done = threading.Event()
+    acked = [0]
+
+    def on_publish(*_args: Any) -> None:
+        acked[0] += 1
+        if acked[0] >= count:
+            done.set()
+
+    client.on_publish = on_publish
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    start = time.perf_counter()
+    for _ in range(count):
+        client.publish("chot/v1/bench/raw", payload, qos=1)
+    done.wait(300)
+    elapsed = time.perf_counter() - start
+    client.disconnect()
+    client.loop_stop()
+    return acked[0] / elapsed
+
+
+class Processes:
+    """The chot processes of one bench run; all terminated at the end."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self._procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        """Start `python -m chot args…` with its output in name.log."""
+        with open(self.workdir / f"{name}.log", "ab") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "chot", *args], stdout=log,
+                                    stderr=subprocess.STDOUT,
+                                    env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self._procs[name] = proc
+        return proc
+
+    def stop_all(self) -> None:
+        """SIGTERM everything, kill what does not stop."""
+        for proc in self._procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self._procs.values():
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _broker_section(name: str, port: int) -> str:
+    return (f'[{name}]\nhost = "127.0.0.1"\nport = {port}\nkeepalive_s = 10\n'
+            f"reconnect_min_s = 0.2\nreconnect_max_s = 1.0\ninflight = {WINDOW}\n")
+
+
+def _write_configs(work: Path, post_port: int, uplink_port: int, center_port: int) -> None:
+    (work / "center.toml").write_text(
+        f'province = "{PROV}"\n[store]\npath = "{work / "center.db"}"\n'
+        + _broker_section("broker", center_port))
+    (work / "gateway.toml").write_text(
+        f'province = "{PROV}"\npost = "{POST}"\n[outbox]\npath = "{work / "outbox.db"}"\n'
+        + _broker_section("post_broker", post_port)
+        + _broker_section("center_broker", uplink_port))
+    for kiosk in ("K1", "K2", "K3"):
+        (work / f"{kiosk}.toml").write_text(
+            f'province = "{PROV}"\npost = "{POST}"\nkiosk = "{kiosk}"\n'
+            f'[journal]\npath = "{work / f"{kiosk}.db"}"\n'
+            + _broker_section("broker", post_port))
+
+
+def _query(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    if not db.exists():
+        return []
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        return conn.execute(sql).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        conn.close()
+
+
+def _count(db: Path, sql: str) -> int:
+    rows = _query(db, sql)
+    return int(rows[0][0] or 0) if rows else 0
+
+
+def _wait(predicate: Any, timeout: float, step: float = 0.02) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return bool(predicate())
+
+
+def _prerecord(path: Path, kiosk: str, count: int) -> None:
+    journal = Journal(path, POST, kiosk)
+    makers = sample_makers()
+    for start in range(0, count, 1000):
+        journal.record_many([makers[i % len(makers)]
+                             for i in range(start, min(count, start + 1000))])
+    journal.close()
+
+
+def run_bench(events: int, latency_events: int = 500, rate: float = 100.0,
+              drain_events: int | None = None, timeout_s: float = 600.0,
+              keep: Path | None = None) -> BenchResult:
+    """Run every phase on fresh brokers in a temp dir and return the figures."""
+    work = Path(tempfile.mkdtemp(prefix="chot-bench-")) if keep is None else keep
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        return _run(work, events, latency_events, rate, drain_events, timeout_s)
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(work: Path, events: int, latency_events: int, rate: float,
+         drain_events: int | None, timeout_s: float) -> BenchResult:
+    drain_n = events if drain_events is None else drain_events
+    with MosquittoBroker(workdir=work / "post-broker") as post, \
+            MosquittoBroker(workdir=work / "center-broker") as center, \
+            Uplink("127.0.0.1", center.port) as uplink:
+        _write_configs(work, post.port, uplink.port, center.port)
+        payload = Journal(work / "sample.db", POST, "S").record(sample_makers()[0])
+        raw = raw_paho_rate(center.port, json.dumps(payload).encode(), events)
+        procs = Processes(work)
+        center_db = work / "center.db"
+        stored = lambda: _count(center_db, "SELECT count(*) FROM events")  # noqa: E731
+        try:
+            procs.start("center", "center", "--config", str(work / "center.toml"),
+                        "--headless")
+            procs.start("gateway", "gateway", "--config", str(work / "gateway.toml"))
+            _wait(lambda: center_db.exists(), 30)
+
+            _prerecord(work / "K1.db", "K1", events)
+            start = time.perf_counter()
+            procs.start("k1", "sim", "load", "--config", str(work / "K1.toml"), "--events",
+                        "0", "--wait", str(timeout_s))
+            _wait(lambda: stored() >= events, timeout_s)
+            throughput = events / (time.perf_counter() - start)
+
+            before = stored()
+            procs.start("k2", "sim", "load", "--config", str(work / "K2.toml"), "--events",
+                        str(latency_events), "--rate", str(rate), "--wait", "60")
+            _wait(lambda: stored() >= before + latency_events, timeout_s)
+            lat = sorted(
+                (row[0] - _epoch(row[1])) * 1000 for row in _query(
+                    center_db, "SELECT received_at, at FROM events WHERE kiosk='K2'"))
+
+            uplink.cut()
+            _prerecord(work / "K3.db", "K3", drain_n)
+            total = stored() + drain_n
+            procs.start("k3", "sim", "load", "--config", str(work / "K3.toml"), "--events",
+                        "0", "--wait", str(timeout_s))
+            _wait(lambda: _count(work / "outbox.db", "SELECT count(*) FROM outbox")
+                  >= drain_n, timeout_s, step=0.2)
+            uplink.restore()
+            start = time.perf_counter()
+            _wait(lambda: stored() >= total, timeout_s, step=0.05)
+            drain = time.perf_counter() - start
+        finally:
+            procs.stop_all()
+        produced = set()
+        for kiosk in ("K1", "K2", "K3"):
+            produced |= {r[0] for r in _query(work / f"{kiosk}.db", "SELECT event_id FROM events")}
+        at_center = [r[0] for r in _query(center_db, "SELECT event_id FROM events")]
+        return BenchResult(events, throughput, raw, _pct(lat, 50), _pct(lat, 99), drain, drain_n,
+                           len(produced - set(at_center)),
+                           len(at_center) - len(set(at_center)), rate)
+
+
+def _epoch(iso: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+def _pct(sorted_values: list[float], pct: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, int(round(pct / 100 * (len(sorted_values) - 1))))
+    return sorted_values[index]
