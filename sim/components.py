@@ -24,9 +24,10 @@ class Component:
     """One child process: start, kill -9, stop (SIGTERM), restart; stdout lines to a callback."""
 
     def __init__(self, name: str, argv: list[str], log_path: Path,
-                 on_line: OnLine | None = None, stdin: bool = False) -> None:
+                 on_line: OnLine | None = None, stdin: bool = False,
+                 foreground: bool = False) -> None:
         self.name, self.argv, self.log_path = name, argv, log_path
-        self.on_line, self.wants_stdin = on_line, stdin
+        self.on_line, self.wants_stdin, self.foreground = on_line, stdin, foreground
         self.proc: subprocess.Popen[str] | None = None
         self.starts = 0
         self._log: IO[str] | None = None
@@ -34,8 +35,13 @@ class Component:
 
     def start(self) -> Component:
         """Start the process (again)."""
-        self._log = self.log_path.open("a", encoding="utf-8")
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if self.foreground:
+            # The staff UI: it owns the terminal, and Ctrl-C is for it.
+            self.proc = subprocess.Popen(self.argv, env=env, text=True)
+            self.starts += 1
+            return self
+        self._log = self.log_path.open("a", encoding="utf-8")
         self.proc = subprocess.Popen(
             self.argv, stdin=subprocess.PIPE if self.wants_stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE if self.on_line else self._log, stderr=self._log,

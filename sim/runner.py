@@ -63,6 +63,7 @@ class KioskRig:
     plugged: bool = True
     free_at: float = 0.0  # timeline seconds when the current traveller is done
     down: bool = False
+    ui: bool = False  # staff decide here: no ground truth is kept for this kiosk
     ready: threading.Event = field(default_factory=threading.Event)
     guards: list[tuple[float, float]] = field(default_factory=list)
 
@@ -100,6 +101,7 @@ class RunOptions:
     workdir: Path | None = None
     keep: bool = False
     decode_engine: str = "zxing"
+    ui: bool = False  # the first kiosk is the staff UI (`chot kiosk`) in the foreground
 
 
 class Runner:
@@ -174,7 +176,7 @@ class Runner:
         self.log(f"started: {len(self.posts)} posts, {len(self.kiosks)} kiosks in {self.dir}")
 
     def _write_trust(self) -> None:
-        (self.dir / "issuer.pem").write_bytes(self.issuers.trusted.public.to_pem())
+        (self.dir / "issuer.pub").write_bytes(self.issuers.trusted.public.to_pem())
         (self.dir / "policy.json").write_text(
             json.dumps(policy_body(self.policy), ensure_ascii=False), "utf-8")
 
@@ -197,6 +199,8 @@ class Runner:
         post = post_rig.post
         name = f"k{index + 1}"
         label = f"{post.id}-{name}"
+        if self.options.ui and not self.kiosks:
+            return self._start_ui_kiosk(post_rig, name, label)
         uses_camera = index < post.camera_kiosks
         rig = KioskRig(post, name, node=None)  # type: ignore[arg-type]
         node_cfg: dict[str, Any] = {}
@@ -218,13 +222,38 @@ class Runner:
                               journal_path=self.dir / f"journal-{label}.sqlite",
                               broker_port=post_rig.broker.port,
                               policy_file=self.dir / "policy.json",
-                              issuer_keys=[self.dir / "issuer.pem"], **node_cfg)
+                              issuer_keys=[self.dir / "issuer.pub"], **node_cfg)
         cfg_path = self.dir / f"kiosk-{label}.json"
         cfg_path.write_text(cfg.model_dump_json(), "utf-8")
         rig.node = Component(f"kiosk-{label}", _python_m("sim.kiosk_node", str(cfg_path)),
                              self.dir / f"kiosk-{label}.log",
                              on_line=lambda line: self._kiosk_said(rig, line), stdin=True)
         rig.node.start()
+        return rig
+
+    def _start_ui_kiosk(self, post_rig: PostRig, name: str, label: str) -> KioskRig:
+        """The staff UI as a kiosk of the post: camera, reader and thermometer simulated."""
+        from sim.thermometer_node import SimulatedThermometer
+
+        post = post_rig.post
+        rig = KioskRig(post, name, node=None, ui=True)  # type: ignore[arg-type]
+        rig.camera = VirtualCamera(self.options.camera_width, self.options.camera_height,
+                                   seed=self.scenario.seed)
+        rig.stream = MjpegServer(rig.camera).start()
+        rig.thermometer = SimulatedThermometer(link_path=self.dir / f"thermo-{label}")
+        config = write_toml(self.dir / f"kiosk-{label}.toml", {
+            "post": post.id, "kiosk": name,
+            "policy": {"file": str(self.dir / "policy.json"),
+                       "trust": [str(self.dir / "issuer.pub")]},
+            "camera": {"sources": [rig.stream.url], "engine": self.options.decode_engine,
+                       "preview": True},
+            "thermometer": {"port": rig.thermometer.start()},
+            "journal": {"path": str(self.dir / f"journal-{label}.sqlite")},
+            "gateway": {"host": "127.0.0.1", "port": post_rig.broker.port,
+                        "province": self.province}})
+        rig.node = Component(f"kiosk-{label}", chot_argv("kiosk", "--config", str(config)),
+                             self.dir / f"kiosk-{label}.log", foreground=True).start()
+        rig.ready.set()
         return rig
 
     def _kiosk_said(self, rig: KioskRig, line: str) -> None:
@@ -246,7 +275,7 @@ class Runner:
         for fault in self.scenario.faults:
             self._schedule_fault(fault)
         last_note = 0.0
-        while self._events:
+        while self._events and not self._ui_closed():
             t, _, action = self._events[0]
             wait = t - self.now()
             if wait > 0:
@@ -262,6 +291,9 @@ class Runner:
     def _arrive_at(self, rig: KioskRig, t: float) -> None:
         if t <= self.scenario.duration_s:
             self.at(t, lambda: self._arrive(rig))
+
+    def _ui_closed(self) -> bool:
+        return any(rig.ui and not rig.node.alive for rig in self.kiosks)
 
     def _gap(self, post: Post, t: float) -> float:
         rate = post.rate_at(t)
@@ -295,7 +327,7 @@ class Runner:
         if rig.thermometer is not None and rig.plugged:
             rig.thermometer.thermometer.object_c = traveller.body_temp_c
             measured = traveller.body_temp_c
-        if traveller.kind is Kind.CCCD:
+        if traveller.kind is Kind.CCCD and not rig.ui:
             # Staff type the CCCD holder's travel; the kiosk takes it when the card is read.
             rig.node.send({"staff_travel": travel_to_json(traveller.travel),
                            "id_number": traveller.key})
@@ -303,6 +335,11 @@ class Runner:
         self.at(self.now() + STEP_UP_S, lambda: self._show(rig, traveller, expected))
 
     def _show(self, rig: KioskRig, traveller: Traveller, expected: Any) -> None:
+        if rig.ui:
+            # Staff at the UI decide (and type for CCCD holders): nothing to check against.
+            if traveller.code is not None and rig.camera is not None:
+                rig.camera.present(traveller.code, traveller.on_paper)
+            return
         if traveller.code is None:
             source, shown_at = "manual", time.time()
             rig.node.send({"manual": travel_to_json(traveller.travel),

@@ -1,0 +1,35 @@
+"""`chot demo`: the whole system on one machine with nothing to configure.
+
+Plays the shipped `demo` scenario: a mosquitto per broker on free loopback ports, the center,
+the post's gateway behind its uplink proxy, kiosks with simulated camera, reader and
+thermometer. With the staff UI, the first kiosk is `chot kiosk` in the terminal and the run
+lasts until staff quit it; headless, it lasts `duration_s` and is checked like `chot sim run`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sim.runner import RunOptions, run_scenario
+from sim.scenario import SCENARIO_DIR, load_scenario
+from sim.verify import RunReport
+
+DEMO_SCENARIO = SCENARIO_DIR / "demo.toml"
+HEADLESS_DURATION_S = 60.0
+
+
+def run_demo(headless: bool, duration_s: float | None = None,
+             log: Callable[[str], None] = lambda _m: None) -> RunReport:
+    """Run the demo; returns the same report as `chot sim run`."""
+    scenario = load_scenario(DEMO_SCENARIO)
+    if headless:
+        options = RunOptions(duration_s=duration_s or HEADLESS_DURATION_S)
+        return run_scenario(scenario, options, log)
+    # The UI owns the terminal: progress is held back and shown once staff quit.
+    held: list[str] = []
+    options = RunOptions(duration_s=duration_s, ui=True)
+    try:
+        return run_scenario(scenario, options, held.append)
+    finally:
+        for line in held:
+            log(line)
