@@ -241,7 +241,11 @@ class FrameParser:
         self.length = total - HEADER_SIZE - CRC_SIZE
         for k in range(self.length):
             self.payload[k] = buf[HEADER_SIZE + k]
-        self.n = 0
+        # After a resync the buffer can hold the start of the next frame: keep it.
+        rest = self.n - total
+        for k in range(rest):
+            buf[k] = buf[total + k]
+        self.n = rest
         self.frames += 1
         self.ready = True
 

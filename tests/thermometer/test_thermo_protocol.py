@@ -61,12 +61,36 @@ def test_resynchronises_after_garbage(garbage: bytes, item: tuple[int, int, byte
     assert found[-1] == item
 
 
+def test_a_frame_found_by_resync_keeps_the_next_one() -> None:
+    # Half a reading, then an ACK and a reading: the resync finds the ACK inside the buffer,
+    # whose tail already holds the start of the reading.
+    reading = proto.encode(2, proto.MSG_READING, bytes(16))
+    ack = proto.encode(3, proto.MSG_ACK, b"\x01\x83\x00")
+    found, parser = decode_all(reading[:11] + ack + reading)
+    assert [msg_type for _, msg_type, _ in found] == [proto.MSG_ACK, proto.MSG_READING]
+    assert parser.rejected == 1
+
+
+@given(frames, st.integers(1, 100), st.lists(frames, min_size=1, max_size=4))
+def test_no_frame_is_lost_after_a_cut_frame(cut: tuple[int, int, bytes], where: int,
+                                            items: list[tuple[int, int, bytes]]) -> None:
+    # A node that resets mid-frame: every whole frame after the stump must still arrive. The
+    # stump's length byte may hold them back until it is proven wrong by later bytes (on the
+    # wire: the next heartbeat), hence the padding.
+    stump = proto.encode(*cut)
+    stump = stump[:where % len(stump)]
+    stream = stump + b"".join(proto.encode(*item) for item in items) + bytes(proto.MAX_FRAME)
+    found, _ = decode_all(stream)
+    assert found == items
+
+
 @given(frames, st.integers(0, 100), st.integers(0, 7))
 def test_a_flipped_bit_is_rejected(item: tuple[int, int, bytes], where: int, bit: int) -> None:
     frame = bytearray(proto.encode(*item))
     frame[2 + where % (len(frame) - 2)] ^= 1 << bit
     after = (7, proto.MSG_HEARTBEAT, b"\x00" * 14)
-    found, parser = decode_all(bytes(frame) + proto.encode(*after))
+    # A flipped length byte can hold the next frame back until more bytes prove it wrong.
+    found, parser = decode_all(bytes(frame) + proto.encode(*after) + bytes(proto.MAX_FRAME))
     assert found == [after]
     assert parser.rejected >= 1
 
