@@ -8,6 +8,7 @@ outages in, a `DailyReport` out; `center/report_formats.py` renders it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -132,7 +133,8 @@ def build_report(day: date, tz: ZoneInfo, province: str, scans: list[dict[str, A
                        sorted(post_outages, key=lambda o: (o.start, o.post)))
 
 
-def outages_from_log(entries: list[tuple[str, str | None, bool, datetime]]) -> list[Outage]:
+def outages_from_log(entries: Sequence[tuple[str, str | None, bool, datetime]],
+                     ) -> list[Outage]:
     """Outage intervals from a log of (post, kiosk, online, at) link changes, in time order."""
     down: dict[tuple[str, str | None], datetime] = {}
     outages = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 LANGUAGES = ("vi", "en")
 
 STRINGS: dict[str, tuple[str, str]] = {
-    "title": ("TRUNG TÂM GIÁM SÁT TỈNH {province}", "PROVINCIAL CENTER {province}"),
+    "title": ("TRUNG TÂM GIÁM SÁT — {province}", "PROVINCIAL MONITORING CENTER — {province}"),
     "posts": ("Chốt kiểm soát", "Posts"),
     "kiosks": ("Máy quét", "Kiosks"),
     "alerts": ("Cảnh báo", "Alerts"),

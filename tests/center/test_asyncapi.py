@@ -57,7 +57,7 @@ def asyncapi_validator() -> jsonschema.Draft7Validator:
 def payload_validators() -> dict[str, jsonschema.protocols.Validator]:
     """Channel address → validator of its message payloads (oneOf the channel's messages)."""
     doc = asyncapi()
-    found = {}
+    found: dict[str, jsonschema.protocols.Validator] = {}
     for channel in doc["channels"].values():
         refs = []
         for message in channel["messages"].values():

@@ -53,13 +53,14 @@ def day_of_traffic(day: date, travellers: int = 300, seed: int = 7,
         header = EventHeader(str(ULID.from_datetime(at)), seqs[post, kiosk], post, kiosk, at)
         events.append(ScanEvent(header, scan, reading,
                                 evaluate(scan, reading, policy, at)).to_json())
-    for scan in rng.sample([e for e in events if e["outcome"] == "home_quarantine"],
-                           overrides):
-        post, kiosk = scan["post"], scan["kiosk"]
+    for overridden in rng.sample([e for e in events if e["outcome"] == "home_quarantine"],
+                                 overrides):
+        post, kiosk = overridden["post"], overridden["kiosk"]
         seqs[post, kiosk] += 1
-        at = datetime.fromisoformat(scan["at"].replace("Z", "+00:00")) + timedelta(seconds=30)
+        at = datetime.fromisoformat(overridden["at"].replace("Z", "+00:00")) \
+            + timedelta(seconds=30)
         header = EventHeader(str(ULID.from_datetime(at)), seqs[post, kiosk], post, kiosk, at)
-        events.append(StaffAction(header, scan["event_id"], "override", Outcome.CLEAR,
+        events.append(StaffAction(header, overridden["event_id"], "override", Outcome.CLEAR,
                                   reason="Giấy xét nghiệm âm tính", staff="cb01").to_json())
     return sorted(events, key=lambda e: e["at"])
 

@@ -1,0 +1,127 @@
+"""The operators' dashboard under Pilot, on a real store of a day's traffic and live states."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from center.alerts import AlertKind
+from center.dashboard.app import CenterDashboard
+from center.dashboard.snapshot import take_snapshot
+from center.queries import TodayCounts
+from center.settings import CenterSections
+from center.store import Store
+from center.watch import CenterWatch
+from tests.center.conftest import DAY
+from tests.center.traffic import POSTS, TZ
+
+NOON = datetime.combine(DAY, time(12), TZ)
+pytestmark = pytest.mark.asyncio
+
+
+def state(status: str, **fields: Any) -> bytes:
+    return json.dumps({"schema": 1, "status": status, **fields}).encode()
+
+
+@pytest.fixture
+def live(traffic, tmp_path: Path) -> tuple[CenterWatch, TodayCounts]:
+    """A watch that heard every post and kiosk, one post gone by Last Will, policy v2 out."""
+    store = Store(tmp_path / "center.db")
+    store.add_events(traffic)
+    store.close()
+    watch = CenterWatch("11", CenterSections(), clock=lambda: NOON)
+    watch.on_document("policy", json.dumps({"version": 2}).encode())
+    for post, kiosks in POSTS.items():
+        watch.on_state(f"chot/v1/11/gateway/{post}/state",
+                       state("online", post=post, backlog=3, oldest_pending_age_s=75.0,
+                             policy_version=2), NOON)
+        for kiosk in kiosks:
+            version = 1 if (post, kiosk) == ("pha-din", "k2") else 2
+            watch.on_state(f"chot/v1/11/kiosk/{post}/{kiosk}/state",
+                           state("online", post=post, kiosk=kiosk, pending=0,
+                                 policy_version=version, trust_version=1), NOON)
+    watch.on_state("chot/v1/11/gateway/huoi-puoc/state",
+                   state("offline", post="huoi-puoc", reason="connection_lost"),
+                   NOON + timedelta(minutes=1))
+    watch.on_stored([e for e in traffic if "fever" in e.get("reasons", [])][:2])
+    return watch, TodayCounts(tmp_path / "center.db")
+
+
+def app_for(watch: CenterWatch, counts: TodayCounts) -> CenterDashboard:
+    now = NOON + timedelta(minutes=2)
+    return CenterDashboard(lambda: take_snapshot(watch, counts, now,
+                                                 counts.by_post(DAY, TZ)), TZ, refresh_s=0.2)
+
+
+def cells(table: DataTable[Any], key: str) -> list[str]:
+    return [str(c) for c in table.get_row(key)]
+
+
+async def test_the_overview_shows_posts_kiosks_totals_and_alerts_in_vietnamese(live, traffic):
+    watch, counts = live
+    app = app_for(watch, counts)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause(0.5)
+        posts = app.screen.query_one("#posts", DataTable)
+        assert cells(posts, "huoi-puoc")[1] == "MẤT KẾT NỐI"
+        tay_trang = cells(posts, "tay-trang")
+        assert tay_trang[1] == "TRỰC TUYẾN" and tay_trang[3] == "3" and tay_trang[4] == "75 s"
+        assert tay_trang[6] == "2/2"
+        scans = sum(1 for e in traffic if e["type"] == "scan" and e["post"] == "tay-trang")
+        assert tay_trang[7] == str(scans)
+        kiosks = app.screen.query_one("#kiosks", DataTable)
+        assert cells(kiosks, "pha-din/k2")[4] == "v1 CHƯA CẬP NHẬT"
+        assert cells(kiosks, "pha-din/k1")[4] == "v2"
+        assert cells(kiosks, "huoi-puoc/k1")[2].startswith("KHÔNG RÕ")
+        totals = str(app.screen.query_one("#totals", Static).content)
+        clear = sum(1 for e in traffic if e["type"] == "scan" and e["outcome"] == "clear")
+        assert f"Được qua {clear}" in totals
+        assert "Chính sách v2 — 4/5 máy đã nhận" in totals
+        alerts = app.screen.query_one("#alerts", DataTable)
+        kinds = [str(alerts.get_row_at(i)[1]) for i in range(alerts.row_count)]
+        assert kinds.count("Người có sốt tại chốt") == 2 and "Chốt mất kết nối" in kinds
+        assert "ĐIỆN BIÊN" in str(app.screen.query_one("#title", Static).content)
+
+
+async def test_l_switches_to_english_and_back(live):
+    watch, counts = live
+    app = app_for(watch, counts)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("l")
+        await pilot.pause(0.1)
+        posts = app.screen.query_one("#posts", DataTable)
+        assert [str(c.label) for c in posts.columns.values()][:2] == ["Post", "Status"]
+        assert cells(posts, "huoi-puoc")[1] == "OFFLINE"
+        assert "Policy v2 — 4/5 kiosks have it" in str(app.screen.query_one("#totals",
+                                                                            Static).content)
+        await pilot.press("l")
+        await pilot.pause(0.1)
+        assert cells(posts, "huoi-puoc")[1] == "MẤT KẾT NỐI"
+
+
+async def test_a_post_that_comes_back_and_a_kiosk_that_updates_show_on_the_next_refresh(live):
+    watch, counts = live
+    app = app_for(watch, counts)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause(0.3)
+        watch.on_state("chot/v1/11/gateway/huoi-puoc/state",
+                       state("online", post="huoi-puoc", backlog=40,
+                             oldest_pending_age_s=600.0, policy_version=2),
+                       NOON + timedelta(minutes=5))
+        watch.on_state("chot/v1/11/kiosk/pha-din/k2/state",
+                       state("online", post="pha-din", kiosk="k2", pending=0,
+                             policy_version=2), NOON + timedelta(minutes=5))
+        await pilot.press("r")
+        await pilot.pause(0.3)
+        posts = app.screen.query_one("#posts", DataTable)
+        row = cells(posts, "huoi-puoc")
+        assert row[1] == "TRỰC TUYẾN" and row[3] == "40" and row[4] == "10 ph"
+        assert cells(app.screen.query_one("#kiosks", DataTable), "pha-din/k2")[4] == "v2"
+        assert "5/5" in str(app.screen.query_one("#totals", Static).content)
+    assert AlertKind.POST_ONLINE in {a.kind for a in watch.alerts()}
