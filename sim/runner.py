@@ -444,7 +444,8 @@ class Runner:
             self.center.stop()
 
     def _check(self) -> RunReport:
-        report = compare(self.truth, self._journal_ids(), self._stored(), self.verdict_times)
+        report = compare(self.truth, self._journal_ids(), self._stored(), self.verdict_times,
+                         frozenset(rig.label for rig in self.kiosks if rig.ui))
         report.details.update({
             "scenario": self.scenario.name, "duration_s": self.scenario.duration_s,
             "posts": len(self.posts), "kiosks": len(self.kiosks),

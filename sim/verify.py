@@ -71,16 +71,20 @@ def percentile(values: list[float], share: float) -> float | None:
 
 
 def compare(truth: list[Truth], journal_ids: set[str], stored: list[Stored],
-            verdict_times: dict[str, float]) -> RunReport:
+            verdict_times: dict[str, float], unchecked: frozenset[str] = frozenset(),
+            ) -> RunReport:
     """The run's report.
 
     `journal_ids`: event ids of the scans committed on the kiosks. `stored`: every scan
     event row in the center's store. `verdict_times`: wall-clock commit time per traveller
-    key, as the kiosks reported it.
+    key, as the kiosks reported it. Events of `unchecked` kiosks ("post/kiosk", where staff
+    decide) must arrive exactly once but have no verdict to check.
     """
     by_key: dict[str, list[Stored]] = {}
     stored_ids = Counter(row.event["event_id"] for row in stored)
     for row in stored:
+        if f"{row.event['post']}/{row.event['kiosk']}" in unchecked:
+            continue
         key = (row.event.get("identity") or {}).get("id_number")
         by_key.setdefault(str(key), []).append(row)
     undelivered = journal_ids - set(stored_ids)
