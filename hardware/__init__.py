@@ -1,1 +1,1 @@
-"""Device drivers: frames to decoded codes, serial devices to readings. Knows devices, not verdicts."""
+"""Device drivers: frames to codes, serial devices to readings. Knows devices, not verdicts."""

@@ -255,7 +255,8 @@ def example(now: datetime) -> Declaration:
             name="Nguyễn Thị Phương Thảo Hoàng Lê Khánh Ngọc",
             id_number="001199012345", date_of_birth=date(1990, 5, 17), gender="Nữ",
             phone="0912345678",
-            address="Số 28 đường Nguyễn Trãi, tổ dân phố Quyết Thắng, phường Điện Biên Phủ, Điện Biên",
+            address="Số 28 đường Nguyễn Trãi, tổ dân phố Quyết Thắng, "
+                    "phường Điện Biên Phủ, Điện Biên",
         ),
         origin=Place(province="24", ward="07420"),
         destination=Place(province="11", ward="03127"),

@@ -94,6 +94,7 @@ def _code_text(code: str) -> str:
 
 def _image_texts(path: str) -> list[str]:
     import cv2
+
     from hardware.decode import decode_frame
 
     frame = cv2.imread(path)

@@ -96,8 +96,8 @@ def test_temperature_and_time_options(issued):
 
 
 @pytest.mark.parametrize("garbage", [b"", b"\x00\xff\xfe" * 50, os.urandom(5000),
-                                     "KB1:".encode() + b"A" * 5000, b"KB1:%%%%",
-                                     "001099012345|x|y".encode()],
+                                     b"KB1:" + b"A" * 5000, b"KB1:%%%%",
+                                     b"001099012345|x|y"],
                          ids=["empty", "binary", "random", "oversize", "bad-base45", "half-cccd"])
 def test_any_input_gets_an_answer_and_exit_zero(garbage):
     result = last_json(chot("verify", "-", "--json", stdin=garbage))

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from screening.cccd import CccdCard, CccdError, parse
 from screening.reasons import Reason
 
-SEVEN = "001099012345|123456789|Nguyễn Thị Ánh Tuyết|01021999|Nữ|Số 12 Ngõ 34, Phường Hoàn Kiếm, Hà Nội|15082021"
+SEVEN = ("001099012345|123456789|Nguyễn Thị Ánh Tuyết|01021999|Nữ|"
+         "Số 12 Ngõ 34, Phường Hoàn Kiếm, Hà Nội|15082021")
 SIX = "038095001234|Lê Văn Đạt|31121995|Nam|Thôn Đông, Xã Quảng Xương, Thanh Hóa|20042021"
 
 
