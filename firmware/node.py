@@ -69,10 +69,11 @@ class ThermometerNode:
 
     def boot(self) -> None:
         """Bring up the proximity sensor and announce this boot to the host."""
-        if self._proximity.init() == 0:
+        fault = self._proximity.init()
+        if fault == 0:
             self._status |= proto.STATUS_PROXIMITY_OK
         else:
-            self._send_fault(proto.SENSOR_PROXIMITY, proto.FAULT_RANGE)
+            self._send_fault(proto.SENSOR_PROXIMITY, fault)
         self._send_identify()
 
     def run_forever(self) -> None:

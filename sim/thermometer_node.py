@@ -200,6 +200,7 @@ class SimulatedThermometer:
         bind(self.board)
         port = self.port
         while self.board.powered:
+            self.board.reboot()
             self.boots += 1
             try:
                 node = build_node(port, self.board.request_reset)

@@ -65,11 +65,15 @@ class Board:
         self._power.clear()
 
     def power_on(self) -> None:
-        """Restore power for the next boot; the watchdog is off until firmware starts it."""
+        """Restore power for the next boot."""
         self._reset_requested.clear()
+        self.reboot()
+        self._power.set()
+
+    def reboot(self) -> None:
+        """What every reset clears: the watchdog is off and Ctrl-C works until firmware says."""
         self.watchdog_timeout_ms = None
         self.kbd_intr = 3
-        self._power.set()
 
     def request_reset(self) -> None:
         """Press the reset button: the firmware thread reboots at its next hardware call."""

@@ -58,14 +58,15 @@ class MemoryPort:
 class Bench:
     """A node on a simulated board, stepped in simulated time."""
 
-    def __init__(self) -> None:
+    def __init__(self, proximity_present: bool = True) -> None:
         self.clock = Clock()
         self.board = Board(clock=self.clock)
         self.thermometer = Mlx90614Model(object_c=36.8, ambient_c=29.5)
         self.proximity = Vl6180xModel(target_mm=50, clock=self.clock)
         bus = self.board.i2c_bus(wiring.I2C_ID)
         bus.attach(0x5A, self.thermometer)
-        bus.attach(0x29, self.proximity)
+        if proximity_present:
+            bus.attach(0x29, self.proximity)
         self.port = MemoryPort()
         self.parser = proto.FrameParser()
         self.host_seq = 0
@@ -169,6 +170,14 @@ def test_thermometer_faults_are_reported_not_measured(bench: Bench, fault: str,
     faults = [struct.unpack(proto.SENSOR_FAULT_FORMAT, p) for kind, p in frames
               if kind == proto.MSG_SENSOR_FAULT]
     assert faults and all(f[1:3] == (proto.SENSOR_THERMOMETER, code) for f in faults)
+
+
+def test_missing_proximity_sensor_is_reported_at_boot() -> None:
+    bench = Bench(proximity_present=False)
+    faults = [struct.unpack(proto.SENSOR_FAULT_FORMAT, p)
+              for p in bench.of_type(proto.MSG_SENSOR_FAULT)]
+    assert faults[0][1:3] == (proto.SENSOR_PROXIMITY, proto.FAULT_BUS)
+    bind(None)
 
 
 def test_proximity_hardware_error_is_reported(bench: Bench) -> None:
