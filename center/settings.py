@@ -28,7 +28,9 @@ class AlertsConfig(Strict):
         None, description="posts of the province; events from others are quarantined")
     max_skew_s: float = Field(300.0, gt=0, description="kiosk clock ahead by more: alert")
     flood_per_minute: int = Field(60, ge=1, description="events per kiosk per minute of "
-                                  "event time above which the rest are quarantined")
+                                  "event time above which each further one is alerted")
+    flood_quarantine: bool = Field(False, description="quarantine events over the flood "
+                                   "cap instead of storing them")
     throttle_s: float = Field(300.0, ge=0, description="repeat interval of noisy alerts")
 
 

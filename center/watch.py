@@ -45,7 +45,8 @@ class CenterWatch:
         self.tz = zone(sections.report.timezone)
         alerts = sections.alerts
         known = frozenset(alerts.known_posts) if alerts.known_posts is not None else None
-        self.intake = Intake(known, alerts.max_skew_s, alerts.flood_per_minute)
+        self.intake = Intake(known, alerts.max_skew_s, alerts.flood_per_minute,
+                             alerts.flood_quarantine)
         self.throttle = AlertThrottle(alerts.throttle_s)
         self.monitor = Monitor(alerts.max_skew_s)
         self.recent: deque[Alert] = deque(maxlen=RECENT_ALERTS)

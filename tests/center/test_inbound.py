@@ -71,10 +71,21 @@ def test_a_kiosk_clock_ahead_is_stored_with_a_skew_alert(traffic):
     assert "1200 s ahead" in ahead.alerts[0].detail
 
 
+def test_a_flooding_kiosk_is_stored_and_alerted_by_default(traffic):
+    event = first_scan(traffic)
+    at = datetime.fromisoformat(event["at"].replace("Z", "+00:00"))
+    intake = Intake(per_minute=3)
+    verdicts = [intake.check(raw(event | {"event_id": f"01JD{n:022d}", "seq": n + 1}),
+                             event["post"], event["kiosk"], at) for n in range(5)]
+    accepted = [v for v in verdicts if isinstance(v, Accepted)]
+    assert len(accepted) == 5
+    assert [[a.kind for a in v.alerts] for v in accepted] == [[]] * 3 + [[AlertKind.FLOOD]] * 2
+
+
 def test_a_flooding_kiosk_is_capped_per_minute_of_event_time_not_arrival(traffic):
     event = first_scan(traffic)
     at = datetime.fromisoformat(event["at"].replace("Z", "+00:00"))
-    intake = Intake(per_minute=5)
+    intake = Intake(per_minute=5, flood_quarantine=True)
     verdicts = []
     for n in range(8):
         flood = event | {"event_id": f"01JD{n:022d}", "seq": n + 1}
