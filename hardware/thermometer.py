@@ -1,9 +1,11 @@
 """ThermometerLink: the kiosk's handle on the thermometer node.
 
 Usage:
-    link = ThermometerLink(ThermometerConfig(port="/dev/ttyACM0"))
+    link = ThermometerLink(ThermometerConfig(port="/dev/ttyACM0"))  # port=None: by USB id
     link.start()                     # background thread; reconnects by itself
-    reading = link.latest()          # ThermoReading with age_s and stale, or None
+    scan_started = link.now()
+    reading = link.fresh_reading(since=scan_started)  # this traveller's, not stale, or None
+    reading = link.latest()          # newest ThermoReading with age_s and stale, or None
     link.signal(SignalPattern.GREEN) # LED and buzzer: GREEN pass, AMBER check, RED stop
     link.health()                    # ThermometerHealth: connected, counters, identity
     link.stop()

@@ -38,8 +38,8 @@ class DeployResult:
 
 def _stub_root(distribution: str) -> tuple[Path, list[str], str]:
     dist = importlib.metadata.distribution(distribution)
-    files = [str(f) for f in dist.files or [] if not str(f).startswith(("..", distribution
-                                                                         .replace("-", "_")))]
+    own_metadata = distribution.replace("-", "_")
+    files = [str(f) for f in dist.files or [] if not str(f).startswith(("..", own_metadata))]
     root = Path(str(dist.locate_file("")))
     return root, files, f"{distribution}=={dist.version}"
 
@@ -53,6 +53,7 @@ def _typings_dir(target: Path) -> tuple[list[str], list[str]]:
         versions.append(version)
         for name in files:
             top = name.split("/", 1)[0]
+            # Stub modules and packages only: skip READMEs, licences and metadata.
             if not (top.endswith(".pyi") or "/" in name) or top.endswith(".dist-info"):
                 continue
             link = target / top
