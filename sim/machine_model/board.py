@@ -39,6 +39,7 @@ class Board:
         self.clock = clock
         self.i2c_buses: dict[int, I2CBusModel] = {}
         self.pin_levels: dict[int | str, int] = {}
+        self.pin_irqs: dict[int | str, object] = {}
         self.pwm: dict[int | str, PwmState] = {}
         self.kbd_intr: int | None = 3
         self.watchdog_timeout_ms: int | None = None

@@ -23,6 +23,8 @@ class I2CBusModel:
 
     def __init__(self) -> None:
         self.devices: dict[int, I2CDevice] = {}
+        # Register selected by each device's last raw write (I2C.writeto).
+        self.pointers: dict[int, int] = {}
         self.freq = 0
         self.transactions = 0
 

@@ -59,6 +59,11 @@ class Pin:
         """Invert the level."""
         self.value(0 if self.value() else 1)
 
+    def irq(self, handler: object = None, trigger: int = IRQ_FALLING | IRQ_RISING,
+            hard: bool = False) -> None:
+        """Accepted and remembered; the simulated board raises no pin interrupts."""
+        self._board.pin_irqs[self.id] = handler
+
 
 class PWM:
     """A PWM output on a pin; each change is recorded on the board with its time."""
@@ -91,6 +96,24 @@ class PWM:
         if value != self._state.duty_u16:
             self._state.history.append((self._board.clock(), self._state.freq, value))
         self._state.duty_u16 = value
+        return None
+
+    def init(self, *, freq: int | None = None, duty_u16: int | None = None,
+             duty_ns: int | None = None) -> None:
+        """Reconfigure frequency and duty."""
+        if freq is not None:
+            self.freq(freq)
+        if duty_u16 is not None:
+            self.duty_u16(duty_u16)
+        if duty_ns is not None:
+            self.duty_ns(duty_ns)
+
+    def duty_ns(self, value: int | None = None) -> int | None:
+        """Read or set the pulse width in nanoseconds."""
+        period_ns = 1_000_000_000 // self._state.freq if self._state.freq else 0
+        if value is None:
+            return period_ns * self._state.duty_u16 // 65535
+        self.duty_u16(value * 65535 // period_ns if period_ns else 0)
         return None
 
     def deinit(self) -> None:
@@ -132,6 +155,34 @@ class I2C:
         """Write memaddr then buf in one transaction."""
         self._board.check()
         self._bus.device(addr).write_mem(memaddr, addrsize, bytes(buf))
+
+    def writeto(self, addr: int, buf: bytes | bytearray, stop: bool = True) -> int:
+        """Raw write: the leading bytes select a register (as many as the device's address
+        size), the rest are written there. Returns the number of ACKs."""
+        self._board.check()
+        device = self._bus.device(addr)
+        width = getattr(device, "addrsize", 8) // 8
+        data = bytes(buf)
+        if len(data) >= width:
+            memaddr = int.from_bytes(data[:width], "big")
+            self._bus.pointers[addr] = memaddr
+            if len(data) > width:
+                device.write_mem(memaddr, width * 8, data[width:])
+        return len(data)
+
+    def readfrom_into(self, addr: int, buf: bytearray, stop: bool = True) -> None:
+        """Raw read from the register selected by the last writeto."""
+        self._board.check()
+        device = self._bus.device(addr)
+        memaddr = self._bus.pointers.get(addr, 0)
+        data = device.read_mem(memaddr, getattr(device, "addrsize", 8), len(buf))
+        buf[:len(data)] = data
+
+    def readfrom(self, addr: int, nbytes: int, stop: bool = True) -> bytes:
+        """Like readfrom_into, returning new bytes."""
+        buf = bytearray(nbytes)
+        self.readfrom_into(addr, buf, stop)
+        return bytes(buf)
 
 
 class WDT:

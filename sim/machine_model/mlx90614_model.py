@@ -40,6 +40,7 @@ class Mlx90614Model:
     """One MLX90614 at a 7-bit address; object_c and ambient_c are what it "sees"."""
 
     address: int = 0x5A
+    addrsize: int = 8
     object_c: float = 36.6
     ambient_c: float = 28.0
     error_flag: bool = False

@@ -29,6 +29,7 @@ class Vl6180xModel:
     def __init__(self, address: int = 0x29, target_mm: int | None = None,
                  conversion_ms: float = 4.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.address = address
+        self.addrsize = 16
         self.target_mm = target_mm
         self.conversion_ms = conversion_ms
         self.hardware_error = False

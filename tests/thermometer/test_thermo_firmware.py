@@ -285,3 +285,22 @@ def test_firmware_imports_only_what_micropython_has() -> None:
         foreign = {name for name in imported
                    if name not in MICROPYTHON_MODULES and not name.startswith("firmware")}
         assert not foreign, f"{path.name} imports {foreign}"
+
+
+def test_machine_stand_in_speaks_raw_i2c_and_pwm_like_micropython(bench: Bench) -> None:
+    import machine
+
+    i2c = machine.I2C(0, scl=machine.Pin(5), sda=machine.Pin(4), freq=100_000)
+    assert i2c.scan() == [0x29, 0x5A]
+    i2c.writeto(0x29, b"\x00\x00", False)
+    assert i2c.readfrom(0x29, 1) == b"\xb4"  # VL6180X model id over a 16-bit pointer
+    i2c.writeto(0x5A, b"\x07", False)
+    word = i2c.readfrom(0x5A, 3)
+    assert word == i2c.readfrom_mem(0x5A, 0x07, 3) and smbus_pec(
+        bytearray([0xB4, 0x07, 0xB5, word[0], word[1]]), 5) == word[2]
+    with pytest.raises(OSError):
+        i2c.readfrom_mem(0x33, 0, 1)
+    pwm = machine.PWM(machine.Pin(20), freq=1000, duty_u16=32768)
+    assert abs(pwm.duty_ns() - 500_000) < 100
+    pwm.init(duty_ns=250_000)
+    assert pwm.duty_u16() == 16383
