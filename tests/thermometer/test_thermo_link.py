@@ -76,7 +76,7 @@ def test_unplug_and_replug(node: SimulatedThermometer, make_link: Callable[..., 
     started = time.monotonic()
     assert link.signal("amber") is False
     assert link.health().state == "disconnected"
-    assert time.monotonic() - started < 0.1
+    assert time.monotonic() - started < 0.3  # generous for a loaded CI machine
     node.plug_in()
     assert link.wait_ready(3)
     health = link.health()
