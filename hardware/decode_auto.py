@@ -3,7 +3,8 @@
 Most frames decode in the first pass (a few ms on one core). When it fails, zxing usually still
 located the symbol (its checksum failed): that region, or the densest-texture region found by a
 cheap locator, is cropped, contrast-stretched, upscaled and sharpened against blur, and read by
-zxing and zbar. A full-frame sharpened pass is the last resort.
+zxing and zbar. Full-frame passes (global threshold, sharpened, zbar) follow, and the last
+resort for a located symbol is mesh resampling for bent or wrinkled codes (decode_mesh.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 import zxingcpp
 
 from hardware.deblur import sharpen, stretch_contrast, wiener_deblur
+from hardware.decode_mesh import modules_of, read_bent
 from hardware.decode_types import DecodedCode
 from hardware.decode_zbar import read_zbar
 from hardware.decode_zxing import decoded_from_zxing, zxing_results
@@ -49,6 +51,22 @@ def read_auto(gray: np.ndarray) -> list[DecodedCode]:
         found = attempt()
         if found:
             return found
+    return _read_bent(gray, results)
+
+
+def _read_bent(gray: np.ndarray, located: list[zxingcpp.Barcode]) -> list[DecodedCode]:
+    """Last resort for symbols zxing located but could not read: mesh resampling."""
+    for result in located[:_MAX_REGIONS]:
+        extra = result.extra
+        modules = modules_of(str(extra.get("Version", ""))) if isinstance(extra, dict) else None
+        if modules is None:
+            continue
+        corners = np.array(_points(result.position), np.float32)
+        found = read_bent(gray, corners, modules)
+        if found:
+            return [DecodedCode(raw=code.raw, text=code.text, engine=ENGINE,
+                                corners=tuple((int(x), int(y)) for x, y in corners))
+                    for code in (decoded_from_zxing(item, ENGINE) for item in found)]
     return []
 
 
@@ -111,10 +129,15 @@ def locate_dense_regions(gray: np.ndarray) -> list[Box]:
     return boxes
 
 
+def _points(position: zxingcpp.Position) -> list[tuple[int, int]]:
+    corners = (position.top_left, position.top_right, position.bottom_right, position.bottom_left)
+    return [(corner.x, corner.y) for corner in corners]
+
+
 def _box_of(position: zxingcpp.Position, shape: tuple[int, ...]) -> Box:
-    points = (position.top_left, position.top_right, position.bottom_right, position.bottom_left)
-    xs = [point.x for point in points]
-    ys = [point.y for point in points]
+    points = _points(position)
+    xs = [x for x, _ in points]
+    ys = [y for _, y in points]
     # A failed read often located only part of the symbol: look well around it.
     return _padded((min(xs), min(ys), max(xs), max(ys)), shape, 0.35)
 

@@ -27,12 +27,12 @@ def read_zxing(gray: np.ndarray, *, try_harder: bool = True,
 
 def zxing_results(gray: np.ndarray, *, try_harder: bool = True,
                   binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage,
-                  return_errors: bool = False) -> list[zxingcpp.Barcode]:
+                  return_errors: bool = False, is_pure: bool = False) -> list[zxingcpp.Barcode]:
     """zxing-cpp's raw results for QR codes; with `return_errors`, located-but-unread ones too."""
     return zxingcpp.read_barcodes(
         gray, formats=_QR_ONLY, try_rotate=try_harder,
         try_downscale=try_harder, try_invert=try_harder, text_mode=zxingcpp.TextMode.HexECI,
-        binarizer=binarizer, return_errors=return_errors)
+        binarizer=binarizer, return_errors=return_errors, is_pure=is_pure)
 
 
 def decoded_from_zxing(result: zxingcpp.Barcode, engine: str = ENGINE) -> DecodedCode:
