@@ -23,6 +23,9 @@ ENGINES: dict[str, Callable[[np.ndarray], list[DecodedCode]]] = {
     "zxing": read_zxing,
 }
 
+# The smallest QR symbol is 21 modules wide: a smaller image cannot hold one.
+MIN_SIDE_PX = 21
+
 __all__ = ["ENGINES", "DecodedCode", "FrameError", "decode_frame", "to_gray"]
 
 
@@ -40,8 +43,10 @@ def decode_frame(frame: np.ndarray, engine: str = "auto") -> list[DecodedCode]:
     except KeyError:
         raise ValueError(
             f"unknown decode engine {engine!r}; choose from {sorted(ENGINES)}") from None
-    codes = read(to_gray(frame))
-    return _unique(codes)
+    gray = to_gray(frame)
+    if min(gray.shape) < MIN_SIDE_PX:
+        return []
+    return _unique(read(gray))
 
 
 def to_gray(frame: np.ndarray) -> np.ndarray:
@@ -51,9 +56,9 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
     if frame.dtype != np.uint8:
         raise FrameError(f"frame must be 8-bit, got {frame.dtype}")
     if frame.ndim == 2:
-        return frame
+        return np.ascontiguousarray(frame)
     if frame.ndim == 3 and frame.shape[2] == 1:
-        return frame[:, :, 0]
+        return np.ascontiguousarray(frame[:, :, 0])
     if frame.ndim == 3 and frame.shape[2] == 3:
         return cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
     if frame.ndim == 3 and frame.shape[2] == 4:

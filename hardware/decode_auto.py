@@ -115,6 +115,8 @@ def _moved(code: DecodedCode, origin: tuple[int, int], scale: float) -> DecodedC
 
 def locate_dense_regions(gray: np.ndarray) -> list[Box]:
     """Boxes around the areas of densest fine texture, where a QR code most likely is."""
+    if min(gray.shape[:2]) < 2 * _MIN_REGION:
+        return []
     small = stretch_contrast(cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
     edges = cv2.convertScaleAbs(cv2.Laplacian(small, cv2.CV_16S, ksize=3))
     density = cv2.blur(edges, (15, 15))

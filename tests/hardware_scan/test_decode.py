@@ -113,6 +113,18 @@ def test_frames_without_codes_give_nothing(engine: str) -> None:
     assert decode_frame(np.zeros((720, 1280), np.uint8), engine) == []
 
 
+@pytest.mark.parametrize("engine", ALL_ENGINES)
+@pytest.mark.parametrize("shape", [(1, 1), (1, 500), (500, 1), (20, 20), (50, 300)])
+def test_tiny_and_thin_frames_give_nothing(engine: str, shape: tuple[int, int]) -> None:
+    assert decode_frame(np.full(shape, 128, np.uint8), engine) == []
+
+
+def test_strided_views_are_read() -> None:
+    frame = code_image(segno.make_qr(CCCD.encode("utf-8")))
+    wide = np.repeat(frame, 2, axis=1)[:, ::2]  # a non-contiguous view, as slicing gives
+    assert [c.text for c in decode_frame(wide, "auto")] == [CCCD]
+
+
 @pytest.mark.parametrize("bad", [np.zeros((0, 0, 3), np.uint8), np.zeros((10, 10), np.float32),
                                  np.zeros((4, 4, 2), np.uint8), None])
 def test_malformed_frames_raise_frame_error(bad: object) -> None:
