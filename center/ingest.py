@@ -122,6 +122,7 @@ class CenterIngest:
         """Store a batch in one commit, then PUBACK it and ack each post's events."""
         now = datetime.now(UTC)
         events: list[dict[str, Any]] = []
+        payloads: list[bytes] = []
         refused: list[tuple[str, str | None, str | None, str | None, str, str, bytes]] = []
         states: list[tuple[str, str, str, str | None, bytes]] = []
         acks: dict[str, list[str]] = {}
@@ -131,6 +132,7 @@ class CenterIngest:
                 result = self._check(item.payload, kiosk_topic.post, kiosk_topic.kiosk, now)
                 if isinstance(result, dict):
                     events.append(result)
+                    payloads.append(item.payload)
                     acks.setdefault(kiosk_topic.post, []).append(result["event_id"])
                     continue
                 event_id = _event_id_of(result)
@@ -144,7 +146,7 @@ class CenterIngest:
                                item.payload))
             elif (gw := topics.parse_gateway_state_topic(item.topic)) is not None:
                 states.append((item.topic, "gateway", gw[1], None, item.payload))
-        stored = self.store.add_events(events, now.timestamp()) if events else []
+        stored = self.store.add_events(events, now.timestamp(), payloads) if events else []
         if refused:
             self.store.add_quarantined(refused)
         if states:

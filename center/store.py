@@ -104,23 +104,23 @@ class Store:
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
 
-    def add_events(self, events: Sequence[dict[str, Any]],
-                   received_at: float | None = None) -> list[dict[str, Any]]:
+    def add_events(self, events: Sequence[dict[str, Any]], received_at: float | None = None,
+                   payloads: Sequence[bytes] | None = None) -> list[dict[str, Any]]:
         """Store checked events in one commit; returns those that were new (duplicates are
-        ignored, so redelivery is harmless)."""
+        ignored, so redelivery is harmless). payloads: the events' JSON exactly as received."""
         now = time.time() if received_at is None else received_at
         new: list[dict[str, Any]] = []
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                for event in events:
+                for index, event in enumerate(events):
+                    text = payloads[index].decode() if payloads is not None else \
+                        json.dumps(event, ensure_ascii=False, separators=(",", ":"))
                     if self._db.execute(
                             "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?,?,?,?)",
                             (event["event_id"], event["post"], event["kiosk"], event["seq"],
                              event["type"], event["at"], province_day(event["at"]),
-                             event.get("outcome"), now,
-                             json.dumps(event, ensure_ascii=False, separators=(",", ":")))
-                    ).rowcount:
+                             event.get("outcome"), now, text)).rowcount:
                         new.append(event)
                 self._db.execute("COMMIT")
             except BaseException:

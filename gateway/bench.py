@@ -4,10 +4,11 @@ Every component runs as its own `chot` process on two fresh mosquitto brokers, a
 kiosk link (`chot sim load`) → post broker → `chot gateway` → uplink proxy → provincial
 broker → `chot center --headless`. Figures:
 
-- raw_paho_per_s: one plain paho client publishing QoS 1 (same payloads, same in-flight
-  window) to the provincial broker, until the last PUBACK;
-- events_per_s: a kiosk backlog of N journalled events carried end to end until the center
-  has committed the last one;
+- raw_paho_per_s: one plain paho client (default settings) publishing the same payloads with
+  QoS 1 to the provincial broker, from the first publish to the last PUBACK;
+- events_per_s: N kiosk events queued at the post broker for the (stopped) gateway; the
+  gateway starts and relays them durably (outbox commit before PUBACK, QoS 1 upstream, center
+  commit); the rate is N over the span between the first and last center commit;
 - p50_ms / p99_ms: event time (set when the kiosk commits it) to center commit, at a paced
   rate (100 events/s by default);
 - drain_s: with the uplink cut, N events pile up in the gateway's outbox; the time from the
@@ -17,6 +18,7 @@ broker → `chot center --headless`. Figures:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -34,6 +36,7 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from gateway import topics
 from gateway.journal import Journal
 from sim.broker import MosquittoBroker
 from sim.load import sample_makers
@@ -73,8 +76,6 @@ def raw_paho_rate(port: int, payload: bytes, count: int) -> float:
     """Messages per second one plain paho client gets PUBACKed at QoS 1."""
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="bench-raw",
                          protocol=mqtt.MQTTv5)
-    client.max_inflight_messages_set(WINDOW)
-    client.max_queued_messages_set(0)
     done = threading.Event()
     acked = [0]
 
@@ -134,12 +135,13 @@ def _write_configs(work: Path, post_port: int, uplink_port: int, center_port: in
         f'province = "{PROV}"\n[store]\npath = "{work / "center.db"}"\n'
         + _broker_section("broker", center_port))
     (work / "gateway.toml").write_text(
-        f'province = "{PROV}"\npost = "{POST}"\n[outbox]\npath = "{work / "outbox.db"}"\n'
+        f'province = "{PROV}"\npost = "{POST}"\nstate_interval_s = 0.5\n'
+        f'[outbox]\npath = "{work / "outbox.db"}"\n'
         + _broker_section("post_broker", post_port)
         + _broker_section("center_broker", uplink_port))
     for kiosk in ("K1", "K2", "K3"):
         (work / f"{kiosk}.toml").write_text(
-            f'province = "{PROV}"\npost = "{POST}"\nkiosk = "{kiosk}"\n'
+            f'province = "{PROV}"\npost = "{POST}"\nkiosk = "{kiosk}"\nstate_interval_s = 0.5\n'
             f'[journal]\npath = "{work / f"{kiosk}.db"}"\n'
             + _broker_section("broker", post_port))
 
@@ -207,15 +209,22 @@ def _run(work: Path, events: int, latency_events: int, rate: float,
         try:
             procs.start("center", "center", "--config", str(work / "center.toml"),
                         "--headless")
-            procs.start("gateway", "gateway", "--config", str(work / "gateway.toml"))
+            gateway = procs.start("gateway", "gateway", "--config",
+                                  str(work / "gateway.toml"))
             _wait(lambda: center_db.exists(), 30)
+            _wait(lambda: _gateway_online(center.port), 30, step=0.2)
 
-            _prerecord(work / "K1.db", "K1", events)
-            start = time.perf_counter()
+            # The post broker holds a backlog for the gateway's persistent session while the
+            # gateway is stopped; then the gateway relays it as fast as it durably can.
+            gateway.send_signal(signal.SIGTERM)
+            gateway.wait(30)
             procs.start("k1", "sim", "load", "--config", str(work / "K1.toml"), "--events",
-                        "0", "--wait", str(timeout_s))
+                        str(events), "--rate", "0", "--wait", str(timeout_s))
+            _wait(lambda: _kiosk_accepted(post.port, "K1") >= events, timeout_s, step=0.5)
+            procs.start("gateway", "gateway", "--config", str(work / "gateway.toml"))
             _wait(lambda: stored() >= events, timeout_s)
-            throughput = events / (time.perf_counter() - start)
+            span = _query(center_db, "SELECT max(received_at) - min(received_at) FROM events")
+            throughput = events / max(float(span[0][0] or 0.0), 1e-3)
 
             before = stored()
             procs.start("k2", "sim", "load", "--config", str(work / "K2.toml"), "--events",
@@ -245,6 +254,36 @@ def _run(work: Path, events: int, latency_events: int, rate: float,
         return BenchResult(events, throughput, raw, _pct(lat, 50), _pct(lat, 99), drain, drain_n,
                            len(produced - set(at_center)),
                            len(at_center) - len(set(at_center)), rate)
+
+
+def _retained(port: int, topic: str) -> dict[str, Any]:
+    """The retained JSON message on topic, or {}."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    got: dict[str, Any] = {}
+    ready = threading.Event()
+
+    def on_message(_c: Any, _u: Any, message: mqtt.MQTTMessage) -> None:
+        with contextlib.suppress(ValueError):
+            got.update(json.loads(message.payload))
+        ready.set()
+
+    client.on_message = on_message
+    client.on_connect = lambda c, *_a: c.subscribe(topic, qos=1)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    ready.wait(1.0)
+    client.disconnect()
+    client.loop_stop()
+    return got
+
+
+def _kiosk_accepted(port: int, kiosk: str) -> int:
+    state = _retained(port, topics.kiosk_state(PROV, POST, kiosk))
+    return int(state.get("link", {}).get("accepted", 0))
+
+
+def _gateway_online(port: int) -> bool:
+    return _retained(port, topics.gateway_state(PROV, POST)).get("status") == "online"
 
 
 def _epoch(iso: str) -> float:

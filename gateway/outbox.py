@@ -87,15 +87,14 @@ class Outbox:
     def add(self, items: Sequence[Incoming]) -> Added:
         """Commit incoming events (idempotent by event id); raises OutboxFull."""
         new: list[Outgoing] = []
-        delivered: list[tuple[str, str]] = []
         now = time.time()
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
+                done = self._delivered_among([item.event_id for item in items])
+                delivered = [(i.event_id, i.kiosk) for i in items if i.event_id in done]
                 for item in items:
-                    if self._db.execute("SELECT 1 FROM delivered WHERE event_id=?",
-                                        (item.event_id,)).fetchone():
-                        delivered.append((item.event_id, item.kiosk))
+                    if item.event_id in done:
                         continue
                     cursor = self._db.execute(
                         "INSERT OR IGNORE INTO outbox(event_id, kiosk, topic, payload, "
@@ -111,6 +110,14 @@ class Outbox:
                     raise OutboxFull(str(exc)) from None
                 raise
         return Added(new, delivered)
+
+    def _delivered_among(self, event_ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _chunks(event_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            found.update(self._db.execute(
+                f"SELECT event_id, kiosk FROM delivered WHERE event_id IN ({marks})", chunk))
+        return found
 
     def pending(self, after_rowid: int, limit: int) -> list[Outgoing]:
         """Events not yet acknowledged by the center, in arrival order after after_rowid."""
@@ -134,30 +141,29 @@ class Outbox:
     def ack(self, event_ids: Sequence[str]) -> list[tuple[str, str]]:
         """The center committed these: drop them, keep tombstones; returns (event_id, kiosk)
         of every known one, so the kiosks are told even if an earlier relay was lost."""
-        acked: list[tuple[str, str]] = []
         now = time.time()
+        acked: list[tuple[str, str]] = []
         with self._lock, relaxed_sync(self._db):
             try:
                 self._db.execute("BEGIN IMMEDIATE")
-                for event_id in event_ids:
-                    row = self._db.execute("DELETE FROM outbox WHERE event_id=? RETURNING kiosk",
-                                           (event_id,)).fetchone()
-                    if row is not None:
-                        self._db.execute("INSERT OR REPLACE INTO delivered VALUES (?, ?, ?)",
-                                         (event_id, row[0], now))
-                        acked.append((event_id, row[0]))
-                        continue
-                    old = self._db.execute("SELECT kiosk FROM delivered WHERE event_id=?",
-                                           (event_id,)).fetchone()
-                    if old is not None:
-                        acked.append((event_id, old[0]))
+                for chunk in _chunks(list(dict.fromkeys(event_ids)), 500):
+                    marks = ",".join("?" * len(chunk))
+                    removed = self._db.execute(
+                        f"DELETE FROM outbox WHERE event_id IN ({marks}) "
+                        f"RETURNING event_id, kiosk", chunk).fetchall()
+                    self._db.executemany("INSERT OR REPLACE INTO delivered VALUES (?, ?, ?)",
+                                         [(event_id, kiosk, now) for event_id, kiosk in removed])
+                    gone = {event_id for event_id, _kiosk in removed}
+                    acked += removed
+                    acked += self._delivered_among(
+                        [e for e in chunk if e not in gone]).items()
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._rollback()
                 if is_disk_full(exc):
                     raise OutboxFull(str(exc)) from None
                 raise
-        return acked
+        return [(event_id, kiosk) for event_id, kiosk in acked]
 
     def purge(self, retention_s: float, now: float | None = None) -> int:
         """Forget tombstones older than retention_s; returns how many."""

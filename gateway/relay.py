@@ -155,6 +155,7 @@ class Gateway:
         self._window = cfg.center_broker.inflight
         self._clock = ClockWatch(cfg.clock_jump_s, time.time(), time.monotonic())
         self._started_at = time.time()
+        self._topics: dict[str, topics.KioskTopic] = {}
 
     def start(self) -> None:
         """Connect to both brokers and start relaying."""
@@ -288,7 +289,11 @@ class Gateway:
             return self.outbox.add(incoming)
 
     def _check(self, item: Received) -> Incoming | Malformed:
-        topic = topics.parse_kiosk_topic(item.topic)
+        topic = self._topics.get(item.topic)
+        if topic is None:
+            topic = topics.parse_kiosk_topic(item.topic)
+            if topic is not None and len(self._topics) < 10_000:
+                self._topics[item.topic] = topic
         if topic is None or topic.prov != self.prov or topic.post != self.post:
             return self._malformed(item, Malformed("foreign_topic", item.topic[:80]))
         event = check_event(item.payload, topic)
