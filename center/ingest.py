@@ -72,6 +72,7 @@ class IngestCounters:
     duplicates: int = 0
     quarantined: int = 0
     acks_sent: int = 0
+    errors: int = 0
     by_post: dict[str, int] = field(default_factory=dict)
 
 
@@ -115,8 +116,16 @@ class CenterIngest:
     def _run(self) -> None:
         while not self._stopping.is_set():
             items = drain(self._work, TICK_S, self.cfg.ingest.batch_max)
-            if items:
+            if not items:
+                continue
+            try:
                 self._ingest(items)
+            except Exception:  # noqa: BLE001 - ingest must outlive one bad batch
+                # Nothing of the batch was PUBACKed: after a reconnect the broker sends it again.
+                log.exception("center ingest failed on a batch; reconnecting")
+                self.counters.errors += 1
+                self.client.disconnect()
+                self._stopping.wait(1.0)
 
     def _ingest(self, items: list[_Event]) -> None:
         """Store a batch in one commit, then PUBACK it and ack each post's events."""

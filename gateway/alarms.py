@@ -13,6 +13,9 @@ MESSAGES = {
     "clock_jump": ("Đồng hồ hệ thống vừa nhảy", "the system clock jumped"),
     "publish_refused": ("Máy chủ tỉnh từ chối sự kiện", "the provincial broker refused events"),
     "uplink_refused": ("Máy chủ tỉnh từ chối kết nối", "the provincial broker refused the login"),
+    "internal_error": ("Lỗi nội bộ, đã tự khởi động lại phần chuyển tiếp",
+                       "internal error, the relay restarted itself"),
+    "store_error": ("Không ghi được cơ sở dữ liệu", "the database cannot be written"),
     "no_center_keys": ("Chưa có khoá của trung tâm: không phát chính sách",
                        "no center key configured: policy and trust are not fanned out"),
 }

@@ -206,6 +206,18 @@ class Gateway:
     # the worker thread
 
     def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._loop()
+            except Exception:  # noqa: BLE001 - the relay must outlive one bad batch
+                log.exception("gateway worker failed; reconnecting to get unacked events again")
+                self.alarms.raise_("internal_error", "see the gateway log", sticky_s=600.0)
+                # Un-PUBACKed kiosk events come back from the post broker after a reconnect.
+                self._held = []
+                self.post_client.disconnect()
+                self._stopping.wait(1.0)
+
+    def _loop(self) -> None:
         next_tick = next_state = next_purge = 0.0
         while not self._stopping.is_set():
             items = drain(self._work, TICK_S, BATCH_MAX)
