@@ -17,6 +17,7 @@ shows up in health() and as missing or stale readings, and never blocks the call
 from __future__ import annotations
 
 import contextlib
+import logging
 import struct
 import threading
 import time
@@ -36,6 +37,7 @@ from hardware.thermometer_types import (
 )
 
 PortOpener = Callable[[str, int], serial.SerialBase]
+logger = logging.getLogger(__name__)
 
 
 class ThermometerLink:
@@ -209,25 +211,35 @@ class ThermometerLink:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
-            port = self._port
-            if port is None:
-                if not self._connect():
-                    self._stopping.wait(self.config.reconnect_interval_s)
-                continue
             try:
-                data = port.read(port.in_waiting or 1)
-            except (serial.SerialException, OSError):
+                self._step()
+            except Exception:
+                # Pyserial lets some termios errors through unwrapped. Whatever it was, this
+                # thread is the kiosk's only line to the node: log, start over, never die.
+                logger.exception("thermometer link: unexpected error, reconnecting")
                 self._drop()
-                continue
-            now = self._clock()
-            with self._changed:
-                out = self._session.receive(data, now) if data else []
-                out += self._session.poll(now)
-                out += self._outbox
-                self._outbox.clear()
-                self._changed.notify_all()
-            if out:
-                self._send(port, out)
+                self._stopping.wait(self.config.reconnect_interval_s)
+
+    def _step(self) -> None:
+        port = self._port
+        if port is None:
+            if not self._connect():
+                self._stopping.wait(self.config.reconnect_interval_s)
+            return
+        try:
+            data = port.read(port.in_waiting or 1)
+        except (serial.SerialException, OSError):
+            self._drop()
+            return
+        now = self._clock()
+        with self._changed:
+            out = self._session.receive(data, now) if data else []
+            out += self._session.poll(now)
+            out += self._outbox
+            self._outbox.clear()
+            self._changed.notify_all()
+        if out:
+            self._send(port, out)
 
     def _connect(self) -> bool:
         name = self.config.port or find_node_port(self.config.usb_vid, self.config.usb_pid)
@@ -235,13 +247,15 @@ class ThermometerLink:
             return False
         try:
             port = self._opener(name, self.config.baudrate)
-            # Whatever the node said while nobody listened is old news.
-            port.reset_input_buffer()
         except (serial.SerialException, OSError, ValueError):
             return False
         with self._changed:
+            # Published before anything else can fail, so _drop() closes it and its lock.
             self._port = port
             self._port_name = name
+        # Whatever the node said while nobody listened is old news.
+        port.reset_input_buffer()
+        with self._changed:
             out = self._session.connected(self._clock())
             self._outbox.clear()
             self._changed.notify_all()

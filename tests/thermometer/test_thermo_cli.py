@@ -7,12 +7,15 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hardware.thermometer_firmware import check_firmware
+from hardware.thermometer_port import send_maintenance
+from sim.thermometer_node import SimulatedThermometer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,3 +93,20 @@ def test_firmware_deploy_to_a_missing_port_fails_cleanly(tmp_path: Path) -> None
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["ok"] is False and result["reason"]
     assert "Could not deploy firmware" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_sensor_read_refuses_a_node_on_another_protocol(scripted: Callable[..., Any]) -> None:
+    wire = scripted(protocol_version=9)
+    done = chot("sensor", "read", "--port", wire.path, "--timeout", "2")
+    assert done.returncode == 1
+    assert json.loads(done.stdout.strip().splitlines()[-1])["error"] == "protocol_mismatch"
+    assert "giao thức khác" in done.stderr and "protocol 9" in done.stderr
+
+
+def test_maintenance_request_reboots_running_firmware(node: SimulatedThermometer,
+                                                      wait_until: Callable[..., bool],
+                                                      tmp_path: Path) -> None:
+    assert wait_until(lambda: node.boots == 1)
+    assert send_maintenance(node.port_path, timeout_s=2.0)
+    assert wait_until(lambda: node.boots == 2)
+    assert not send_maintenance(str(tmp_path / "absent"), timeout_s=0.2)

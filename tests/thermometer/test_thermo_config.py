@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import termios
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -10,7 +12,7 @@ from serial.tools import list_ports
 from serial.tools.list_ports_common import ListPortInfo
 
 from hardware.thermometer import ThermometerLink
-from hardware.thermometer_port import find_node_port
+from hardware.thermometer_port import find_node_port, open_port
 from hardware.thermometer_types import (
     MICROPYTHON_RP2_PID,
     MICROPYTHON_RP2_VID,
@@ -74,3 +76,26 @@ def test_fresh_reading_since_a_scan_began(node: SimulatedThermometer,
     assert newer is not None
     after = link.fresh_reading(since=scan_started)
     assert after is not None and after.received_at >= scan_started
+
+
+def test_link_survives_errors_pyserial_lets_through(node: SimulatedThermometer) -> None:
+    # pyserial's reset_input_buffer raises termios.error unwrapped; the first port must be
+    # closed again (it holds an exclusive lock) and the thread must carry on.
+    opened: list[Any] = []
+
+    def flaky_opener(name: str, baudrate: int) -> Any:
+        port = open_port(name, baudrate)
+        opened.append(port)
+        if len(opened) == 1:
+            def broken() -> None:
+                raise termios.error(5, "Input/output error")
+            port.reset_input_buffer = broken
+        return port
+
+    config = ThermometerConfig(port=node.port_path, reconnect_interval_s=0.1)
+    link = ThermometerLink(config, opener=flaky_opener).start()
+    try:
+        assert link.wait_ready(3)
+        assert len(opened) == 2 and not opened[0].is_open
+    finally:
+        link.stop()
