@@ -106,6 +106,12 @@ class QrReader:
 
     def command(self, frame: bytes) -> Reply | None:
         """Send one command frame and wait for its reply; None if the module did not answer."""
+        # Replies carry no command id: let an outstanding heartbeat be answered first.
+        while self._heartbeat_deadline is not None and self._clock() < self._heartbeat_deadline:
+            self._receive()
+        if self._heartbeat_deadline is not None:
+            self._heartbeat_deadline = None
+            self._missed += 1
         self._replies.clear()
         self._write(frame)
         deadline = self._clock() + self._reply_timeout_s
@@ -156,8 +162,10 @@ class QrReader:
             self._missed = 0
         for item in items:
             if isinstance(item, Reply):
-                self._heartbeat_deadline = None
-                self._replies.append(item)
+                if self._heartbeat_deadline is not None:
+                    self._heartbeat_deadline = None  # the heartbeat's answer
+                else:
+                    self._replies.append(item)
             elif isinstance(item, CodeLine):
                 self._take_line(item.payload)
             else:

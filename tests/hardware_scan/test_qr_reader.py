@@ -10,7 +10,7 @@ import pytest
 import serial
 
 from hardware.qr_reader import QrReader, QrReaderLink, ReaderDisconnected, open_serial
-from hardware.qr_reader_protocol import ZONE_SETTINGS, ZONE_TRIGGER
+from hardware.qr_reader_protocol import ZONE_SETTINGS, ZONE_TRIGGER, read_zone
 
 CCCD = ("001099012345|123456789|Nguyễn Thị Ánh Tuyết|01021999|Nữ|"
         "Số 12 Ngõ 34, Phường Hoàn Kiếm, Hà Nội|15082021")
@@ -80,6 +80,15 @@ def test_code_arriving_while_a_command_waits_is_not_lost(gm65: Any, port: Any) -
     gm65.scan("EARLY")
     assert reader.set_mode("continuous")
     assert collect(reader, 1) == ["EARLY"]
+
+
+def test_command_right_after_a_heartbeat_gets_its_own_reply(gm65: Any, port: Any) -> None:
+    reader = QrReader(port, heartbeat_s=0.01)
+    gm65.zones[ZONE_TRIGGER] = 0x00
+    reader.poll(0.0)  # sends a heartbeat (a read of the settings zone, 0x80 here)
+    reply = reader.command(read_zone(ZONE_TRIGGER))
+    assert reply is not None and reply.data == b"\x00"
+    assert reader.responsive()
 
 
 def test_mute_module_goes_down_by_heartbeat_and_recovers(gm65: Any, port: Any) -> None:
