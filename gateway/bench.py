@@ -73,14 +73,20 @@ class BenchResult:
 
 
 def raw_paho_rate(port: int, payload: bytes, count: int) -> float:
-    """Messages per second one plain paho client gets PUBACKed at QoS 1."""
+    """Messages per second one plain paho client gets PUBACKed at QoS 1.
+
+    At most WINDOW messages are outstanding, as any real publisher must keep: paho numbers
+    messages with 16-bit ids and refuses a new one while 65,535 are still unacknowledged.
+    """
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="bench-raw",
                          protocol=mqtt.MQTTv5)
+    room = threading.Semaphore(WINDOW)
     done = threading.Event()
     acked = [0]
 
     def on_publish(*_args: Any) -> None:
         acked[0] += 1
+        room.release()
         if acked[0] >= count:
             done.set()
 
@@ -89,6 +95,7 @@ def raw_paho_rate(port: int, payload: bytes, count: int) -> float:
     client.loop_start()
     start = time.perf_counter()
     for _ in range(count):
+        room.acquire()
         client.publish("chot/v1/bench/raw", payload, qos=1)
     done.wait(300)
     elapsed = time.perf_counter() - start

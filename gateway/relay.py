@@ -231,7 +231,9 @@ class Gateway:
                     published.append(item)
                 elif isinstance(item, Delivered):
                     acked_ids += self._delivered(item)
-                elif isinstance(item, Relayed):
+                elif isinstance(item, Relayed) and self.center_link.connected:
+                    # Kiosks repeat their state; queueing it through an outage would only
+                    # fill paho's memory (and its 16-bit message ids).
                     self.center_client.publish(item.topic, item.payload, qos=1, retain=True)
                 elif isinstance(item, LinkChange):
                     self._link_changed(item)
@@ -412,6 +414,8 @@ class Gateway:
         self._relay_acks(acked)
 
     def _relay_acks(self, acked: list[tuple[str, str]]) -> None:
+        if not self.post_link.connected:
+            return  # the kiosks will send these again and get the ack from the tombstones
         by_kiosk: dict[str, list[str]] = {}
         for event_id, kiosk in acked:
             by_kiosk.setdefault(kiosk, []).append(event_id)
