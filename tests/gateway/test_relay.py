@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,7 +43,7 @@ def center_key(tmp_path: Path) -> SigningKey:
 
 @pytest.fixture
 def site(tmp_path: Path, mosquitto_factory: Callable[..., MosquittoBroker],
-         center_key: SigningKey) -> Iterator[dict]:
+         center_key: SigningKey) -> Iterator[dict[str, Any]]:
     """Two brokers, center ingest and a gateway, all in this process."""
     post, center = mosquitto_factory(), mosquitto_factory()
     store = Store(tmp_path / "center.db")
@@ -52,9 +53,9 @@ def site(tmp_path: Path, mosquitto_factory: Callable[..., MosquittoBroker],
                                       keys=[tmp_path / "center.pub"]), GatewayConfig)
     gateway = Gateway(gw_cfg, [center_key.public])
     gateway.start()
-    parts = {"post": post, "center": center, "store": store, "gateway": gateway, "links": []}
-    yield parts
-    for link in parts["links"]:
+    links: list[KioskLink] = []
+    yield {"post": post, "center": center, "store": store, "gateway": gateway, "links": links}
+    for link in links:
         link.stop()
     gateway.stop()
     ingest.stop()
