@@ -101,7 +101,7 @@ class MainScreen(Screen[None]):
                 text.append(f"  {icon}{counts[outcome]}")
         if self.wedge_buffer:
             text.append(f"  ⌨ {self.wedge_buffer[-24:]}", style="bold reverse")
-        self.query_one(TitleBar).update(text)
+        self.query_one(TitleBar).update(text, layout=False)
 
     def on_key(self, event: events.Key) -> None:
         """Collect a keyboard-wedge line; Enter hands it over as a scanned code."""

@@ -17,4 +17,4 @@ class KeyHints(Static):
         for key, label in hints:
             text.append(key, style="bold reverse")
             text.append(f" {t(label, lang)}  " if len(hints) < 6 else f" {t(label, lang)} ")
-        self.update(text)
+        self.update(text, layout=False)

@@ -87,4 +87,4 @@ class StatusBar(Static):
     def show(self, snap: StatusSnapshot, lang: str) -> None:
         """Render a snapshot."""
         self.set_class(snap.policy_stale, "-stale")
-        self.update(status_text(snap, lang))
+        self.update(status_text(snap, lang), layout=False)

@@ -29,7 +29,7 @@ class TravellerSummary(Static):
              mask_names: bool = True) -> None:
         """Render the entry's traveller (blank when there is none)."""
         if entry is None:
-            self.update("")
+            self.update("", layout=False)
             return
         event = entry.event
         scan, ident, travel = event.scan, event.scan.identity, event.scan.travel
@@ -64,4 +64,4 @@ class TravellerSummary(Static):
             table.add_row(t("temperature", lang),
                           f"{temp.celsius:.1f} °C ({age_text(age_s, lang)})")
         table.add_row(t("source", lang), f"{entry.source} · #{event.header.seq}")
-        self.update(table)
+        self.update(table, layout=False)

@@ -53,15 +53,16 @@ class VerdictCard(Static):
         detail = self.query_one(VerdictDetail)
         if entry is None:
             self.add_class("-waiting")
-            band.update(Text(t("waiting", lang), style="bold", justify="center"))
-            detail.update(Text(t("waiting_hint", lang), justify="center"))
+            band.update(Text(t("waiting", lang), style="bold", justify="center"), layout=False)
+            detail.update(Text(t("waiting_hint", lang), justify="center"), layout=False)
             return
         outcome = entry.outcome
         self.add_class(f"-{outcome}")
         icon = ICONS[outcome]
+        # Fixed heights (kiosk.tcss): a verdict repaints without a new layout pass.
         band.update(Text(f"{icon}  {outcome_label(outcome, lang)}  {icon}", style="bold",
-                         justify="center"))
-        detail.update(Group(*self._details(entry, lang)))
+                         justify="center"), layout=False)
+        detail.update(Group(*self._details(entry, lang)), layout=False)
 
     def _details(self, entry: ShiftEntry, lang: str) -> list[Text]:
         verdict = entry.event.verdict
