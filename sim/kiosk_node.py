@@ -151,6 +151,9 @@ class HeadlessKiosk:
         for source in self.sources:
             source.start()
         threading.Thread(target=self._read_control, daemon=True, name="control").start()
+        if self.thermometer is not None:
+            threading.Thread(target=self._watch_thermometer, daemon=True,
+                             name="thermometer-watch").start()
         _emit({"ready": True, "kiosk": self.cfg.kiosk, "post": self.cfg.post})
         while (item := self.inbox.get()) is not None:
             self._decide(item)
@@ -164,6 +167,17 @@ class HeadlessKiosk:
     def stop(self) -> None:
         """Finish the scan in hand, then leave run()."""
         self.inbox.put(None)
+
+    def _watch_thermometer(self) -> None:
+        # Tells the runner when readings stop or come back, so its ground truth knows
+        # whether a traveller's temperature could have been measured.
+        reading = None
+        while True:
+            fresh = self.thermometer.fresh_reading() is not None
+            if fresh is not reading:
+                reading = fresh
+                _emit({"thermometer": fresh, "kiosk": self.cfg.kiosk})
+            time.sleep(0.1)
 
     def _on_code(self, text: str, source: str, read_at: float) -> None:
         self.inbox.put(Code(text, source, read_at))

@@ -17,6 +17,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -41,8 +42,8 @@ STEP_UP_S = 0.5  # the traveller steps up and the thermometer reads before the c
 READER_SERVICE_S = 1.5
 MANUAL_SERVICE_S = 3.0
 CAMERA_GAP_S = 0.3
-SENSOR_GUARD_BEFORE_S = 2.0  # no traveller steps up this close to a plug change…
-SENSOR_GUARD_AFTER_S = 3.5  # …or before the reading has gone stale / come back
+SENSOR_GUARD_BEFORE_S = 2.0  # no traveller steps up this close before a plug change…
+SENSOR_SETTLE_MAX_S = 20.0  # …nor after it until the kiosk sees readings stop / come back
 BOOT_TIMEOUT_S = 30.0
 MIN_RESTART_S = 1.0
 
@@ -61,7 +62,10 @@ class KioskRig:
     stream: MjpegServer | None = None
     thermometer: Any = None  # sim.thermometer_node.SimulatedThermometer
     plugged: bool = True
-    free_at: float = 0.0  # timeline seconds when the current traveller is done
+    readings_at_kiosk: bool | None = None  # as the kiosk last reported its thermometer
+    settle_until: float = 0.0  # timeline seconds; arrivals wait while a plug change settles
+    queue: deque[Traveller] = field(default_factory=deque)  # waiting in line
+    busy: bool = False  # a traveller is being served
     down: bool = False
     ui: bool = False  # staff decide here: no ground truth is kept for this kiosk
     ready: threading.Event = field(default_factory=threading.Event)
@@ -72,13 +76,9 @@ class KioskRig:
         """post/kiosk, as events and reports name it."""
         return f"{self.post.id}/{self.name}"
 
-    def available_from(self, t: float) -> float:
-        """The first moment from t when a traveller may step up (not in a sensor guard)."""
-        start = max(t, self.free_at)
-        for begin, end in sorted(self.guards):
-            if begin <= start < end:
-                start = end
-        return start
+    def guarded(self, t: float) -> bool:
+        """True when t is just before a thermometer plug change: nobody steps up then."""
+        return any(begin <= t < end for begin, end in self.guards)
 
 
 @dataclass
@@ -263,6 +263,8 @@ class Runner:
             return
         if record.get("ready"):
             rig.ready.set()
+        elif "thermometer" in record:
+            rig.readings_at_kiosk = bool(record["thermometer"])
         elif record.get("key"):
             with self._lock:
                 self.verdict_times.setdefault(record["key"], record["verdict_at"])
@@ -303,17 +305,34 @@ class Runner:
         return t + self.rng.expovariate(rate / 60.0)
 
     def _arrive(self, rig: KioskRig) -> None:
+        """A traveller joins the kiosk's line; served at once if the kiosk is idle."""
         t = self.now()
-        if t > self.scenario.duration_s:
-            return
-        if rig.down:
-            self._arrive_at(rig, t + 0.5)
-            return
-        start = rig.available_from(t)
-        traveller = self.factory.next(datetime.now(UTC))
-        rig.free_at = start + self._service_s(rig, traveller)
-        self.at(start, lambda: self._step_up(rig, traveller))
+        rig.queue.append(self.factory.next(datetime.now(UTC)))
+        if not rig.busy:
+            rig.busy = True
+            self._serve_next(rig)
         self._arrive_at(rig, self._gap(rig.post, t))
+
+    def _serve_next(self, rig: KioskRig) -> None:
+        """The next in line steps up, unless the kiosk is down or its thermometer settling."""
+        t = self.now()
+        if not rig.queue:
+            rig.busy = False
+            return
+        if rig.down or rig.guarded(t) or self._settling(rig, t):
+            self.at(t + 0.25, lambda: self._serve_next(rig))
+            return
+        traveller = rig.queue.popleft()
+        self._step_up(rig, traveller)
+        self.at(t + self._service_s(rig, traveller), lambda: self._serve_next(rig))
+
+    def _settling(self, rig: KioskRig, t: float) -> bool:
+        if t >= rig.settle_until:
+            return False
+        if rig.readings_at_kiosk is rig.plugged:
+            rig.settle_until = 0.0
+            return False
+        return True
 
     def _service_s(self, rig: KioskRig, traveller: Traveller) -> float:
         if traveller.code is None:
@@ -358,8 +377,8 @@ class Runner:
         end = fault.at_s + max(fault.duration_s, MIN_RESTART_S)
         if fault.kind == "sensor_unplug":
             rig = self._kiosk(fault)
-            rig.guards += [(fault.at_s - SENSOR_GUARD_BEFORE_S, fault.at_s + SENSOR_GUARD_AFTER_S),
-                           (end - SENSOR_GUARD_BEFORE_S, end + SENSOR_GUARD_AFTER_S)]
+            rig.guards += [(fault.at_s - SENSOR_GUARD_BEFORE_S, fault.at_s),
+                           (end - SENSOR_GUARD_BEFORE_S, end)]
         self.at(fault.at_s, lambda: self._fault(fault, end))
 
     def _fault(self, fault: Fault, end: float) -> None:
@@ -386,17 +405,19 @@ class Runner:
         elif kind == "sensor_unplug":
             rig = self._kiosk(fault)
             rig.plugged = False
+            rig.settle_until = self.now() + SENSOR_SETTLE_MAX_S
             rig.thermometer.unplug()
             self.at(end, lambda: self._replug(rig))
 
     def _replug(self, rig: KioskRig) -> None:
         rig.thermometer.plug_in()
         rig.plugged = True
+        rig.settle_until = self.now() + SENSOR_SETTLE_MAX_S
 
     def _crash_kiosk(self, rig: KioskRig, downtime: float) -> None:
-        if self.now() < rig.free_at:
-            # A traveller is being served: crash right after, not mid-verdict.
-            self.at(rig.free_at + 0.2, lambda: self._crash_kiosk(rig, downtime))
+        if rig.busy:
+            # A traveller is being served: crash between travellers, not mid-verdict.
+            self.at(self.now() + 0.2, lambda: self._crash_kiosk(rig, downtime))
             return
         rig.down = True
         rig.ready.clear()
@@ -420,10 +441,8 @@ class Runner:
         return next((p for p in self.posts if p.post.id == fault.post), None)
 
     def _drain(self) -> None:
-        """Wait for the last travellers, then for the center to hold every journalled event."""
-        while any(rig.free_at > self.now() for rig in self.kiosks):
-            time.sleep(0.1)
-        time.sleep(1.0)
+        """Wait for the center to hold every journalled event (the timeline served everyone)."""
+        time.sleep(1.0)  # the last verdicts are being committed
         deadline = time.monotonic() + self.scenario.drain_s
         while time.monotonic() < deadline:
             journalled = self._journal_ids()

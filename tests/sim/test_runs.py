@@ -1,0 +1,122 @@
+"""Every shipped scenario, shortened, runs through `chot sim run` with nothing lost, doubled or
+mis-judged; so does `chot demo --headless`. The runs go side by side to keep the suite short:
+each is mostly waiting on its real-time timeline."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sim.scenario import load_scenario, shipped_scenarios
+
+DURATION_S = {"quiet-venue": 45}
+DEFAULT_DURATION_S = 30
+SENSOR_STORY = """
+name = "fevers-while-unplugged"
+duration_s = 36
+seed = 5
+[mix]
+kinds = { declaration = 1 }
+origins = { in_province = 1 }
+fever = 1.0
+[[posts]]
+id = "p1"
+kiosks = 1
+thermometer = true
+arrivals = [{ from_s = 0, per_kiosk_per_min = 20 }]
+[[faults]]
+at_s = 10
+kind = "sensor_unplug"
+post = "p1"
+kiosk = 0
+duration_s = 14
+"""
+
+
+def chot(*args: str) -> list[str]:
+    return [sys.executable, "-m", "chot", *args]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Start every run at once, wait for all: name → (exit code, last JSON line, stderr)."""
+    work = tmp_path_factory.mktemp("runs")
+    story = work / "fevers.toml"
+    story.write_text(SENSOR_STORY, encoding="utf-8")
+    commands = {}
+    for path in shipped_scenarios():
+        name = load_scenario(path).name
+        if name == "demo":
+            continue  # played by `chot demo` below
+        commands[name] = chot("sim", "run", str(path), "--quiet", "--report",
+                              str(work / f"{name}.json"), "--duration",
+                              str(DURATION_S.get(name, DEFAULT_DURATION_S)))
+    commands["demo"] = chot("demo", "--headless", "--duration", str(DEFAULT_DURATION_S))
+    commands["fevers"] = chot("sim", "run", str(story), "--quiet")
+    procs = {name: subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True) for name, argv in commands.items()}
+    results: dict[str, Any] = {"_work": str(work)}
+    for name, proc in procs.items():
+        out, err = proc.communicate(timeout=240)
+        lines = out.strip().splitlines()
+        results[name] = (proc.returncode, json.loads(lines[-1]) if lines else {}, err)
+    return results
+
+
+SHIPPED = sorted(load_scenario(p).name for p in shipped_scenarios())
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_a_shipped_scenario_loses_doubles_and_misjudges_nothing(runs, name: str) -> None:
+    code, report, err = runs[name]
+    assert code == 0, (report, err[-2000:])
+    assert report["travellers"] >= 1
+    assert report["lost"] == 0 and report["duplicates_stored"] == 0
+    assert report["verdict_mismatches"] == 0
+    assert report["produced"] == report["delivered_unique"] == report["travellers"]
+    assert report["scan_to_verdict_p95_ms"] is not None
+
+
+def test_the_report_file_holds_the_printed_line(runs) -> None:
+    _, report, _ = runs["highway-rush-hour"]
+    assert report["kiosks"] == 8 and report["posts"] == 2
+    assert json.loads(Path(runs["_work"]).joinpath("highway-rush-hour.json").read_text()) == \
+        report
+
+
+def test_codes_came_through_the_camera_and_the_serial_reader(runs) -> None:
+    sources: set[str] = set()
+    for name in SHIPPED:
+        sources |= set(runs[name][1]["by_source"])
+    assert {"camera", "reader"} <= sources
+
+
+def test_the_border_post_rides_out_its_uplink_cut_and_gateway_crash(runs) -> None:
+    _, report, _ = runs["border-uplink-cut"]
+    kinds = {fault.split("@")[0] for fault in report["faults"]}
+    assert {"uplink_cut", "gateway_crash"} <= kinds
+    # Events made during the cut waited for the uplink: the relay delay shows it.
+    assert report["kiosk_to_center_p99_ms"] > 1000
+
+
+def test_fevers_are_caught_before_and_after_an_unplugged_thermometer_not_during(runs) -> None:
+    code, report, err = runs["fevers"]
+    assert code == 0, (report, err[-2000:])
+    outcomes = report["by_outcome"]
+    assert outcomes.get("medical_check", 0) >= 2  # measured while plugged in
+    assert outcomes.get("clear", 0) >= 1  # the same fevers, unmeasured while unplugged
+
+
+def test_a_broken_scenario_gets_a_clear_answer(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nduration_s = 10\nmix = {}\nposts = []\n', encoding="utf-8")
+    done = subprocess.run(chot("sim", "run", str(bad)), capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert answer["reason"] == "scenario_invalid" and "mix.kinds" in answer["error"]
