@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from firmware import thermo_protocol as proto
 
+# Shared CI cores make any single example slow now and then; timing is not what is tested.
+untimed = settings(deadline=None)
 frames = st.tuples(st.integers(0, 255), st.integers(0, 255),
                    st.binary(max_size=proto.MAX_PAYLOAD))
 
@@ -30,6 +32,7 @@ def test_crc_is_ccitt_false() -> None:
     assert proto.crc16(b"123456789", 0, 9) == 0x29B1
 
 
+@untimed
 @given(st.lists(frames, max_size=8))
 def test_frames_round_trip(items: list[tuple[int, int, bytes]]) -> None:
     stream = b"".join(proto.encode(seq, msg_type, payload) for seq, msg_type, payload in items)
@@ -38,6 +41,7 @@ def test_frames_round_trip(items: list[tuple[int, int, bytes]]) -> None:
     assert parser.rejected == 0 and parser.skipped == 0
 
 
+@untimed
 @given(st.lists(frames, min_size=1, max_size=4), st.integers(1, 7))
 def test_any_split_of_the_stream_gives_the_same_frames(items: list[tuple[int, int, bytes]],
                                                        chunk: int) -> None:
@@ -45,7 +49,7 @@ def test_any_split_of_the_stream_gives_the_same_frames(items: list[tuple[int, in
     assert decode_all(stream, chunk)[0] == items
 
 
-@settings(max_examples=300)
+@settings(untimed, max_examples=300)
 @given(st.binary(max_size=600), st.integers(1, 64))
 def test_any_bytes_never_raise(data: bytes, chunk: int) -> None:
     found, parser = decode_all(data, chunk)
@@ -53,6 +57,7 @@ def test_any_bytes_never_raise(data: bytes, chunk: int) -> None:
     assert all(len(payload) <= proto.MAX_PAYLOAD for _, _, payload in found)
 
 
+@untimed
 @given(st.binary(max_size=300), frames)
 def test_resynchronises_after_garbage(garbage: bytes, item: tuple[int, int, bytes]) -> None:
     # A truncated frame in the garbage must not swallow the good frame that follows.
@@ -71,6 +76,7 @@ def test_a_frame_found_by_resync_keeps_the_next_one() -> None:
     assert parser.rejected == 1
 
 
+@untimed
 @given(frames, st.integers(1, 100), st.lists(frames, min_size=1, max_size=4))
 def test_no_frame_is_lost_after_a_cut_frame(cut: tuple[int, int, bytes], where: int,
                                             items: list[tuple[int, int, bytes]]) -> None:
@@ -84,6 +90,7 @@ def test_no_frame_is_lost_after_a_cut_frame(cut: tuple[int, int, bytes], where: 
     assert found == items
 
 
+@untimed
 @given(frames, st.integers(0, 100), st.integers(0, 7))
 def test_a_flipped_bit_is_rejected(item: tuple[int, int, bytes], where: int, bit: int) -> None:
     frame = bytearray(proto.encode(*item))
@@ -95,6 +102,7 @@ def test_a_flipped_bit_is_rejected(item: tuple[int, int, bytes], where: int, bit
     assert parser.rejected >= 1
 
 
+@untimed
 @given(st.binary(max_size=200))
 def test_sync_search_is_the_same_on_micropython(data: bytes) -> None:
     # The firmware's byte loop must agree with the C-speed search the host uses.
