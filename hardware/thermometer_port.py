@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import termios
 import time
 
 import serial
@@ -29,7 +30,11 @@ def open_port(url: str, baudrate: int) -> serial.SerialBase:
     if "://" not in url:
         # Two programs reading one node would each see half the frames.
         kwargs["exclusive"] = True
-    return serial.serial_for_url(url, **kwargs)
+    try:
+        return serial.serial_for_url(url, **kwargs)
+    except termios.error as exc:
+        # pyserial wraps tcgetattr's errors but lets tcsetattr's through.
+        raise serial.SerialException(f"could not configure {url}: {exc}") from exc
 
 
 def send_maintenance(url: str, timeout_s: float = 2.0, baudrate: int = 115200) -> bool:
