@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import struct
+import termios
 import threading
 import time
 from collections.abc import Callable
@@ -253,8 +254,12 @@ class ThermometerLink:
             # Published before anything else can fail, so _drop() closes it and its lock.
             self._port = port
             self._port_name = name
-        # Whatever the node said while nobody listened is old news.
-        port.reset_input_buffer()
+        try:
+            # Whatever the node said while nobody listened is old news.
+            port.reset_input_buffer()
+        except (serial.SerialException, OSError, termios.error):
+            self._drop()
+            return False
         with self._changed:
             out = self._session.connected(self._clock())
             self._outbox.clear()

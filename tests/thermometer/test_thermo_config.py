@@ -99,3 +99,26 @@ def test_link_survives_errors_pyserial_lets_through(node: SimulatedThermometer) 
         assert len(opened) == 2 and not opened[0].is_open
     finally:
         link.stop()
+
+
+def test_link_thread_outlives_an_unexpected_error(node: SimulatedThermometer,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    opened: list[Any] = []
+
+    def opener(name: str, baudrate: int) -> Any:
+        port = open_port(name, baudrate)
+        opened.append(port)
+        if len(opened) == 1:
+            def broken(size: int = 1) -> bytes:
+                raise RuntimeError("driver bug")
+            port.read = broken
+        return port
+
+    config = ThermometerConfig(port=node.port_path, reconnect_interval_s=0.1)
+    link = ThermometerLink(config, opener=opener).start()
+    try:
+        assert link.wait_ready(3)
+        assert not opened[0].is_open
+        assert "unexpected error" in caplog.text
+    finally:
+        link.stop()
