@@ -67,13 +67,15 @@ def _print_table(report: dict[str, Any]) -> None:
     rows = [(report["engine"], report)]
     rows += list(report.get("baselines", {}).items())
     print(f"{'engine':18s} {'total':>6s} {'ok':>5s} {'wrong':>6s} {'missed':>7s} "
-          f"{'median ms':>10s} {'p95 ms':>8s}")
+          f"{'median ms':>10s} {'p95 ms':>8s} {'median cpu':>11s}")
     for name, figures in rows:
         print(f"{name:18s} {figures['total']:6d} {figures['ok']:5d} {figures['wrong']:6d} "
-              f"{figures['missed']:7d} {figures['median_ms']:10.2f} {figures['p95_ms']:8.2f}")
+              f"{figures['missed']:7d} {figures['median_ms']:10.2f} {figures['p95_ms']:8.2f} "
+              f"{figures['median_cpu_ms']:11.2f}")
     for folder, figures in report["folders"].items():
         print(f"  {report['engine']} {folder}: {figures['ok']}/{figures['total']} ok, "
-              f"{figures['wrong']} wrong, median {figures['median_ms']:.2f} ms")
+              f"{figures['wrong']} wrong, median {figures['median_ms']:.2f} ms "
+              f"(cpu {figures['median_cpu_ms']:.2f} ms)")
 
 
 def _gen_corpus(args: argparse.Namespace) -> int:
