@@ -8,32 +8,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
+from hardware.dedup import RepeatFilter
 from kiosk_ui.ports import DeviceHealth, OnCode
 
 REPEAT_AFTER_S = 3.0
 FIRST_FRAME_WAIT_S = 3.0
-
-
-class RepeatFilter:
-    """Passes a text the first time, then only after it has been absent for the window."""
-
-    def __init__(self, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.window_s = window_s
-        self._clock = clock
-        self._last_seen: dict[str, float] = {}
-
-    def fresh(self, text: str) -> bool:
-        """True when `text` should be handed on now; every sighting renews the window."""
-        now = self._clock()
-        last = self._last_seen.get(text)
-        self._last_seen[text] = now
-        if len(self._last_seen) > 256:
-            cutoff = now - self.window_s
-            self._last_seen = {k: v for k, v in self._last_seen.items() if v >= cutoff}
-        return last is None or now - last > self.window_s
 
 
 class CameraScanner:
@@ -96,7 +77,7 @@ class CameraScanner:
                 continue
             decoded_at = time.perf_counter()
             for code in codes:
-                if code.text and self._repeats.fresh(code.text) and self._on_code:
+                if code.text and self._repeats.admit(code.text) and self._on_code:
                     self._on_code(code.text, self.name, decoded_at)
 
     def stop(self) -> None:

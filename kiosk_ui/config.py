@@ -40,6 +40,8 @@ class ReaderSection(Section):
 
     port: str | None = Field(None, description="serial port or pyserial URL; none: no reader")
     baud: int = Field(9600, gt=0)
+    mode: Literal["manual", "command", "continuous", "induction"] = Field(
+        "continuous", description="scan mode set on connect")
     simulated_interval_s: float | None = Field(
         None, gt=0, description="demo: a simulated reader showing sample travellers this often")
 
@@ -48,6 +50,10 @@ class WedgeSection(Section):
     """A keyboard-wedge reader types the code then Enter into the terminal."""
 
     enabled: bool = True
+    prefix: str = Field("", description="removed from the start of each line (e.g. ']Q1')")
+    suffix: str = Field("", description="removed from the end of each line")
+    format: Literal["text", "hex"] = Field(
+        "text", description="hex: the reader sends UTF-8 bytes as hex digits")
 
 
 class ThermometerSection(Section):

@@ -6,6 +6,7 @@ Imports of device and gateway code happen here, at start, never when `chot` itse
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -66,22 +67,30 @@ class BrokerLinkPort:
         return DeviceHealth("down", "post broker unreachable")
 
 
-@dataclass
-class MissingDriver:
-    """A configured device whose driver is not installed: shown as down, delivers nothing."""
+class SerialReaderInput:
+    """hardware.qr_reader.QrReaderLink behind the UI's CodeInput port."""
 
-    name: str
-    why: str
+    name = "reader"
+
+    def __init__(self, link: Any) -> None:
+        self.link = link
 
     def start(self, on_code: OnCode) -> None:
-        """Nothing to start."""
+        """Open the port on the link's thread."""
+        self.link.start(on_code)
 
     def stop(self) -> None:
-        """Nothing to stop."""
+        """Close the port."""
+        self.link.stop()
 
     def health(self) -> DeviceHealth:
-        """Down, with the reason."""
-        return DeviceHealth("down", self.why)
+        """ok, or down with why (connecting counts as down: no codes can arrive yet)."""
+        health = self.link.health()
+        if health.state == "ok":
+            return DeviceHealth("ok", health.detail)
+        if health.state == "stopped":
+            return DeviceHealth("off")
+        return DeviceHealth("down", health.detail or health.state)
 
 
 @dataclass
@@ -212,7 +221,11 @@ def _reader(config: KioskConfig, ports: KioskPorts, policy: FilePolicy,
     if section.simulated_interval_s:
         ports.inputs.append(_sample_reader(section.simulated_interval_s, policy, clock))
     elif section.port:
-        ports.inputs.append(MissingDriver("reader", f"{section.port}: reader driver not installed"))
+        from hardware.qr_reader import QrReaderLink
+
+        # perf_counter stamps let the UI time scan-to-verdict from the reader's line.
+        ports.inputs.append(SerialReaderInput(QrReaderLink(
+            section.port, baud=section.baud, mode=section.mode, clock=time.perf_counter)))
 
 
 def _sample_reader(interval_s: float, policy: FilePolicy,

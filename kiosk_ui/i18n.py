@@ -90,6 +90,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "camera_switched": ("Đã chuyển camera: {src}", "Camera switched: {src}"),
     "camera_failed": ("Không mở được camera {src}: {why}", "Cannot open camera {src}: {why}"),
     "journal_failed": ("KHÔNG GHI ĐƯỢC SỰ KIỆN: {why}", "EVENT NOT RECORDED: {why}"),
+    "wedge_bad": ("Dòng máy đọc không dùng được ({why})", "Reader line not usable ({why})"),
     "device_failed": ("Thiết bị lỗi: {why}", "Device error: {why}"),
     "preview_off": ("Không có hình", "No picture"),
 }

@@ -107,9 +107,9 @@ class MainScreen(Screen[None]):
         """Collect a keyboard-wedge line; Enter hands it over as a scanned code."""
         if not self.kiosk.config.wedge.enabled:
             return
-        if event.key == "enter" and self.wedge_buffer:
+        if event.key in ("enter", "tab") and self.wedge_buffer:
             line, self.wedge_buffer = self.wedge_buffer, ""
-            self.kiosk.post_message(CodeScanned(line, "wedge", time.perf_counter()))
+            self._wedge_line(line)
         elif event.key == "escape" and self.wedge_buffer:
             self.wedge_buffer = ""
         elif event.key == "backspace" and self.wedge_buffer:
@@ -121,6 +121,18 @@ class MainScreen(Screen[None]):
         event.stop()
         event.prevent_default()
         self.render_title()
+
+    def _wedge_line(self, line: str) -> None:
+        from hardware.wedge import parse_wedge_line
+
+        wedge = self.kiosk.config.wedge
+        result = parse_wedge_line(line, prefix=wedge.prefix, suffix=wedge.suffix,
+                                  fmt=wedge.format)
+        if result.text is None:
+            self.kiosk.notify(t("wedge_bad", self.kiosk.lang, why=result.reason),
+                              severity="warning", timeout=5)
+            return
+        self.kiosk.post_message(CodeScanned(result.text, "wedge", time.perf_counter()))
 
     def action_confirm(self) -> None:
         """F2: confirm the verdict on the card."""

@@ -291,8 +291,11 @@ async def test_preview_panel_draws_the_frame_with_half_blocks(kiosk: Kiosk) -> N
         await settle(kiosk, pilot)
         assert not kiosk.app.main.query_one(CameraPreview).display
         await pilot.press("f8")
-        await settle(kiosk, pilot)
-        text = screen_text(kiosk.app)
+        for _ in range(60):  # the preview refreshes 4 times a second
+            await settle(kiosk, pilot)
+            text = screen_text(kiosk.app)
+            if "▀" * 30 in text:
+                break
         assert kiosk.app.main.query_one(CameraPreview).display
     assert "▀" * 30 in text
 
