@@ -1,4 +1,5 @@
-"""`chot sensor read --port P [--count N] [--json]`: readings from a thermometer node."""
+"""`chot sensor read --port P [--count N] [--json]`: readings from a thermometer node;
+`chot sensor signal PATTERN --port P`: light its LED and sound its buzzer."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ MESSAGES = {
                           "protocol {protocol})"),
     "timeout": ("Chỉ nhận được {got}/{count} lần đo trong {timeout} giây",
                 "Only {got} of {count} readings within {timeout} s"),
+    "not_acknowledged": ("Thiết bị ở {port} không xác nhận lệnh",
+                         "The node on {port} did not acknowledge the command"),
 }
 
 
@@ -36,6 +39,15 @@ def register(tree: CommandTree) -> None:
     read.add_argument("--calibration", type=float, default=0.0,
                       help="offset in °C added to the object temperature (default 0)")
     read.add_argument("--json", action="store_true", help="only the JSON line")
+    signal = tree.command("signal", play_signal,
+                          "bật đèn/còi trên thiết bị / play a LED and buzzer pattern",
+                          group="sensor")
+    signal.add_argument("pattern", choices=["green", "amber", "red", "off"],
+                        help="green pass, amber check, red stop")
+    signal.add_argument("--port", required=True,
+                        help="serial device or pyserial URL; 'auto' finds the node by USB id")
+    signal.add_argument("--timeout", type=float, default=5.0,
+                        help="give up after this many seconds (default 5)")
 
 
 def _positive(text: str) -> int:
@@ -81,17 +93,39 @@ def read_readings(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fail(health: Any, args: argparse.Namespace, readings: list[dict[str, Any]],
+def play_signal(args: argparse.Namespace) -> int:
+    """Play one pattern and wait for the node's acknowledgement; last line is JSON."""
+    from hardware.thermometer import ThermometerLink
+    from hardware.thermometer_types import ThermometerConfig
+
+    config = ThermometerConfig(port=None if args.port == "auto" else args.port)
+    with ThermometerLink(config) as link:
+        if not link.wait_ready(timeout_s=args.timeout):
+            return _fail(link.health(), args, None)
+        if not link.signal(args.pattern, wait_s=min(args.timeout, 2.0)):
+            return _fail(link.health(), args, None, reason="not_acknowledged")
+    print(json.dumps({"pattern": args.pattern, "acknowledged": True}, ensure_ascii=False))
+    return 0
+
+
+def _fail(health: Any, args: argparse.Namespace, readings: list[dict[str, Any]] | None,
           reason: str | None = None) -> int:
+    """Explain in both languages on stderr; the JSON line carries the reason code."""
     if reason is None:
         reason = {"disconnected": "port_unavailable",
                   "protocol_mismatch": "protocol_mismatch"}.get(health.state, "no_answer")
     identity = health.identity
     vi, en = MESSAGES[reason]
-    fields = {"port": args.port, "count": args.count, "got": len(readings),
+    fields = {"port": args.port, "count": getattr(args, "count", 0),
+              "got": len(readings or []),
               "timeout": args.timeout,
               "firmware": identity.firmware_version if identity else "?",
               "protocol": identity.protocol_version if identity else "?"}
     print(f"{vi.format(**fields)} / {en.format(**fields)}", file=sys.stderr)
-    print(json.dumps({"readings": readings, "error": reason}, ensure_ascii=False))
+    result: dict[str, Any] = {"error": reason}
+    if readings is not None:
+        result = {"readings": readings, **result}
+    else:
+        result = {"pattern": args.pattern, "acknowledged": False, **result}
+    print(json.dumps(result, ensure_ascii=False))
     return 1

@@ -110,3 +110,15 @@ def test_maintenance_request_reboots_running_firmware(node: SimulatedThermometer
     assert send_maintenance(node.port_path, timeout_s=2.0)
     assert wait_until(lambda: node.boots == 2)
     assert not send_maintenance(str(tmp_path / "absent"), timeout_s=0.2)
+
+
+def test_sensor_signal_lights_the_node(node: SimulatedThermometer, tmp_path: Path) -> None:
+    done = chot("sensor", "signal", "red", "--port", node.port_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"pattern": "red",
+                                                                "acknowledged": True}
+    assert any(duty == 65535 for _, _, duty in node.board.pwm_state(13).history)  # red LED
+    missing = chot("sensor", "signal", "green", "--port", str(tmp_path / "none"),
+                   "--timeout", "0.5")
+    assert missing.returncode == 1
+    assert json.loads(missing.stdout.strip().splitlines()[-1])["error"] == "port_unavailable"
