@@ -178,28 +178,29 @@ class ThermometerSession:
             self.counters.frames_rejected += 1
             return
         self.counters.frames_ok += 1
-        if self._rx_seq is not None and msg_type != proto.MSG_IDENTIFY:
-            self.counters.frames_missed += (seq - self._rx_seq - 1) & 0xFF
-        self._rx_seq = seq
+        previous_seq, self._rx_seq = self._rx_seq, seq
         if msg_type == proto.MSG_IDENTIFY:
             self._on_identify(payload, now, out)
             return
         if self.state != READY or self.identity is None:
             return
         self._heard_at = now
+        if msg_type != proto.MSG_ACK:
+            boot_id = struct.unpack_from("<I", payload, 0)[0]
+            if boot_id != self.identity.boot_id:
+                # Frames from a boot we have not been introduced to: the node reset unseen
+                # (and numbers its frames afresh, so this is no gap).
+                self.counters.resets_seen += 1
+                self._known_boot_id = boot_id
+                self.state = IDENTIFYING
+                out.append(self._hello(now))
+                return
+        if previous_seq is not None:
+            self.counters.frames_missed += (seq - previous_seq - 1) & 0xFF
         if msg_type == proto.MSG_ACK:
             self._on_ack(payload)
-            return
-        boot_id = struct.unpack_from("<I", payload, 0)[0]
-        if boot_id != self.identity.boot_id:
-            # Frames from a boot we have not been introduced to: the node reset unseen.
-            self.counters.resets_seen += 1
-            self._known_boot_id = boot_id
-            self.state = IDENTIFYING
-            out.append(self._hello(now))
-            return
-        if msg_type == proto.MSG_HEARTBEAT:
-            self._on_heartbeat(payload)
+        elif msg_type == proto.MSG_HEARTBEAT:
+            self._on_heartbeat(payload, now, out)
         elif msg_type == proto.MSG_READING:
             self._on_reading(payload, now)
         elif msg_type == proto.MSG_SENSOR_FAULT:
@@ -225,14 +226,22 @@ class ThermometerSession:
             self.counters.resets_seen += 1
         self._known_boot_id = boot_id
         self.state = READY
+        self._send_calibration(now, out)
+
+    def _send_calibration(self, now: float, out: list[bytes]) -> None:
         centi = round(self.calibration_offset_c * 100)
         command = self.command(proto.MSG_SET_CALIBRATION,
                                struct.pack(proto.CALIBRATION_FORMAT, centi), now)
         if command is not None:
             out.append(command.frame)
 
-    def _on_heartbeat(self, payload: bytes) -> None:
-        _, uptime_s, status, _, _, rejected = struct.unpack(proto.HEARTBEAT_FORMAT, payload)
+    def _on_heartbeat(self, payload: bytes, now: float, out: list[bytes]) -> None:
+        _, uptime_s, status, _, calibration, rejected = struct.unpack(proto.HEARTBEAT_FORMAT,
+                                                                      payload)
+        # The node forgot or never got its offset (the command's ACKs were all lost): again.
+        calibrating = any(c.msg_type == proto.MSG_SET_CALIBRATION for c in self.pending.values())
+        if calibration != round(self.calibration_offset_c * 100) and not calibrating:
+            self._send_calibration(now, out)
         self.node.uptime_s = uptime_s
         self.node.frames_rejected = rejected
         self.node.thermometer_ok = bool(status & proto.STATUS_THERMOMETER_OK)

@@ -73,10 +73,11 @@ class ScriptedNode:
                               raw(ambient_c), distance_mm, calibration_centi)
         return self.frame(proto.MSG_READING, payload)
 
-    def heartbeat(self) -> bytes:
+    def heartbeat(self, calibration_centi: int = 0) -> bytes:
         """A HEARTBEAT frame saying both sensors are fine."""
         payload = struct.pack(proto.HEARTBEAT_FORMAT, self.boot_id, 1,
-                              proto.STATUS_THERMOMETER_OK | proto.STATUS_PROXIMITY_OK, 0, 0, 0)
+                              proto.STATUS_THERMOMETER_OK | proto.STATUS_PROXIMITY_OK, 0,
+                              calibration_centi, 0)
         return self.frame(proto.MSG_HEARTBEAT, payload)
 
     def send(self, data: bytes) -> None:

@@ -106,6 +106,24 @@ def test_calibration_is_sent_on_identify_and_commands_retried(
     assert link.signal("amber", wait_s=1.0)
 
 
+def test_a_node_that_lost_its_calibration_gets_it_again(
+        scripted: Callable[..., Any], make_link: Callable[..., ThermometerLink],
+        wait_until: Callable[..., bool]) -> None:
+    wire = scripted()
+    link = make_link(wire.path, calibration_offset_c=-1.25)
+    assert link.wait_ready(3)
+
+    def calibrations() -> int:
+        return sum(kind == proto.MSG_SET_CALIBRATION for kind, _ in wire.commands)
+
+    assert wait_until(lambda: calibrations() == 1)
+    wire.send(wire.heartbeat(calibration_centi=-125))
+    time.sleep(0.2)
+    assert calibrations() == 1
+    wire.send(wire.heartbeat(calibration_centi=0))
+    assert wait_until(lambda: calibrations() == 2)
+
+
 def test_reading_from_an_unannounced_boot_means_a_reset(
         scripted: Callable[..., Any], make_link: Callable[..., ThermometerLink],
         wait_until: Callable[..., bool]) -> None:
