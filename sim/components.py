@@ -115,6 +115,11 @@ def chot_argv(*args: str) -> list[str]:
     return [sys.executable, "-m", "chot", *args]
 
 
+def python_m(module: str, *args: str) -> list[str]:
+    """`python -m MODULE ARGS…` with this interpreter."""
+    return [sys.executable, "-m", module, *args]
+
+
 def write_toml(path: Path, data: dict[str, Any]) -> Path:
     """Write a config of tables, strings, numbers, booleans and lists as TOML."""
     path.write_text(_toml_table(data, ""), encoding="utf-8")

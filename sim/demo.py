@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sim.runner import RunOptions, run_scenario
+from sim.rigs import RunOptions
+from sim.runner import run_scenario
 from sim.scenario import SCENARIO_DIR, load_scenario
 from sim.verify import RunReport
 

@@ -2,9 +2,9 @@
 
 Per run: a center broker (mosquitto), the center ingest, and per post a post broker, an
 uplink proxy and a gateway; per kiosk a headless kiosk process with its devices simulated
-here (QR reader and thermometer on ptys, camera as MJPEG). Travellers step up at each kiosk
-as the scenario's arrival rates say, one at a time; faults happen on the timeline. At the end
-the center's store is compared with the ground truth (sim/verify.py).
+here (QR reader and thermometer on ptys, camera as MJPEG; see sim/rigs.py). Travellers
+line up at each kiosk as the scenario's arrival rates say; faults happen on the timeline. At
+the end the center's store is compared with the ground truth (sim/verify.py).
 """
 
 from __future__ import annotations
@@ -17,25 +17,20 @@ import sqlite3
 import tempfile
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from screening.identity import Identity
 from screening.policy import policy_body
 from sim.broker import MosquittoBroker
-from sim.camera import MjpegServer, VirtualCamera
 from sim.components import Component, chot_argv, write_toml
-from sim.kiosk_node import KioskNodeConfig, travel_to_json
-from sim.qr_reader_device import QrReaderDevice
+from sim.kiosk_node import travel_to_json
 from sim.render import Motion
+from sim.rigs import ISSUER_KEY_FILE, POLICY_FILE, KioskRig, PostRig, RigBuilder, RunOptions
 from sim.scenario import Fault, Post, Scenario
 from sim.travellers import Issuers, Kind, Traveller, TravellerFactory, expected_verdict
-from sim.uplink import Uplink
 from sim.verify import RunReport, Stored, Truth, compare
 
 STEP_UP_S = 0.5  # the traveller steps up and the thermometer reads before the code comes up
@@ -44,71 +39,18 @@ MANUAL_SERVICE_S = 3.0
 CAMERA_GAP_S = 0.3
 SENSOR_GUARD_BEFORE_S = 2.0  # no traveller steps up this close before a plug change…
 SENSOR_SETTLE_MAX_S = 20.0  # …nor after it until the kiosk sees readings stop / come back
-BOOT_TIMEOUT_S = 30.0
+BOOT_TIMEOUT_S = 60.0  # a kiosk process on a busy 2-core machine
 MIN_RESTART_S = 1.0
 
 Log = Callable[[str], None]
 
 
-@dataclass
-class KioskRig:
-    """One kiosk: its process and the devices simulated in front of it."""
-
-    post: Post
-    name: str
-    node: Component
-    reader: QrReaderDevice | None = None
-    camera: VirtualCamera | None = None
-    stream: MjpegServer | None = None
-    thermometer: Any = None  # sim.thermometer_node.SimulatedThermometer
-    plugged: bool = True
-    readings_at_kiosk: bool | None = None  # as the kiosk last reported its thermometer
-    settle_until: float = 0.0  # timeline seconds; arrivals wait while a plug change settles
-    queue: deque[Traveller] = field(default_factory=deque)  # waiting in line
-    busy: bool = False  # a traveller is being served
-    down: bool = False
-    ui: bool = False  # staff decide here: no ground truth is kept for this kiosk
-    ready: threading.Event = field(default_factory=threading.Event)
-    guards: list[tuple[float, float]] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        """post/kiosk, as events and reports name it."""
-        return f"{self.post.id}/{self.name}"
-
-    def guarded(self, t: float) -> bool:
-        """True when t is just before a thermometer plug change: nobody steps up then."""
-        return any(begin <= t < end for begin, end in self.guards)
-
-
-@dataclass
-class PostRig:
-    """One post: its broker, uplink proxy and gateway."""
-
-    post: Post
-    broker: MosquittoBroker
-    uplink: Uplink
-    gateway: Component
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How to run a scenario: shortened duration, camera frame size, where to keep files."""
-
-    duration_s: float | None = None
-    camera_width: int = 1280
-    camera_height: int = 720
-    workdir: Path | None = None
-    keep: bool = False
-    decode_engine: str = "zxing"
-    ui: bool = False  # the first kiosk is the staff UI (`chot kiosk`) in the foreground
-
-
 class Runner:
     """Plays one scenario; `run()` returns the report."""
 
-    def __init__(self, scenario: Scenario, options: RunOptions = RunOptions(),
+    def __init__(self, scenario: Scenario, options: RunOptions | None = None,
                  log: Log = lambda _m: None) -> None:
+        options = options or RunOptions()
         if options.duration_s is not None:
             scenario = scenario.shortened(options.duration_s)
         self.scenario, self.options, self.log = scenario, options, log
@@ -135,14 +77,18 @@ class Runner:
 
     def run(self) -> RunReport:
         """Start everything, play the timeline, drain, check; always cleans up."""
+        finished = False
         try:
             self._start()
             self._play()
             self._drain()
             self._stop_processes()
-            return self._check()
+            report = self._check()
+            finished = True
+            return report
         finally:
-            self._shutdown()
+            # A run that broke keeps its files (configs, logs) for a look.
+            self._shutdown(remove_files=finished and not self.options.keep)
 
     def now(self) -> float:
         """Seconds on the scenario's timeline."""
@@ -164,11 +110,15 @@ class Runner:
         self.center = Component("center", chot_argv("center", "--config", str(center_cfg),
                                                     "--headless"),
                                 self.dir / "center.log").start()
+        builder = RigBuilder(self.dir, self.province, self.options, self.scenario.seed)
         for post in self.scenario.posts:
-            self.posts.append(self._start_post(post))
+            self.posts.append(builder.post(post, self.center_broker.port))
         for post_rig in self.posts:
             for index in range(post_rig.post.kiosks):
-                self.kiosks.append(self._start_kiosk(post_rig, index))
+                if self.options.ui and not self.kiosks:
+                    self.kiosks.append(builder.ui_kiosk(post_rig, index))
+                else:
+                    self.kiosks.append(builder.kiosk(post_rig, index, self._kiosk_said))
         deadline = time.monotonic() + BOOT_TIMEOUT_S
         for kiosk in self.kiosks:
             if not kiosk.ready.wait(max(0.0, deadline - time.monotonic())):
@@ -176,85 +126,9 @@ class Runner:
         self.log(f"started: {len(self.posts)} posts, {len(self.kiosks)} kiosks in {self.dir}")
 
     def _write_trust(self) -> None:
-        (self.dir / "issuer.pub").write_bytes(self.issuers.trusted.public.to_pem())
-        (self.dir / "policy.json").write_text(
+        (self.dir / ISSUER_KEY_FILE).write_bytes(self.issuers.trusted.public.to_pem())
+        (self.dir / POLICY_FILE).write_text(
             json.dumps(policy_body(self.policy), ensure_ascii=False), "utf-8")
-
-    def _start_post(self, post: Post) -> PostRig:
-        assert self.center_broker is not None
-        broker = MosquittoBroker(workdir=self.dir / f"broker-{post.id}").start()
-        uplink = Uplink("127.0.0.1", self.center_broker.port)
-        config = write_toml(self.dir / f"gateway-{post.id}.toml", {
-            "province": self.province, "post": post.id,
-            "outbox": {"path": str(self.dir / f"outbox-{post.id}.sqlite")},
-            "post_broker": {"host": "127.0.0.1", "port": broker.port, "reconnect_max_s": 2.0},
-            # Reconnect backoff capped low so a shortened run sees the uplink come back.
-            "center_broker": {"host": "127.0.0.1", "port": uplink.port,
-                              "reconnect_max_s": 3.0, "keepalive_s": 5}})
-        gateway = Component(f"gateway-{post.id}", chot_argv("gateway", "--config", str(config)),
-                            self.dir / f"gateway-{post.id}.log").start()
-        return PostRig(post, broker, uplink, gateway)
-
-    def _start_kiosk(self, post_rig: PostRig, index: int) -> KioskRig:
-        post = post_rig.post
-        name = f"k{index + 1}"
-        label = f"{post.id}-{name}"
-        if self.options.ui and not self.kiosks:
-            return self._start_ui_kiosk(post_rig, name, label)
-        uses_camera = index < post.camera_kiosks
-        rig = KioskRig(post, name, node=None)  # type: ignore[arg-type]
-        node_cfg: dict[str, Any] = {}
-        if uses_camera:
-            rig.camera = VirtualCamera(self.options.camera_width, self.options.camera_height,
-                                       seed=self.scenario.seed + index)
-            rig.stream = MjpegServer(rig.camera).start()
-            node_cfg["camera_url"] = rig.stream.url
-            node_cfg["decode_engine"] = self.options.decode_engine
-        else:
-            rig.reader = QrReaderDevice(link=self.dir / f"reader-{label}")
-            node_cfg["reader_port"] = rig.reader.port
-        if post.thermometer:
-            from sim.thermometer_node import SimulatedThermometer
-
-            rig.thermometer = SimulatedThermometer(link_path=self.dir / f"thermo-{label}")
-            node_cfg["thermometer_port"] = rig.thermometer.start()
-        cfg = KioskNodeConfig(province=self.province, post=post.id, kiosk=name,
-                              journal_path=self.dir / f"journal-{label}.sqlite",
-                              broker_port=post_rig.broker.port,
-                              policy_file=self.dir / "policy.json",
-                              issuer_keys=[self.dir / "issuer.pub"], **node_cfg)
-        cfg_path = self.dir / f"kiosk-{label}.json"
-        cfg_path.write_text(cfg.model_dump_json(), "utf-8")
-        rig.node = Component(f"kiosk-{label}", _python_m("sim.kiosk_node", str(cfg_path)),
-                             self.dir / f"kiosk-{label}.log",
-                             on_line=lambda line: self._kiosk_said(rig, line), stdin=True)
-        rig.node.start()
-        return rig
-
-    def _start_ui_kiosk(self, post_rig: PostRig, name: str, label: str) -> KioskRig:
-        """The staff UI as a kiosk of the post: camera, reader and thermometer simulated."""
-        from sim.thermometer_node import SimulatedThermometer
-
-        post = post_rig.post
-        rig = KioskRig(post, name, node=None, ui=True)  # type: ignore[arg-type]
-        rig.camera = VirtualCamera(self.options.camera_width, self.options.camera_height,
-                                   seed=self.scenario.seed)
-        rig.stream = MjpegServer(rig.camera).start()
-        rig.thermometer = SimulatedThermometer(link_path=self.dir / f"thermo-{label}")
-        config = write_toml(self.dir / f"kiosk-{label}.toml", {
-            "post": post.id, "kiosk": name,
-            "policy": {"file": str(self.dir / "policy.json"),
-                       "trust": [str(self.dir / "issuer.pub")]},
-            "camera": {"sources": [rig.stream.url], "engine": self.options.decode_engine,
-                       "preview": True},
-            "thermometer": {"port": rig.thermometer.start()},
-            "journal": {"path": str(self.dir / f"journal-{label}.sqlite")},
-            "gateway": {"host": "127.0.0.1", "port": post_rig.broker.port,
-                        "province": self.province}})
-        rig.node = Component(f"kiosk-{label}", chot_argv("kiosk", "--config", str(config)),
-                             self.dir / f"kiosk-{label}.log", foreground=True).start()
-        rig.ready.set()
-        return rig
 
     def _kiosk_said(self, rig: KioskRig, line: str) -> None:
         try:
@@ -362,7 +236,7 @@ class Runner:
         if traveller.code is None:
             source, shown_at = "manual", time.time()
             rig.node.send({"manual": travel_to_json(traveller.travel),
-                           "identity": _identity_json(traveller.identity)})
+                           "identity": traveller.identity.to_json()})
         elif rig.camera is not None:
             source = "camera"
             shown_at = rig.camera.present(traveller.code, traveller.on_paper).steady_at
@@ -484,26 +358,17 @@ class Runner:
                       "SELECT payload, received_at FROM events WHERE type = 'scan'")
         return [Stored(json.loads(payload), received_at) for payload, received_at in rows]
 
-    def _shutdown(self) -> None:
+    def _shutdown(self, remove_files: bool) -> None:
         for rig in self.kiosks:
-            if rig.node is not None:
-                rig.node.kill()
-            if rig.stream is not None:
-                rig.stream.stop()
-            if rig.reader is not None:
-                rig.reader.close()
-            if rig.thermometer is not None:
-                rig.thermometer.stop()
+            rig.close()
         for post in self.posts:
-            post.gateway.kill()
-            post.uplink.close()
-            post.broker.close()
+            post.close()
         if self.center is not None:
             self.center.kill()
         if self.center_broker is not None:
             self.center_broker.close()
         self._pool.shutdown(wait=False, cancel_futures=True)
-        if not self.options.keep:
+        if remove_files:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -519,17 +384,7 @@ def _query(path: Path, sql: str) -> list[tuple[Any, ...]]:
         db.close()
 
 
-def _identity_json(identity: Identity) -> dict[str, Any]:
-    return identity.to_json()
-
-
-def _python_m(module: str, *args: str) -> list[str]:
-    import sys
-
-    return [sys.executable, "-m", module, *args]
-
-
-def run_scenario(scenario: Scenario, options: RunOptions = RunOptions(),
+def run_scenario(scenario: Scenario, options: RunOptions | None = None,
                  log: Log = lambda _m: None) -> RunReport:
     """Play a scenario and check it; see Runner."""
     return Runner(scenario, options, log).run()

@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the scenario; the last stdout line is the report; exit 1 if anything was wrong."""
     from pathlib import Path
 
-    from sim.runner import RunOptions, run_scenario
+    from sim.rigs import RunOptions
+    from sim.runner import run_scenario
     from sim.scenario import ScenarioProblem, load_scenario
 
     try:

@@ -1,0 +1,177 @@
+"""Setting up a run's posts and kiosks: brokers, uplink proxies, gateways, kiosk processes and
+the devices simulated in front of each kiosk, all configured through generated files."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.broker import MosquittoBroker
+from sim.camera import MjpegServer, VirtualCamera
+from sim.components import Component, chot_argv, python_m, write_toml
+from sim.kiosk_node import KioskNodeConfig
+from sim.qr_reader_device import QrReaderDevice
+from sim.scenario import Post
+from sim.travellers import Traveller
+from sim.uplink import Uplink
+
+POLICY_FILE = "policy.json"
+ISSUER_KEY_FILE = "issuer.pub"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run a scenario: shortened duration, camera frame size, where to keep files."""
+
+    duration_s: float | None = None
+    camera_width: int = 1280
+    camera_height: int = 720
+    workdir: Path | None = None
+    keep: bool = False
+    decode_engine: str = "zxing"
+    ui: bool = False  # the first kiosk is the staff UI (`chot kiosk`) in the foreground
+
+
+@dataclass
+class KioskRig:
+    """One kiosk: its process, the devices simulated in front of it, and its line."""
+
+    post: Post
+    name: str
+    node: Component
+    reader: QrReaderDevice | None = None
+    camera: VirtualCamera | None = None
+    stream: MjpegServer | None = None
+    thermometer: Any = None  # sim.thermometer_node.SimulatedThermometer
+    ui: bool = False  # staff decide here: no ground truth is kept for this kiosk
+    plugged: bool = True
+    readings_at_kiosk: bool | None = None  # as the kiosk last reported its thermometer
+    settle_until: float = 0.0  # timeline seconds; the line waits while a plug change settles
+    queue: deque[Traveller] = field(default_factory=deque)  # waiting in line
+    busy: bool = False  # a traveller is being served
+    down: bool = False
+    ready: threading.Event = field(default_factory=threading.Event)
+    guards: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """post/kiosk, as events and reports name it."""
+        return f"{self.post.id}/{self.name}"
+
+    def guarded(self, t: float) -> bool:
+        """True when t is just before a thermometer plug change: nobody steps up then."""
+        return any(begin <= t < end for begin, end in self.guards)
+
+    def close(self) -> None:
+        """Kill the process and unplug every device."""
+        self.node.kill()
+        if self.stream is not None:
+            self.stream.stop()
+        if self.reader is not None:
+            self.reader.close()
+        if self.thermometer is not None:
+            self.thermometer.stop()
+
+
+@dataclass
+class PostRig:
+    """One post: its broker, uplink proxy and gateway."""
+
+    post: Post
+    broker: MosquittoBroker
+    uplink: Uplink
+    gateway: Component
+
+    def close(self) -> None:
+        """Kill the gateway, close the proxy and the broker."""
+        self.gateway.kill()
+        self.uplink.close()
+        self.broker.close()
+
+
+class RigBuilder:
+    """Starts posts and kiosks of one run in its directory."""
+
+    def __init__(self, run_dir: Path, province: str, options: RunOptions, seed: int) -> None:
+        self.dir, self.province, self.options, self.seed = run_dir, province, options, seed
+
+    def post(self, post: Post, center_port: int) -> PostRig:
+        """The post broker, an uplink proxy to the center broker, and the gateway."""
+        broker = MosquittoBroker(workdir=self.dir / f"broker-{post.id}").start()
+        uplink = Uplink("127.0.0.1", center_port)
+        config = write_toml(self.dir / f"gateway-{post.id}.toml", {
+            "province": self.province, "post": post.id,
+            "outbox": {"path": str(self.dir / f"outbox-{post.id}.sqlite")},
+            "post_broker": {"host": "127.0.0.1", "port": broker.port, "reconnect_max_s": 2.0},
+            # Reconnect backoff capped low so a shortened run sees the uplink come back.
+            "center_broker": {"host": "127.0.0.1", "port": uplink.port,
+                              "reconnect_max_s": 3.0, "keepalive_s": 5}})
+        gateway = Component(f"gateway-{post.id}", chot_argv("gateway", "--config", str(config)),
+                            self.dir / f"gateway-{post.id}.log").start()
+        return PostRig(post, broker, uplink, gateway)
+
+    def kiosk(self, post_rig: PostRig, index: int,
+              on_line: Callable[[KioskRig, str], None]) -> KioskRig:
+        """A headless kiosk process with its camera or reader and its thermometer."""
+        post, name = post_rig.post, f"k{index + 1}"
+        label = f"{post.id}-{name}"
+        rig = KioskRig(post, name, node=Component(
+            f"kiosk-{label}", [], self.dir / f"kiosk-{label}.log",
+            on_line=lambda line: on_line(rig, line), stdin=True))
+        devices: dict[str, Any] = {}
+        if index < post.camera_kiosks:
+            rig.camera, rig.stream = self._camera(index)
+            devices.update(camera_url=rig.stream.url, decode_engine=self.options.decode_engine)
+        else:
+            rig.reader = QrReaderDevice(link=self.dir / f"reader-{label}")
+            devices["reader_port"] = rig.reader.port
+        if post.thermometer:
+            rig.thermometer = self._thermometer(label)
+            devices["thermometer_port"] = rig.thermometer.start()
+        cfg = KioskNodeConfig(province=self.province, post=post.id, kiosk=name,
+                              journal_path=self.dir / f"journal-{label}.sqlite",
+                              broker_port=post_rig.broker.port,
+                              policy_file=self.dir / POLICY_FILE,
+                              issuer_keys=[self.dir / ISSUER_KEY_FILE], **devices)
+        cfg_path = self.dir / f"kiosk-{label}.json"
+        cfg_path.write_text(cfg.model_dump_json(), "utf-8")
+        rig.node.argv = python_m("sim.kiosk_node", str(cfg_path))
+        rig.node.start()
+        return rig
+
+    def ui_kiosk(self, post_rig: PostRig, index: int) -> KioskRig:
+        """The staff UI (`chot kiosk`) as a kiosk of the post, camera and thermometer simulated."""
+        post, name = post_rig.post, f"k{index + 1}"
+        label = f"{post.id}-{name}"
+        camera, stream = self._camera(index)
+        thermometer = self._thermometer(label)
+        config = write_toml(self.dir / f"kiosk-{label}.toml", {
+            "post": post.id, "kiosk": name,
+            "policy": {"file": str(self.dir / POLICY_FILE),
+                       "trust": [str(self.dir / ISSUER_KEY_FILE)]},
+            "camera": {"sources": [stream.url], "engine": self.options.decode_engine,
+                       "preview": True},
+            "thermometer": {"port": thermometer.start()},
+            "journal": {"path": str(self.dir / f"journal-{label}.sqlite")},
+            "gateway": {"host": "127.0.0.1", "port": post_rig.broker.port,
+                        "province": self.province}})
+        node = Component(f"kiosk-{label}", chot_argv("kiosk", "--config", str(config)),
+                         self.dir / f"kiosk-{label}.log", foreground=True).start()
+        rig = KioskRig(post, name, node, camera=camera, stream=stream, thermometer=thermometer,
+                       ui=True)
+        rig.ready.set()
+        return rig
+
+    def _camera(self, index: int) -> tuple[VirtualCamera, MjpegServer]:
+        camera = VirtualCamera(self.options.camera_width, self.options.camera_height,
+                               seed=self.seed + index)
+        return camera, MjpegServer(camera).start()
+
+    def _thermometer(self, label: str) -> Any:
+        from sim.thermometer_node import SimulatedThermometer
+
+        return SimulatedThermometer(link_path=self.dir / f"thermo-{label}")
