@@ -1,4 +1,5 @@
-"""`chot center report|arrivals|policy publish|trust publish`, and the dashboard modes.
+"""`chot center report|arrivals|policy publish|trust publish`, the dashboard modes, and
+`chot bench center`.
 
 These join `chot center` (chot/commands/center.py) through `add_subcommands` and
 `add_center_arguments`; `run_center` runs the center with its watch, headless or with the
@@ -15,7 +16,26 @@ from typing import Any
 
 
 def register(tree: Any) -> None:
-    """Nothing at top level: chot/commands/center.py adds these under `chot center`."""
+    """Add `chot bench center`; the `chot center` subcommands join through add_subcommands."""
+    bench = tree.command("center", bench_center,
+                         "đo chi phí kiểm tra của trung tâm / what the center's checks cost "
+                         "ingest", group="bench")
+    bench.add_argument("--events", type=int, default=20_000, help="events per run")
+
+
+def bench_center(args: argparse.Namespace) -> int:
+    """Drain the same events with ingest alone and with the whole center; print ratios."""
+    from center.bench import run_bench
+    from sim.broker import BrokerUnavailable
+
+    if args.events < 1:
+        return _fail("--events phải dương / --events must be positive", "bad_argument")
+    try:
+        result = run_bench(args.events)
+    except BrokerUnavailable as exc:
+        return _fail(str(exc), "broker_unavailable")
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
 
 
 def add_center_arguments(parser: argparse.ArgumentParser) -> None:
