@@ -1,0 +1,97 @@
+"""The center headless as a process, and a viewer that only watches the broker and store."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from center.alerts import Alert, AlertKind
+from center.dashboard.run import snapshot_source
+from center.live import LiveLink
+from center.queries import TodayCounts
+from center.settings import CenterSections, load_center_config
+from center.store import Store
+from center.watch import CenterWatch
+
+RUN_HEADLESS = ("import argparse, sys\n"
+                "from chot.commands.center_tools import run_center\n"
+                "sys.exit(run_center(argparse.Namespace(config=sys.argv[1], headless=True, "
+                "log_level='WARNING')))\n")
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+def publish(port: int, topic: str, payload: bytes, retain: bool = False) -> None:
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    client.publish(topic, payload, qos=1, retain=retain).wait_for_publish(5)
+    client.disconnect()
+    client.loop_stop()
+
+
+def test_headless_center_runs_until_sigterm_and_reports(mosquitto, center_config,
+                                                        tmp_path: Path):
+    config = center_config(mosquitto)
+    proc = subprocess.Popen([sys.executable, "-c", RUN_HEADLESS, str(config)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        started = json.loads(proc.stdout.readline())
+        assert started["status"] == "running" and started["report_at"] == "16:00"
+        publish(mosquitto.port, "chot/v1/11/kiosk/p/k/events", b"not json")
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    stopped = json.loads(out.splitlines()[-1])
+    assert proc.returncode == 0, err
+    assert stopped["status"] == "stopped" and stopped["quarantined"] == 1
+    assert stopped["alerts"] == {"quarantined": 1}
+
+
+def test_a_viewer_sees_posts_and_every_instances_alerts_once(mosquitto, center_config):
+    cfg, sections = load_center_config(center_config(mosquitto))
+    Store(cfg.store.path).close()
+    publish(mosquitto.port, "chot/v1/11/gateway/tay-trang/state",
+            json.dumps({"schema": 1, "status": "offline", "post": "tay-trang",
+                        "reason": "connection_lost"}).encode(), retain=True)
+    watch = CenterWatch(cfg.province, CenterSections())
+    live = LiveLink(cfg.broker, cfg.province, "viewer-test")
+    live.attach(watch)
+    live.start()
+    counts = TodayCounts(cfg.store.path)
+    try:
+        assert wait_for(lambda: "tay-trang" in watch.monitor.gateways)
+        alert = Alert(AlertKind.FEVER, datetime.now(UTC), "tay-trang", "k1",
+                      "01JD0000000000000000000000", "38.6 °C",
+                      alert_id="01JD0000000000000000000001")
+        for _ in range(2):  # e.g. a redelivery: shown once
+            publish(mosquitto.port, "chot/v1/11/alerts", json.dumps(alert.to_json()).encode())
+        publish(mosquitto.port, "chot/v1/11/alerts", b'{"schema": 1, "kind": "fever"}')
+        assert wait_for(lambda: any(a.kind is AlertKind.FEVER for a in watch.alerts()))
+        time.sleep(0.3)
+        snapshot = snapshot_source(watch, counts)()
+    finally:
+        live.stop()
+        counts.close()
+    assert [a.kind for a in snapshot.alerts] == [AlertKind.FEVER, AlertKind.POST_OFFLINE]
+    assert snapshot.posts[0].post == "tay-trang" and snapshot.posts[0].online is False
+    assert sum(snapshot.totals.values()) == 0
