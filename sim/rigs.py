@@ -105,7 +105,10 @@ class RigBuilder:
         uplink = Uplink("127.0.0.1", center_port)
         config = write_toml(self.dir / f"gateway-{post.id}.toml", {
             "province": self.province, "post": post.id,
-            "outbox": {"path": str(self.dir / f"outbox-{post.id}.sqlite")},
+            # Resend unacknowledged events sooner than the field default (60 s): a broker
+            # killed mid-delivery must not hold up the end of a short run.
+            "outbox": {"path": str(self.dir / f"outbox-{post.id}.sqlite"),
+                       "ack_timeout_s": 10.0},
             "post_broker": {"host": "127.0.0.1", "port": broker.port, "reconnect_max_s": 2.0},
             # Reconnect backoff capped low so a shortened run sees the uplink come back.
             "center_broker": {"host": "127.0.0.1", "port": uplink.port,

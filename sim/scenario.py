@@ -21,7 +21,7 @@ SCENARIO_DIR = Path(__file__).parent / "scenarios"
 FaultKind = Literal["uplink_cut", "uplink_delay", "uplink_drop", "gateway_crash", "kiosk_crash",
                     "broker_restart", "sensor_unplug"]
 # Faults that last for duration_s and end by themselves; crashes restart after duration_s.
-LASTING = {"uplink_cut", "uplink_delay", "uplink_drop", "sensor_unplug"}
+LASTING = {"uplink_cut", "uplink_delay", "sensor_unplug"}
 
 
 class Strict(BaseModel):
@@ -99,7 +99,6 @@ class Fault(Strict):
     kiosk: int | None = Field(None, ge=0, description="index of the kiosk within its post")
     duration_s: float = Field(0.0, ge=0)
     delay_ms: float = Field(0.0, ge=0, description="uplink_delay: added one-way delay")
-    drop_rate: float = Field(0.0, ge=0, le=1, description="uplink_drop: share of links cut")
 
     @model_validator(mode="after")
     def _target(self) -> Fault:

@@ -36,6 +36,33 @@ post = "p1"
 kiosk = 0
 duration_s = 14
 """
+CRASHES_STORY = """
+name = "crashes"
+duration_s = 30
+seed = 8
+[mix]
+kinds = { declaration = 3, cccd = 1, manual = 1, forged = 1 }
+origins = { in_province = 1, out_of_province = 1, hot_zone = 1 }
+[[posts]]
+id = "p1"
+kiosks = 2
+thermometer = false
+arrivals = [{ from_s = 0, per_kiosk_per_min = 12 }]
+[[faults]]
+at_s = 8
+kind = "kiosk_crash"
+post = "p1"
+kiosk = 0
+duration_s = 3
+[[faults]]
+at_s = 15
+kind = "broker_restart"
+duration_s = 2
+[[faults]]
+at_s = 20
+kind = "uplink_drop"
+post = "p1"
+"""
 
 
 def chot(*args: str) -> list[str]:
@@ -46,8 +73,9 @@ def chot(*args: str) -> list[str]:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Start every run at once, wait for all: name → (exit code, last JSON line, stderr)."""
     work = tmp_path_factory.mktemp("runs")
-    story = work / "fevers.toml"
-    story.write_text(SENSOR_STORY, encoding="utf-8")
+    stories = {"fevers": SENSOR_STORY, "crashes": CRASHES_STORY}
+    for name, text in stories.items():
+        (work / f"{name}.toml").write_text(text, encoding="utf-8")
     commands = {}
     for path in shipped_scenarios():
         name = load_scenario(path).name
@@ -57,7 +85,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                               str(work / f"{name}.json"), "--duration",
                               str(DURATION_S.get(name, DEFAULT_DURATION_S)))
     commands["demo"] = chot("demo", "--headless", "--duration", str(DEFAULT_DURATION_S))
-    commands["fevers"] = chot("sim", "run", str(story), "--quiet")
+    for name in stories:
+        commands[name] = chot("sim", "run", str(work / f"{name}.toml"), "--quiet")
     procs = {name: subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     text=True) for name, argv in commands.items()}
     results: dict[str, Any] = {"_work": str(work)}
@@ -110,6 +139,14 @@ def test_fevers_are_caught_before_and_after_an_unplugged_thermometer_not_during(
     outcomes = report["by_outcome"]
     assert outcomes.get("medical_check", 0) >= 2  # measured while plugged in
     assert outcomes.get("clear", 0) >= 1  # the same fevers, unmeasured while unplugged
+
+
+def test_kiosk_crash_broker_restart_and_a_dropped_uplink_lose_nothing(runs) -> None:
+    code, report, err = runs["crashes"]
+    assert code == 0, (report, err[-2000:])
+    assert [f.split("@")[0] for f in report["faults"]] == [
+        "kiosk_crash", "broker_restart", "uplink_drop"]
+    assert report["produced"] == report["delivered_unique"] >= 5
 
 
 def test_a_broken_scenario_gets_a_clear_answer(tmp_path: Path) -> None:
