@@ -96,14 +96,14 @@ def test_mute_module_goes_down_by_heartbeat_and_recovers(gm65: Any, port: Any) -
     reader = QrReader(port, clock=lambda: now[0], heartbeat_s=1.0, reply_timeout_s=0.2)
     for _ in range(3):
         reader.poll(0.0)
-        time.sleep(0.1)  # give the fake time to answer on the real pty
+        time.sleep(0.2)  # give the fake time to answer on the real pty
         reader.poll(0.0)
         now[0] += 1.1
     assert reader.responsive()
     gm65.mute = True
     for _ in range(4):
         reader.poll(0.0)
-        time.sleep(0.1)
+        time.sleep(0.2)
         reader.poll(0.0)
         now[0] += 1.1
     assert not reader.responsive()
