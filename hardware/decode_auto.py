@@ -30,7 +30,7 @@ _ZBAR_MAX_WIDTH = 960
 
 
 def read_auto(gray: np.ndarray) -> list[DecodedCode]:
-    """Decode with the cascade: full frame, then refined regions, then a sharpened frame."""
+    """Decode with the cascade: whole frame, refined regions, whole-frame variants, mesh."""
     results = zxing_results(gray, return_errors=True)
     found = [decoded_from_zxing(result, ENGINE) for result in results if result.valid]
     if found:
@@ -122,7 +122,7 @@ def locate_dense_regions(gray: np.ndarray) -> list[Box]:
     density = cv2.blur(edges, (15, 15))
     threshold = max(8.0, float(density.max()) * 0.5)
     mask = (density >= threshold).astype(np.uint8)
-    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(mask)
+    _count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(mask)
     boxes = []
     for index in np.argsort(-stats[1:, cv2.CC_STAT_AREA])[:_MAX_REGIONS] + 1:
         x, y, w, h = (int(v) * 2 for v in stats[index, :4])
