@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import re
 import subprocess
@@ -115,24 +116,34 @@ def request_maintenance(port: str, timeout_s: float = 2.0) -> bool:
 
 
 def deploy_firmware(firmware_dir: Path, port: str, request_maintenance_first: bool = True,
-                    ) -> DeployResult:
+                    settle_s: float = 2.0) -> DeployResult:
     """Copy firmware/*.py to :firmware/ and firmware/main.py to :main.py, then reset the node."""
     if request_maintenance_first and request_maintenance(port):
         # The node resets into its maintenance boot; USB re-enumerates meanwhile.
-        time.sleep(2.0)
-    written: list[str] = []
-    steps: list[tuple[str, ...]] = [("fs", "mkdir", ":firmware")]
-    for path in firmware_files(firmware_dir):
-        steps.append(("fs", "cp", str(path), f":firmware/{path.name}"))
-        written.append(f"firmware/{path.name}")
-    steps.append(("fs", "cp", str(firmware_dir / "main.py"), ":main.py"))
-    written.append("main.py")
+        time.sleep(settle_s)
+    files = firmware_files(firmware_dir)
+    written = [f"firmware/{path.name}" for path in files] + ["main.py"]
     try:
-        for step in steps:
-            done = _mpremote(port, *step)
-            if done.returncode != 0 and not (step[1] == "mkdir" and "EEXIST" in done.stderr):
-                return DeployResult(False, [], (done.stderr or done.stdout).strip()[-300:])
-        _mpremote(port, "reset", timeout=10.0)
+        made = _mpremote(port, "fs", "mkdir", ":firmware")
+        output = made.stderr + made.stdout
+        if made.returncode != 0 and "EEXIST" not in output and "File exists" not in output:
+            return _failed(port, made)
+        copied = _mpremote(port, "fs", "cp", *map(str, files), ":firmware/",
+                           "+", "fs", "cp", str(firmware_dir / "main.py"), ":main.py",
+                           "+", "reset", timeout=120.0)
+        if copied.returncode != 0:
+            return _failed(port, copied)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return DeployResult(False, [], str(exc))
     return DeployResult(True, written, None)
+
+
+def _failed(port: str, done: subprocess.CompletedProcess[str]) -> DeployResult:
+    # A node left in its maintenance REPL would not measure: reset it to the old firmware.
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+        _mpremote(port, "reset", timeout=10.0)
+    return DeployResult(False, [], _reason(done))
+
+
+def _reason(done: subprocess.CompletedProcess[str]) -> str:
+    return (done.stderr or done.stdout).strip()[-300:] or f"mpremote exited {done.returncode}"

@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import select
+import tempfile
 import threading
 import tty
 from pathlib import Path
@@ -91,9 +92,16 @@ class SimulatedThermometer:
 
     def __init__(self, link_path: str | Path | None = None, object_c: float = 36.6,
                  ambient_c: float = 28.0, target_mm: int | None = 45,
-                 unique_id: bytes = b"\xe6\x61\x38\x52\x83\x2c\x4e\x2f") -> None:
+                 unique_id: bytes = b"\xe6\x61\x38\x52\x83\x2c\x4e\x2f",
+                 flash_dir: str | Path | None = None) -> None:
         install()
         self.link_path = Path(link_path) if link_path is not None else None
+        self._own_flash: tempfile.TemporaryDirectory[str] | None = None
+        if flash_dir is None:
+            self._own_flash = tempfile.TemporaryDirectory(prefix="chot-flash-")
+            flash_dir = self._own_flash.name
+        # The board's flash: what `chot firmware deploy` writes, and the maintenance marker.
+        self.flash_dir = Path(flash_dir)
         self.board = Board(unique_id=unique_id)
         self.thermometer = Mlx90614Model(object_c=object_c, ambient_c=ambient_c)
         self.proximity = Vl6180xModel(target_mm=target_mm)
@@ -101,6 +109,7 @@ class SimulatedThermometer:
         bus.attach(self.thermometer.address, self.thermometer)
         bus.attach(self.proximity.address, self.proximity)
         self.boots = 0
+        self.maintenance_boots = 0
         self.port: PtyPort | None = None
         self._master: int | None = None
         self._slave: int | None = None
@@ -199,13 +208,49 @@ class SimulatedThermometer:
 
         bind(self.board)
         port = self.port
+        assert port is not None
         while self.board.powered:
             self.board.reboot()
             self.boots += 1
             try:
-                node = build_node(port, self.board.request_reset)
-                node.run_forever()
+                # As firmware/main.py does: one maintenance boot leaves the REPL to mpremote.
+                if self._take_maintenance_marker():
+                    self.maintenance_boots += 1
+                    self._run_repl(port)
+                else:
+                    build_node(port, self._enter_maintenance).run_forever()
             except BoardReset:
                 continue
             except PowerLoss:
                 return
+
+    def _marker(self) -> Path:
+        from firmware.main import MAINTENANCE_MARKER
+
+        return self.flash_dir / MAINTENANCE_MARKER
+
+    def _take_maintenance_marker(self) -> bool:
+        try:
+            self._marker().unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def _enter_maintenance(self) -> None:
+        self._marker().write_text("1")
+        raise BoardReset("maintenance")
+
+    def _run_repl(self, port: PtyPort) -> None:
+        import utime
+
+        from sim.micropython_repl import RawRepl
+
+        repl = RawRepl(self.flash_dir, port.write)
+        repl.start()
+        buf = bytearray(256)
+        while True:
+            count = port.readinto(buf) if port.any() else 0
+            if count:
+                repl.feed(bytes(buf[:count]))
+            else:
+                utime.sleep_ms(1)

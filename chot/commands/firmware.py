@@ -27,6 +27,9 @@ def register(tree: CommandTree) -> None:
     deploy.add_argument("--port", required=True, help="serial port of the node, e.g. /dev/ttyACM0")
     deploy.add_argument("--no-maintenance", action="store_true",
                         help="do not ask running firmware to free the REPL first")
+    deploy.add_argument("--settle", type=float, default=2.0,
+                        help="seconds for the node to come back after its maintenance reset "
+                             "(default 2)")
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -47,7 +50,8 @@ def _deploy(args: argparse.Namespace) -> int:
     from hardware.thermometer_firmware import deploy_firmware
 
     result = deploy_firmware(FIRMWARE_DIR, args.port,
-                             request_maintenance_first=not args.no_maintenance)
+                             request_maintenance_first=not args.no_maintenance,
+                             settle_s=args.settle)
     if not result.ok:
         print(f"Không chép được firmware vào {args.port} / Could not deploy firmware to "
               f"{args.port}: {result.reason}", file=sys.stderr)

@@ -122,3 +122,26 @@ def test_sensor_signal_lights_the_node(node: SimulatedThermometer, tmp_path: Pat
                    "--timeout", "0.5")
     assert missing.returncode == 1
     assert json.loads(missing.stdout.strip().splitlines()[-1])["error"] == "port_unavailable"
+
+
+def test_firmware_deploy_end_to_end(tmp_path: Path, wait_until: Callable[..., bool],
+                                    make_link: Callable[..., Any]) -> None:
+    # Running firmware is asked to free its REPL, mpremote copies the files into the simulated
+    # board's flash and resets it, and the node measures again. :firmware is already there,
+    # as on every deploy after the first.
+    flash = tmp_path / "flash"
+    (flash / "firmware").mkdir(parents=True)
+    with SimulatedThermometer(link_path=tmp_path / "ttyACM0", flash_dir=flash) as node:
+        assert wait_until(lambda: node.boots == 1)
+        done = chot("firmware", "deploy", "--port", node.port_path, "--settle", "0.2",
+                    timeout=180)
+        assert done.returncode == 0, done.stderr
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        assert result["ok"] and "main.py" in result["files"]
+        assert node.maintenance_boots == 1
+        assert wait_until(lambda: node.boots == 3)
+        for source in sorted((ROOT / "firmware").glob("*.py")):
+            assert (flash / "firmware" / source.name).read_bytes() == source.read_bytes()
+        assert (flash / "main.py").read_bytes() == (ROOT / "firmware" / "main.py").read_bytes()
+        assert not (flash / "maintenance.flag").exists()
+        assert make_link(node.port_path).wait_ready(3)
