@@ -31,7 +31,7 @@ def frame_number(image: np.ndarray) -> int:
 def video_file(tmp_path: Path) -> Path:
     """A 40-frame, 20 fps MJPG .avi written by OpenCV itself."""
     path = tmp_path / "queue.avi"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 20.0, (WIDTH, HEIGHT))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 20.0, (WIDTH, HEIGHT))
     assert writer.isOpened()
     for number in range(40):
         writer.write(numbered_frame(number))

@@ -99,6 +99,7 @@ def test_real_photos_no_wrong_decodes(engine: str, floor: int) -> None:
     outcomes = []
     for case in cases:
         frame = cv2.imread(str(case.image), cv2.IMREAD_UNCHANGED)
+        assert frame is not None, case.image
         texts = [c.text for c in decode_frame(frame, engine) if c.text is not None]
         outcomes.append(judge(case.expected, texts))
     assert len(outcomes) == 179

@@ -23,31 +23,29 @@ from hardware.wedge import WedgeBuffer, parse_wedge_line
 code_texts = st.text(
     st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\r\n"),
     min_size=1, max_size=80)
-replies = st.builds(lambda status, data: (status, data),
-                    st.integers(0, 255), st.binary(max_size=12))
 # What a wedge reader types: no line endings, not blank.
 wedge_texts = st.text(
     st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\r\n\t"),
     min_size=1, max_size=80).filter(lambda text: text.strip() != "")
+replies = st.tuples(st.integers(0, 255), st.binary(max_size=12))
+Item = tuple[str, str] | tuple[str, tuple[int, bytes]]
 stream_items = st.lists(st.one_of(code_texts.map(lambda t: ("code", t)),
                                   replies.map(lambda r: ("reply", r))), max_size=12)
 
 
-def encode(items: list[tuple[str, object]]) -> bytes:
+def encode(items: list[Item]) -> bytes:
     out = b""
-    for kind, value in items:
-        if kind == "code":
-            assert isinstance(value, str)
+    for _kind, value in items:
+        if isinstance(value, str):
             out += value.encode("utf-8") + b"\r\n"
         else:
-            status, data = value  # type: ignore[misc]
-            out += reply_frame(status, data)
+            out += reply_frame(*value)
     return out
 
 
-def expected(items: list[tuple[str, object]]) -> list[object]:
-    return [CodeLine(v.encode("utf-8")) if k == "code" else Reply(v[0], v[1])  # type: ignore
-            for k, v in items]
+def expected(items: list[Item]) -> list[object]:
+    return [CodeLine(value.encode("utf-8")) if isinstance(value, str) else Reply(*value)
+            for _, value in items]
 
 
 def test_frames_match_the_gm65_manual() -> None:
@@ -81,7 +79,7 @@ def test_mode_change_keeps_the_other_setting_bits(settings_byte: int, mode: str)
 @settings(max_examples=200)
 @given(stream_items, st.data())
 def test_stream_splits_codes_and_replies_however_the_bytes_are_chunked(
-        items: list[tuple[str, object]], data: st.DataObject) -> None:
+        items: list[Item], data: st.DataObject) -> None:
     wire = encode(items)
     cuts = sorted(data.draw(st.lists(st.integers(0, len(wire)), max_size=10)))
     stream = ReaderStream()
@@ -94,7 +92,7 @@ def test_stream_splits_codes_and_replies_however_the_bytes_are_chunked(
 @settings(max_examples=200)
 @given(st.binary(max_size=300), stream_items)
 def test_garbage_never_crashes_and_later_codes_still_arrive(
-        noise: bytes, items: list[tuple[str, object]]) -> None:
+        noise: bytes, items: list[Item]) -> None:
     stream = ReaderStream(max_line=512)
     got = stream.feed(noise, now=0.0)
     assert all(isinstance(item, CodeLine | Reply | Garbage) for item in got)
