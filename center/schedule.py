@@ -48,7 +48,17 @@ class ReportScheduler:
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="daily-report", daemon=True)
         self.written: list[Path] = []
-        self.next_at = next_run(clock(), at, tz)
+        self.next_at = self._first_run(clock())
+
+    def _first_run(self, now: datetime) -> datetime:
+        # A center that was down at report time writes today's report as soon as it starts.
+        local = now.astimezone(self.tz)
+        today_at = datetime.combine(local.date(), self.at, self.tz)
+        missing = not (self.folder / f"report-{local.date().isoformat()}.{self.formats[0]}"
+                       ).exists() if self.formats else False
+        if today_at <= local and missing:
+            return today_at.astimezone(UTC)
+        return next_run(now, self.at, self.tz)
 
     def start(self) -> None:
         """Start waiting for the next report time."""

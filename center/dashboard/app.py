@@ -6,11 +6,13 @@ as a message, so the UI thread never waits on the store.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from textual import work
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.message import Message
 
 from center.dashboard.i18n import LANGUAGES, t
@@ -62,8 +64,7 @@ class CenterDashboard(App[None]):
         self.lang = "en" if self.lang == "vi" else "vi"
         self._set_bindings()
         self.refresh_bindings()
-        if self.snapshot is not None:
-            self.overview.show(self.snapshot, self.lang, self.tz)
+        self._show()
 
     @work(thread=True, exclusive=True, group="snapshot")
     def _take(self) -> None:
@@ -72,5 +73,11 @@ class CenterDashboard(App[None]):
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
         """Redraw from the new snapshot."""
         self.snapshot = message.snapshot
-        if self.overview.is_mounted:
-            self.overview.show(message.snapshot, self.lang, self.tz)
+        self._show()
+
+    def _show(self) -> None:
+        if self.snapshot is None:
+            return
+        # A snapshot may land while the screen is still composing or already closing.
+        with contextlib.suppress(NoMatches):
+            self.overview.show(self.snapshot, self.lang, self.tz)

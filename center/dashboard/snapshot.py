@@ -91,8 +91,10 @@ def take_snapshot(watch: CenterWatch, counts: HourlySource | None, now: datetime
         lagging = {s.key for s in monitor.lagging("policy")}
         kiosks = [_kiosk_row(s, monitor.kiosk_reachable(s), s.key in lagging)
                   for s in kiosk_states]
+        # Configured posts never heard from are listed too: silence is news.
+        known = watch.sections.alerts.known_posts or []
         posts = [_post_row(post, gateways.get(post), kiosks, (scans_by_post or {}).get(post, 0))
-                 for post in monitor.posts()]
+                 for post in sorted(set(monitor.posts()) | set(known))]
         alerts = watch.alerts(30)
     day = now.astimezone(watch.tz).date()
     hourly, fevers = counts.hourly(day, watch.tz) if counts else ([Counter() for _ in range(24)],

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 import pytest
@@ -34,7 +36,9 @@ def live(traffic, tmp_path: Path) -> tuple[CenterWatch, TodayCounts]:
     store = Store(tmp_path / "center.db")
     store.add_events(traffic)
     store.close()
-    watch = CenterWatch("11", CenterSections(), clock=lambda: NOON)
+    sections = CenterSections.model_validate(
+        {"alerts": {"known_posts": [*POSTS, "muong-lay"]}})
+    watch = CenterWatch("11", sections, clock=lambda: NOON)
     watch.on_document("policy", json.dumps({"version": 2}).encode())
     for post, kiosks in POSTS.items():
         watch.on_state(f"chot/v1/11/gateway/{post}/state",
@@ -62,13 +66,32 @@ def cells(table: DataTable[Any], key: str) -> list[str]:
     return [str(c) for c in table.get_row(key)]
 
 
+async def until(pilot: Any, predicate: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Let the app run until predicate holds (snapshots come from a thread worker)."""
+    deadline = monotonic() + timeout
+    while monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except Exception:  # noqa: BLE001 - rows not there yet
+            pass
+        await pilot.pause(0.05)
+    assert predicate()
+
+
+def shown(app: CenterDashboard) -> bool:
+    return app.snapshot is not None and \
+        app.screen.query_one("#posts", DataTable).row_count > 0
+
+
 async def test_the_overview_shows_posts_kiosks_totals_and_alerts_in_vietnamese(live, traffic):
     watch, counts = live
     app = app_for(watch, counts)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause(0.5)
+        await until(pilot, lambda: shown(app))
         posts = app.screen.query_one("#posts", DataTable)
         assert cells(posts, "huoi-puoc")[1] == "MẤT KẾT NỐI"
+        assert cells(posts, "muong-lay")[1:3] == ["—", "—"]  # configured, never heard from
         tay_trang = cells(posts, "tay-trang")
         assert tay_trang[1] == "TRỰC TUYẾN" and tay_trang[3] == "3" and tay_trang[4] == "75 s"
         assert tay_trang[6] == "2/2"
@@ -92,24 +115,23 @@ async def test_l_switches_to_english_and_back(live):
     watch, counts = live
     app = app_for(watch, counts)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause(0.3)
+        await until(pilot, lambda: shown(app))
         await pilot.press("l")
-        await pilot.pause(0.1)
         posts = app.screen.query_one("#posts", DataTable)
+        await until(pilot, lambda: cells(posts, "huoi-puoc")[1] == "OFFLINE")
         assert [str(c.label) for c in posts.columns.values()][:2] == ["Post", "Status"]
         assert cells(posts, "huoi-puoc")[1] == "OFFLINE"
         assert "Policy v2 — 4/5 kiosks have it" in str(app.screen.query_one("#totals",
                                                                             Static).content)
         await pilot.press("l")
-        await pilot.pause(0.1)
-        assert cells(posts, "huoi-puoc")[1] == "MẤT KẾT NỐI"
+        await until(pilot, lambda: cells(posts, "huoi-puoc")[1] == "MẤT KẾT NỐI")
 
 
 async def test_a_post_that_comes_back_and_a_kiosk_that_updates_show_on_the_next_refresh(live):
     watch, counts = live
     app = app_for(watch, counts)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause(0.3)
+        await until(pilot, lambda: shown(app))
         watch.on_state("chot/v1/11/gateway/huoi-puoc/state",
                        state("online", post="huoi-puoc", backlog=40,
                              oldest_pending_age_s=600.0, policy_version=2),
@@ -118,8 +140,8 @@ async def test_a_post_that_comes_back_and_a_kiosk_that_updates_show_on_the_next_
                        state("online", post="pha-din", kiosk="k2", pending=0,
                              policy_version=2), NOON + timedelta(minutes=5))
         await pilot.press("r")
-        await pilot.pause(0.3)
         posts = app.screen.query_one("#posts", DataTable)
+        await until(pilot, lambda: cells(posts, "huoi-puoc")[1] == "TRỰC TUYẾN")
         row = cells(posts, "huoi-puoc")
         assert row[1] == "TRỰC TUYẾN" and row[3] == "40" and row[4] == "10 ph"
         assert cells(app.screen.query_one("#kiosks", DataTable), "pha-din/k2")[4] == "v2"

@@ -190,6 +190,26 @@ def test_the_report_is_written_at_16_local_each_day(day_store, tmp_path: Path):
     assert "lập lúc / as of 16:00 21/11/2026" in written[0].read_text("utf-8")
 
 
+def test_a_center_started_after_report_time_writes_the_missing_report_at_once(day_store,
+                                                                            tmp_path: Path):
+    cfg, _sections = load_center_config(day_store)
+    store = Store(cfg.store.path)
+    late = datetime.combine(DAY, time(18, 30), TZ).astimezone(UTC)
+
+    def build(day: Any, now: datetime) -> Any:
+        from center.queries import daily_report
+        return daily_report(store, None, cfg.province, day, TZ, now)
+
+    folder = tmp_path / "reports"
+    first = ReportScheduler(build, time(16), TZ, folder, ["md"], clock=lambda: late)
+    assert [p.name for p in first.run_due()] == ["report-2026-11-21.md"]
+    assert first.next_at == datetime.combine(DAY + timedelta(days=1), time(16), TZ) \
+        .astimezone(UTC)
+    again = ReportScheduler(build, time(16), TZ, folder, ["md"], clock=lambda: late)
+    assert again.run_due() == []
+    store.close()
+
+
 def test_outages_from_the_log_pair_downs_with_ups():
     t0 = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
     log = [("p", None, False, t0), ("p", None, False, t0 + timedelta(minutes=5)),
