@@ -33,6 +33,7 @@ class AlertKind(StrEnum):
     FLOOD = "flood"
     CLOCK_SKEW = "clock_skew"
     QUARANTINED = "quarantined"
+    DEVICE_ALARM = "device_alarm"
 
 
 class Severity(StrEnum):
@@ -56,6 +57,8 @@ ALERT_TEXT: dict[AlertKind, tuple[Severity, str, str]] = {
     AlertKind.CLOCK_SKEW: (Severity.WARNING, "Đồng hồ máy quét bị lệch", "Kiosk clock is off"),
     AlertKind.QUARANTINED: (Severity.WARNING, "Bản tin lỗi bị cách ly",
                             "Malformed message quarantined"),
+    AlertKind.DEVICE_ALARM: (Severity.WARNING, "Thiết bị báo sự cố",
+                             "Gateway or kiosk reports a problem"),
 }
 
 

@@ -110,8 +110,14 @@ def _update(state: LinkState, data: dict[str, Any], received_at: datetime,
         state.oldest_pending_age_s = float(age) if isinstance(age, int | float) else None
         state.policy_version = _int_or_none(data.get("policy_version"))
         state.trust_version = _int_or_none(data.get("trust_version"))
-        state.alarms = [str(a.get("code")) for a in data.get("alarms") or []
-                        if isinstance(a, dict)]
+        alarms = [a for a in data.get("alarms") or [] if isinstance(a, dict)]
+        # Disk full, clock jumps, a refusing broker: unsafe states the center must see.
+        for alarm in alarms:
+            if str(alarm.get("code")) not in state.alarms:
+                alerts.append(Alert(AlertKind.DEVICE_ALARM, received_at, state.post,
+                                    state.kiosk, detail=f"{alarm.get('code')}: "
+                                    f"{alarm.get('en', '')} {alarm.get('detail', '')}".strip()))
+        state.alarms = [str(a.get("code")) for a in alarms]
         skew = _clock_skew(data.get("at"), received_at)
         if skew is not None and abs(skew) > max_skew_s:
             alerts.append(Alert(AlertKind.CLOCK_SKEW, received_at, state.post, state.kiosk,

@@ -24,6 +24,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "scans_today": ("Quét hôm nay", "Scans today"),
     "policy": ("Chính sách", "Policy"),
     "trust": ("DS tin cậy", "Trust list"),
+    "alarms": ("Sự cố", "Alarms"),
     "lagging": ("CHƯA CẬP NHẬT", "BEHIND"),
     "up_to_date": ("đã cập nhật", "up to date"),
     "rollout": ("Chính sách v{policy} — {done}/{total} máy đã nhận",

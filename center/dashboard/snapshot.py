@@ -26,6 +26,7 @@ class PostRow:
     kiosks_online: int
     kiosks_total: int
     scans_today: int
+    alarms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class KioskRow:
     policy_version: int | None
     trust_version: int | None
     lagging: bool
+    alarms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def take_snapshot(watch: CenterWatch, counts: HourlySource | None, now: datetime
 
 def _kiosk_row(state: LinkState, reachable: bool, lagging: bool) -> KioskRow:
     return KioskRow(state.post, state.kiosk or "", state.online, reachable, state.pending,
-                    state.policy_version, state.trust_version, lagging)
+                    state.policy_version, state.trust_version, lagging, tuple(state.alarms))
 
 
 def _post_row(post: str, gateway: LinkState | None, kiosks: list[KioskRow],
@@ -116,4 +118,5 @@ def _post_row(post: str, gateway: LinkState | None, kiosks: list[KioskRow],
                    gateway.pending if gateway else None,
                    gateway.oldest_pending_age_s if gateway else None,
                    gateway.policy_version if gateway else None,
-                   sum(k.reachable for k in mine), len(mine), scans)
+                   sum(k.reachable for k in mine), len(mine), scans,
+                   tuple(gateway.alarms) if gateway else ())

@@ -124,3 +124,18 @@ def test_state_schemas_accept_what_the_monitor_reads():
         pass
     else:
         raise AssertionError("an online state without its counters must not validate")
+
+
+def test_an_alarm_a_gateway_reports_is_alerted_once_while_it_lasts():
+    monitor = Monitor()
+    topic = "chot/v1/11/gateway/tay-trang/state"
+    disk_full = {"code": "disk_full", "vi": "Ổ đĩa đầy", "en": "disk full", "detail": "",
+                 "since": 1.0}
+    sequence = [[], [disk_full], [disk_full], [], [disk_full]]
+    raised = [monitor.apply(topic, state("online", post="tay-trang", alarms=alarms), NOW)
+              for alarms in sequence]
+    assert [[a.kind for a in r] for r in raised] == [[], [AlertKind.DEVICE_ALARM], [], [],
+                                                     [AlertKind.DEVICE_ALARM]]
+    assert raised[1][0].detail == "disk_full: disk full"
+    assert monitor.gateways["tay-trang"].alarms == ["disk_full"]
+    validator("alert.json").validate(raised[1][0].to_json())

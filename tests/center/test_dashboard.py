@@ -52,6 +52,11 @@ def live(traffic, tmp_path: Path) -> tuple[CenterWatch, TodayCounts]:
     watch.on_state("chot/v1/11/gateway/huoi-puoc/state",
                    state("offline", post="huoi-puoc", reason="connection_lost"),
                    NOON + timedelta(minutes=1))
+    watch.on_state("chot/v1/11/gateway/pha-din/state",
+                   state("online", post="pha-din", backlog=0, policy_version=2,
+                         alarms=[{"code": "clock_jump", "vi": "Đồng hồ hệ thống vừa nhảy",
+                                  "en": "the system clock jumped", "detail": "+42.0 s"}]),
+                   NOON + timedelta(minutes=1))
     watch.on_stored([e for e in traffic if "fever" in e.get("reasons", [])][:2])
     return watch, TodayCounts(tmp_path / "center.db")
 
@@ -92,6 +97,7 @@ async def test_the_overview_shows_posts_kiosks_totals_and_alerts_in_vietnamese(l
         posts = app.screen.query_one("#posts", DataTable)
         assert cells(posts, "huoi-puoc")[1] == "MẤT KẾT NỐI"
         assert cells(posts, "muong-lay")[1:3] == ["—", "—"]  # configured, never heard from
+        assert cells(posts, "pha-din")[8] == "clock_jump"
         tay_trang = cells(posts, "tay-trang")
         assert tay_trang[1] == "TRỰC TUYẾN" and tay_trang[3] == "3" and tay_trang[4] == "75 s"
         assert tay_trang[6] == "2/2"
@@ -108,6 +114,7 @@ async def test_the_overview_shows_posts_kiosks_totals_and_alerts_in_vietnamese(l
         alerts = app.screen.query_one("#alerts", DataTable)
         kinds = [str(alerts.get_row_at(i)[1]) for i in range(alerts.row_count)]
         assert kinds.count("Người có sốt tại chốt") == 2 and "Chốt mất kết nối" in kinds
+        assert "Thiết bị báo sự cố" in kinds
         assert "ĐIỆN BIÊN" in str(app.screen.query_one("#title", Static).content)
 
 

@@ -9,7 +9,7 @@ from center.dashboard.i18n import t
 from center.dashboard.snapshot import KioskRow
 from center.dashboard.widgets.posts_table import status_cell
 
-COLUMNS = ("post", "kiosk", "status", "backlog", "policy", "trust")
+COLUMNS = ("post", "kiosk", "status", "backlog", "policy", "trust", "alarms")
 
 
 class KiosksTable(DataTable[object]):
@@ -28,4 +28,5 @@ class KiosksTable(DataTable[object]):
             self.add_row(row.post, row.kiosk, status,
                          "—" if row.pending is None else str(row.pending), policy,
                          "—" if row.trust_version is None else f"v{row.trust_version}",
+                         Text(" ".join(row.alarms), style="bold yellow"),
                          key=f"{row.post}/{row.kiosk}")

@@ -11,7 +11,7 @@ from center.dashboard.i18n import age, t
 from center.dashboard.snapshot import PostRow
 
 COLUMNS = ("post", "status", "since", "backlog", "oldest", "policy", "kiosks_online",
-           "scans_today")
+           "scans_today", "alarms")
 
 
 def status_cell(online: bool | None, lang: str) -> Text:
@@ -36,4 +36,4 @@ class PostsTable(DataTable[object]):
                          age(row.oldest_pending_age_s, lang),
                          "—" if row.policy_version is None else f"v{row.policy_version}",
                          f"{row.kiosks_online}/{row.kiosks_total}", str(row.scans_today),
-                         key=row.post)
+                         Text(" ".join(row.alarms), style="bold yellow"), key=row.post)
