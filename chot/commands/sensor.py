@@ -87,8 +87,9 @@ def read_readings(args: argparse.Namespace) -> int:
             previous = reading
             readings.append(reading.as_json())
             if not args.json:
-                print(f"{reading.object_c:.2f} °C (ambient {reading.ambient_c:.2f} °C, "
-                      f"{reading.distance_mm} mm, seq {reading.seq})", flush=True)
+                print(f"{reading.object_c:.2f} °C (môi trường / ambient "
+                      f"{reading.ambient_c:.2f} °C, {reading.distance_mm} mm, "
+                      f"#{reading.seq})", flush=True)
     print(json.dumps({"readings": readings}, ensure_ascii=False))
     return 0
 

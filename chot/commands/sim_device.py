@@ -1,4 +1,7 @@
-"""`chot sim device KIND`: a virtual serial device on a pty, printing the path to open."""
+"""`chot sim device KIND`: a virtual serial device on a pty, printing the path to open.
+
+Each kind registers itself on the `device` sub-parsers (see _register_thermometer).
+"""
 
 from __future__ import annotations
 
@@ -37,6 +40,8 @@ def _register_thermometer(kinds: Any) -> None:
     parser.add_argument("--ambient-c", type=float, default=28.0, help="ambient (default 28)")
     parser.add_argument("--distance-mm", type=int, default=45,
                         help="distance of the forehead; 0 for nobody (default 45)")
+    parser.add_argument("--flash", help="directory standing in for the board's flash, where "
+                        "`chot firmware deploy` writes (default: a temporary one)")
     parser.add_argument("--duration", type=float, default=None,
                         help="stop after this many seconds (default: until Ctrl-C/SIGTERM)")
 
@@ -53,7 +58,7 @@ def run_thermometer(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     node = SimulatedThermometer(link_path=args.link, object_c=args.object_c,
                                 ambient_c=args.ambient_c,
-                                target_mm=args.distance_mm or None)
+                                target_mm=args.distance_mm or None, flash_dir=args.flash)
     try:
         node.start()
     except OSError as exc:
@@ -86,6 +91,8 @@ def _register_reader(kinds: Any) -> None:
                         help="code to scan (repeatable); default: read codes from stdin")
     parser.add_argument("--every", type=float, default=2.0,
                         help="seconds between --text scans (default 2)")
+    parser.add_argument("--flash", help="directory standing in for the board's flash, where "
+                        "`chot firmware deploy` writes (default: a temporary one)")
     parser.add_argument("--duration", type=float, default=None,
                         help="stop after this many seconds (default: until stdin ends or "
                              "Ctrl-C/SIGTERM)")
