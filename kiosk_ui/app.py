@@ -66,6 +66,7 @@ class KioskApp(App[None]):
         self._started = time.perf_counter()
         self._poll_status = poll_status
         self.notices: list[str] = []
+        self._drawing_preview = False
         self.main = MainScreen()
 
     def notify(self, message: str, **options: Any) -> None:  # type: ignore[override]
@@ -298,10 +299,12 @@ class KioskApp(App[None]):
                 render()
 
     def _preview_tick(self) -> None:
-        if self.preview_on and self.screen is self.main:
+        # One frame in flight at a time: a slow draw skips ticks instead of piling up.
+        if self.preview_on and self.screen is self.main and not self._drawing_preview:
+            self._drawing_preview = True
             self.grab_preview()
 
-    @work(thread=True, exclusive=True, group="preview")
+    @work(thread=True, group="preview")
     def grab_preview(self) -> None:
         """Draw the newest camera frame as text."""
         camera = self.ports.camera
@@ -311,8 +314,11 @@ class KioskApp(App[None]):
 
     def on_frame_ready(self, message: FrameReady) -> None:
         """Show a preview frame."""
-        if self.preview_on:
-            self.main.query_one(CameraPreview).show_frame(message.picture, self.lang)
+        self._drawing_preview = False
+        # query(), not query_one(): a late frame may arrive while the app shuts down.
+        for preview in self.main.query(CameraPreview):
+            if self.preview_on:
+                preview.show_frame(message.picture, self.lang)
 
     @work(thread=True, exclusive=True, group="status")
     def refresh_status(self) -> None:
@@ -323,7 +329,8 @@ class KioskApp(App[None]):
     def on_status_ready(self, message: StatusReady) -> None:
         """Show the new status."""
         before, self.status = self.status, message.snapshot
-        self.main.query_one(StatusBar).show(self.status, self.lang)
+        for bar in self.main.query(StatusBar):
+            bar.show(self.status, self.lang)
         for problem in newly_down(before, self.status, self.lang):
             self.notify(t("device_failed", self.lang, why=problem), severity="error",
                         timeout=8)

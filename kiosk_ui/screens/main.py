@@ -78,7 +78,9 @@ class MainScreen(Screen[None]):
         self.render_all()
 
     def render_all(self) -> None:
-        """Redraw everything in the current language."""
+        """Redraw everything in the current language (nothing once the screen is torn down)."""
+        if not self.query(VerdictCard):
+            return
         app = self.kiosk
         lang = app.lang
         entry = app.shift.latest
@@ -92,6 +94,8 @@ class MainScreen(Screen[None]):
     def render_title(self) -> None:
         """Title line: place, counters by outcome (icon + count), wedge input in progress."""
         app = self.kiosk
+        if not self.query(TitleBar):
+            return
         text = Text(f" {t('app_title', app.lang)} {app.config.post}/{app.config.kiosk} ",
                     style="bold")
         counts = app.shift.counts()

@@ -13,9 +13,12 @@ from kiosk_ui.i18n import t
 
 def frame_to_text(frame: Any, width: int, height: int) -> Text:
     """Downscale a BGR frame to width × 2·height pixels and draw each cell as '▀'."""
-    import cv2
+    import numpy as np
 
-    small = cv2.resize(frame, (width, height * 2), interpolation=cv2.INTER_AREA)
+    # Nearest-pixel sampling: enough to help a traveller aim, and no OpenCV import.
+    rows = np.linspace(0, frame.shape[0] - 1, height * 2).astype(int)
+    cols = np.linspace(0, frame.shape[1] - 1, width).astype(int)
+    small = frame[rows][:, cols]
     text = Text(no_wrap=True, overflow="crop")
     for row in range(height):
         top, bottom = small[2 * row], small[2 * row + 1]
