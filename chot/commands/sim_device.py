@@ -91,8 +91,6 @@ def _register_reader(kinds: Any) -> None:
                         help="code to scan (repeatable); default: read codes from stdin")
     parser.add_argument("--every", type=float, default=2.0,
                         help="seconds between --text scans (default 2)")
-    parser.add_argument("--flash", help="directory standing in for the board's flash, where "
-                        "`chot firmware deploy` writes (default: a temporary one)")
     parser.add_argument("--duration", type=float, default=None,
                         help="stop after this many seconds (default: until stdin ends or "
                              "Ctrl-C/SIGTERM)")
