@@ -157,16 +157,19 @@ class Conditions:
         return "".join(f"{key}={value}\n" for key, value in vars(self).items())
 
 
-def camera_conditions(rng: random.Random, inverted: bool) -> Conditions:
+def camera_conditions(rng: random.Random, inverted: bool,
+                      fixed_blur: bool = False) -> Conditions:
     """Poor camera conditions: 3-5 px modules, perspective up to 20 %, blur, low light, noise.
 
     Blur sigma is 1.5-2.5 px at 5 px modules and scales with the module (0.3-0.5 module): a code
     held closer is both bigger and further out of focus, and past half a module the blur erases
-    single modules outright, leaving nothing any decoder could read.
+    single modules outright, leaving nothing any decoder could read. `fixed_blur` draws sigma
+    1.5-2.5 px whatever the module size instead (the stress variant).
     """
     module_px = rng.choice([3, 4, 5])
+    blur = rng.uniform(1.5, 2.5) if fixed_blur else module_px * rng.uniform(0.3, 0.5)
     return Conditions(module_px=module_px, perspective=round(rng.uniform(0, 0.2), 3),
-                      blur_sigma=round(module_px * rng.uniform(0.3, 0.5), 2),
+                      blur_sigma=round(blur, 2),
                       brightness=round(rng.uniform(0.15, 1.0), 2),
                       noise_sigma=round(rng.uniform(1.0, 4.0), 2), inverted=inverted)
 
@@ -198,12 +201,12 @@ def render_frame(text: str, conditions: Conditions, rng: random.Random,
     return np.clip(scene, 0, 255).astype(np.uint8)
 
 
-def camera_samples(count: int, seed: int = 720) -> Iterator[Sample]:
+def camera_samples(count: int, seed: int = 720, fixed_blur: bool = False) -> Iterator[Sample]:
     """The 720p camera corpus as BGR frames (what a camera delivers), one in ten inverted."""
     rng = random.Random(seed)
     for index in range(count):
         text = camera_payload(rng)
-        conditions = camera_conditions(rng, inverted=index % 10 == 9)
+        conditions = camera_conditions(rng, inverted=index % 10 == 9, fixed_blur=fixed_blur)
         frame = cv2.cvtColor(render_frame(text, conditions, rng), cv2.COLOR_GRAY2BGR)
         yield Sample(f"frame-{index:04d}", frame, text, conditions)
 
@@ -218,11 +221,18 @@ def vietnamese_samples(count: int, seed: int = 84) -> Iterator[Sample]:
                      conditions)
 
 
-def write_corpus(out: Path, camera_count: int = 200, vietnamese_count: int = 60) -> dict[str, int]:
-    """Write both corpora under `out/camera-720p` and `out/vietnamese`; returns counts."""
+def write_corpus(out: Path, camera_count: int = 200, vietnamese_count: int = 60,
+                 fixed_blur_count: int = 0) -> dict[str, int]:
+    """Write the corpora under `out/camera-720p`, `out/vietnamese` (and, when asked for,
+    `out/camera-720p-fixed-blur`); returns the count per folder."""
     written: dict[str, int] = {}
-    for folder, samples in (("camera-720p", camera_samples(camera_count)),
-                            ("vietnamese", vietnamese_samples(vietnamese_count))):
+    corpora = [("camera-720p", camera_count, camera_samples(camera_count)),
+               ("vietnamese", vietnamese_count, vietnamese_samples(vietnamese_count)),
+               ("camera-720p-fixed-blur", fixed_blur_count,
+                camera_samples(fixed_blur_count, seed=1720, fixed_blur=True))]
+    for folder, count, samples in corpora:
+        if count == 0:
+            continue
         target = out / folder
         target.mkdir(parents=True, exist_ok=True)
         written[folder] = 0

@@ -38,6 +38,9 @@ def register(tree: CommandTree) -> None:
     gen.add_argument("--frames", type=int, default=200, help="720p camera frames (default 200)")
     gen.add_argument("--vietnamese", type=int, default=60,
                      help="Vietnamese ID-card frames (default 60)")
+    gen.add_argument("--fixed-blur", type=int, default=0, metavar="N",
+                     help="also N stress frames with blur sigma 1.5-2.5 px on any module size "
+                          "(folder camera-720p-fixed-blur; default 0)")
 
 
 def _decode(args: argparse.Namespace) -> int:
@@ -79,13 +82,13 @@ def _print_table(report: dict[str, Any]) -> None:
 
 
 def _gen_corpus(args: argparse.Namespace) -> int:
-    if args.frames < 0 or args.vietnamese < 0:
+    if min(args.frames, args.vietnamese, args.fixed_blur) < 0:
         return _fail("bad_count", "Số ảnh phải >= 0 / counts must be >= 0")
     from hardware.corpus_gen import write_corpus
 
     out = Path(args.out)
     try:
-        written = write_corpus(out, args.frames, args.vietnamese)
+        written = write_corpus(out, args.frames, args.vietnamese, args.fixed_blur)
     except OSError as exc:
         return _fail("cannot_write", f"Không ghi được / cannot write {out}: {exc}")
     print(json.dumps({"out": str(out), "written": written}, ensure_ascii=False))
