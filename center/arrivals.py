@@ -34,13 +34,17 @@ class Arrival:
         """The scan event this notice comes from."""
         return str(self.event["event_id"])
 
-    def to_json(self) -> dict[str, Any]:
-        """The per-arrival message (docs/schemas/arrival.json); carries personal data."""
+    def to_json(self, status: str = "new") -> dict[str, Any]:
+        """The per-arrival message (docs/schemas/arrival.json); carries personal data.
+
+        `status` is new, changed (staff changed the verdict) or cancelled (staff let the
+        traveller through: the ward need not watch them).
+        """
         event = self.event
         days = int(event.get("quarantine_days") or 0)
         info = ward_info(self.ward)
         return {
-            "schema": ARRIVAL_SCHEMA, "type": "arrival", "ward": self.ward,
+            "schema": ARRIVAL_SCHEMA, "type": "arrival", "status": status, "ward": self.ward,
             "ward_name": info[0] if info else None,
             "event_id": event["event_id"], "at": event["at"], "post": event["post"],
             "kiosk": event["kiosk"], "outcome": event["outcome"],
@@ -74,16 +78,15 @@ def arrival_of(event: dict[str, Any], tz: ZoneInfo) -> Arrival | None:
     return Arrival(ward, event, at.astimezone(tz).date())
 
 
-def ward_summary(ward: str, day: date, arrivals: list[Arrival], now: datetime) -> dict[str, Any]:
+def ward_summary(ward: str, day: date, by_outcome: Counter[str], last_event_id: str | None,
+                 now: datetime) -> dict[str, Any]:
     """The retained summary of a ward's arrivals on one local day (no personal data)."""
-    todays = [a for a in arrivals if a.ward == ward and a.local_day == day]
-    by_outcome = Counter(str(a.event["outcome"]) for a in todays)
     info = ward_info(ward)
     return {"schema": ARRIVAL_SCHEMA, "type": "summary", "ward": ward,
             "ward_name": info[0] if info else None, "date": day.isoformat(),
-            "updated_at": utc_iso(now), "total": len(todays),
+            "updated_at": utc_iso(now), "total": sum(by_outcome.values()),
             "by_outcome": {o: by_outcome.get(o, 0) for o in NOTIFIED_OUTCOMES},
-            "last_event_id": max((a.event_id for a in todays), default=None)}
+            "last_event_id": last_event_id}
 
 
 EXPORT_COLUMNS = ("event_id", "at_local", "post", "kiosk", "outcome", "quarantine_days",

@@ -26,6 +26,10 @@ class EventSource(Protocol):
         """Stored events of a store day (the province's calendar day)."""
         ...
 
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        """One stored event, or None."""
+        ...
+
 
 def day_events(store: EventSource, day: date, tz: ZoneInfo) -> list[dict[str, Any]]:
     """Every stored event whose time falls on the local day `day` in `tz`."""

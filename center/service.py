@@ -16,6 +16,7 @@ from center.report import DailyReport
 from center.schedule import ReportScheduler
 from center.settings import CenterSections, sections_of
 from center.store import Store
+from center.ward_book import WardBook
 from center.watch import CenterWatch
 
 
@@ -38,9 +39,10 @@ class CenterService:
         self.tz = zone(self.sections.report.timezone)
         self.store = Store(cfg.store.path)
         self.links = LinkLog(cfg.store.path)
+        self.book = WardBook(cfg.store.path)
         self.live = LiveLink(cfg.broker, cfg.province, f"{cfg.instance}-live")
         self.watch = CenterWatch(cfg.province, self.sections, self.live.send, self.store,
-                                 self.links)
+                                 self.links, self.book)
         self.live.attach(self.watch)
         self.ingest = CenterIngest(cfg, self.store, check=self.watch.check,
                                    on_stored=self.watch.on_stored)
@@ -65,4 +67,5 @@ class CenterService:
         self.ingest.stop()
         self.live.stop()
         self.links.close()
+        self.book.close()
         self.store.close()

@@ -23,8 +23,9 @@ from center.day import effective_scans, zone
 from center.inbound import Accepted, Intake, Quarantined
 from center.link_log import LinkLog
 from center.monitor import Monitor
-from center.queries import EventSource, day_events
+from center.queries import EventSource
 from center.settings import CenterSections
+from center.ward_book import WardBook
 from gateway import topics
 
 Send = Callable[[str, bytes, bool], None]
@@ -40,6 +41,7 @@ class CenterWatch:
 
     def __init__(self, province: str, sections: CenterSections, send: Send | None = None,
                  store: EventSource | None = None, links: LinkLog | None = None,
+                 book: WardBook | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.province, self.sections = province, sections
         self.tz = zone(sections.report.timezone)
@@ -53,7 +55,7 @@ class CenterWatch:
         self.alert_counts: dict[str, int] = {}
         self._seen_alerts: set[str] = set()
         self._send, self._store, self._links, self._clock = send, store, links, clock
-        self._arrivals: dict[date, dict[str, dict[str, Arrival]]] = {}
+        self.book = book or WardBook()
         self._lock = threading.RLock()
 
     def check(self, payload: bytes, post: str, kiosk: str,
@@ -74,14 +76,16 @@ class CenterWatch:
         with self._lock:
             self._raise([a for event in events for a in scan_alerts(event, now)])
             touched: set[tuple[date, str]] = set()
-            for scan in effective_scans(events):
+            for scan, status in self._scans_to_announce(events):
                 arrival = arrival_of(scan, self.tz)
                 if arrival is None:
+                    if status == "changed":
+                        touched |= self._withdraw(scan)
                     continue
-                book = self._day_book(arrival.local_day)
-                book.setdefault(arrival.ward, {})[arrival.event_id] = arrival
+                self.book.put(arrival.ward, arrival.local_day, arrival.event_id,
+                              str(scan["outcome"]))
                 self._publish(topics.arrivals(self.province, arrival.ward),
-                              arrival.to_json(), retain=False)
+                              arrival.to_json(status), retain=False)
                 touched.add((arrival.local_day, arrival.ward))
             for day, ward in sorted(touched):
                 self._publish_summary(day, ward, now)
@@ -124,35 +128,42 @@ class CenterWatch:
         with self._lock:
             return list(self.recent)[::-1][:limit]
 
-    def ward_totals(self, day: date) -> dict[str, int]:
-        """How many arrivals each ward was told about on a local day (this instance)."""
-        with self._lock:
-            return {ward: len(items) for ward, items in self._day_book(day).items()}
-
     def _links_by_key(self) -> dict[tuple[str, str | None], Any]:
         return {**{(p, None): g for p, g in self.monitor.gateways.items()},
                 **{k: v for k, v in self.monitor.kiosks.items()}}
 
-    def _day_book(self, day: date) -> dict[str, dict[str, Arrival]]:
-        book = self._arrivals.get(day)
-        if book is None:
-            # A restarted center re-counts the day from the store, so summaries stay whole.
-            book = self._arrivals[day] = {}
-            if self._store is not None:
-                for scan in effective_scans(day_events(self._store, day, self.tz)):
-                    arrival = arrival_of(scan, self.tz)
-                    if arrival is not None and arrival.local_day == day:
-                        book.setdefault(arrival.ward, {})[arrival.event_id] = arrival
-            for old in sorted(self._arrivals)[:-3]:
-                del self._arrivals[old]
-        return book
+    def _scans_to_announce(self, events: list[dict[str, Any]],
+                           ) -> list[tuple[dict[str, Any], str]]:
+        # New scans (with any override in the same batch), then scans of earlier batches
+        # that staff overrode now: their ward hears of the change.
+        found = [(scan, "new") for scan in effective_scans(events)]
+        if self._store is None:
+            return found
+        announced = {scan["event_id"] for scan, _ in found}
+        later: dict[str, list[dict[str, Any]]] = {}
+        for event in events:
+            if event.get("type") == "staff_action" and event.get("action") == "override" \
+                    and event.get("scan_event_id") not in announced:
+                later.setdefault(str(event["scan_event_id"]), []).append(event)
+        for scan_id, overrides in later.items():
+            scan = self._store.event(scan_id)
+            if scan is not None:
+                found += [(s, "changed") for s in effective_scans([scan, *overrides])]
+        return found
+
+    def _withdraw(self, scan: dict[str, Any]) -> set[tuple[date, str]]:
+        dropped = self.book.drop(str(scan["event_id"]))
+        for ward, day in dropped:
+            self._publish(topics.arrivals(self.province, ward),
+                          Arrival(ward, scan, day).to_json("cancelled"), retain=False)
+        return set((day, ward) for ward, day in dropped)
 
     def _publish_summary(self, day: date, ward: str, now: datetime) -> None:
         if day != now.astimezone(self.tz).date():
             return  # a late event of an earlier day must not replace today's summary
-        arrivals = list(self._day_book(day).get(ward, {}).values())
+        by_outcome, last = self.book.counts(ward, day)
         self._publish(topics.arrivals(self.province, ward),
-                      ward_summary(ward, day, arrivals, now), retain=True)
+                      ward_summary(ward, day, by_outcome, last, now), retain=True)
 
     def _raise(self, alerts: list[Alert]) -> None:
         for alert in alerts:

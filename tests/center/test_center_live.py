@@ -32,8 +32,10 @@ from gateway.kiosk_link import KioskLink
 from gateway.relay import Gateway
 from screening import declaration, signed_code
 from screening.default_policy import DEFAULT_BODY
+from screening.event import StaffAction
 from screening.keys import SigningKey, keyring
 from screening.places import Place
+from screening.verdict import Outcome
 from sim.broker import MosquittoBroker
 from sim.travellers import altered_after_signing
 from tests.center.test_asyncapi import payload_validators
@@ -141,12 +143,17 @@ key = "{tmp_path / 'center.key'}"
                                                     "home_quarantine", "rejected"]
         ids = {e["event_id"] for e in recorded}
         assert wait_for(lambda: journal.counts()["pending"] == 0), "kiosk never got its acks"
+        # Staff let the home-quarantine traveller through after all: the ward is told.
+        journal.record(lambda header: StaffAction(header, recorded[2]["event_id"], "override",
+                                                  Outcome.CLEAR, "Giấy xét nghiệm âm tính",
+                                                  "cb01"))
+        assert wait_for(lambda: journal.counts()["pending"] == 0)
         events_topic = f"chot/v1/{PROV}/kiosk/{POST}/{KIOSK}/events"
         raw_publish(provincial.port, events_topic, b'{"schema": 1, "event_id": "garbled')
         raw_publish(provincial.port, events_topic,
                     json.dumps(recorded[0] | {"schema": 7}).encode())
         assert wait_for(lambda: service.ingest.counters.quarantined == 2)
-        assert service.store.count_events() == 4
+        assert service.store.count_events() == 5
         assert [q["reason"] for q in service.store.quarantined()] == ["unknown_schema",
                                                                       "malformed_json"]
 
@@ -177,7 +184,7 @@ key = "{tmp_path / 'center.key'}"
         validators[channel_of(topic, validators)].validate(data)
         by_topic.setdefault(topic, []).append(data)
 
-    assert {e["event_id"] for e in by_topic[events_topic]} == ids
+    assert {e["event_id"] for e in by_topic[events_topic] if e["type"] == "scan"} == ids
     acked = {i for m in by_topic[f"chot/v1/{PROV}/acks/{POST}"] for i in m["event_ids"]}
     assert ids <= acked
     alerts = by_topic[f"chot/v1/{PROV}/alerts"]
@@ -188,11 +195,14 @@ key = "{tmp_path / 'center.key'}"
     assert fever["event_id"] == recorded[1]["event_id"] and fever["detail"] == "38.9 °C"
     notices = by_topic[f"chot/v1/{PROV}/arrivals/{WARD}"]
     arrivals = [n for n in notices if n["type"] == "arrival"]
-    assert sorted(a["event_id"] for a in arrivals) == sorted(e["event_id"] for e in recorded[:3])
+    assert [(a["event_id"], a["status"]) for a in arrivals] == \
+        [(e["event_id"], "new") for e in recorded[:3]] + [(recorded[2]["event_id"], "cancelled")]
     assert {a["identity"]["name"] for a in arrivals} == {hot_zone.identity.name}
-    assert notices[-1]["type"] == "summary" and notices[-1]["total"] == 3
-    assert notices[-1]["by_outcome"] == {"home_quarantine": 1, "central_quarantine": 0,
-                                         "medical_check": 2}
+    summaries = [n for n in notices if n["type"] == "summary"]
+    totals = [s["total"] for s in summaries]  # one per stored batch, then the override's
+    assert totals[-2:] == [3, 2] and totals == sorted(totals[:-1]) + [2]
+    assert summaries[-1]["by_outcome"] == {"home_quarantine": 0, "central_quarantine": 0,
+                                           "medical_check": 2}
     assert any(t.endswith("/state") for t in by_topic)
 
     late_view = {topic: json.loads(payload) for is_retained, topic, payload in retained
