@@ -46,6 +46,7 @@ class CenterService:
         self.live.attach(self.watch)
         self.ingest = CenterIngest(cfg, self.store, check=self.watch.check,
                                    on_stored=self.watch.on_stored)
+        self.stored_total: int | None = None
         report = self.sections.report
         self.scheduler = ReportScheduler(self.report, report.local_time(), self.tz,
                                          report_folder(cfg, self.sections), list(report.formats))
@@ -66,6 +67,7 @@ class CenterService:
         self.scheduler.stop()
         self.ingest.stop()
         self.live.stop()
+        self.stored_total = self.store.count_events()
         self.links.close()
         self.book.close()
         self.store.close()

@@ -306,6 +306,7 @@ def _headless(cfg: Any, sections: Any) -> int:
     run_until_signalled()
     service.stop()
     print(json.dumps({"center": cfg.instance, "status": "stopped",
+                      "stored_total": service.stored_total,
                       "reports_written": [str(p) for p in service.scheduler.written],
                       "alerts": service.watch.alert_counts, **asdict(service.ingest.counters)},
                      ensure_ascii=False))

@@ -64,6 +64,7 @@ def test_headless_center_runs_until_sigterm_and_reports(mosquitto, center_config
     stopped = json.loads(out.splitlines()[-1])
     assert proc.returncode == 0, err
     assert stopped["status"] == "stopped" and stopped["quarantined"] == 1
+    assert stopped["stored_total"] == 0
     assert stopped["alerts"] == {"quarantined": 1}
 
 
