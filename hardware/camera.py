@@ -68,6 +68,12 @@ def is_network_source(source: int | str) -> bool:
     return isinstance(source, str) and "://" in source
 
 
+def is_video_file(source: int | str) -> bool:
+    """True for a recorded video (played at its own rate, it ends); False for live sources."""
+    return (isinstance(source, str) and not is_network_source(source)
+            and not source.startswith("/dev/"))
+
+
 def open_capture(source: int | str) -> Capture:
     """Open the source with OpenCV; network sources get short open/read timeouts."""
     if is_network_source(source):
@@ -97,7 +103,7 @@ class Camera:
         self._stale_after_s = stale_after_s
         self._min_backoff_s = min_backoff_s
         self._max_backoff_s = max_backoff_s
-        self._is_file = not is_network_source(self.source) and isinstance(self.source, str)
+        self._is_file = is_video_file(self.source)
         self._stop = threading.Event()
         self._fresh = threading.Condition()
         self._frame: Frame | None = None

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
-from hardware.camera import Camera, parse_source
+from hardware.camera import Camera, is_video_file, parse_source
 
 WIDTH, HEIGHT = 320, 240
 
@@ -53,6 +53,9 @@ def test_source_strings_become_device_indexes_or_stay_paths() -> None:
     assert parse_source(2) == 2
     assert parse_source("http://127.0.0.1:8080/stream") == "http://127.0.0.1:8080/stream"
     assert parse_source("/tmp/a.avi") == "/tmp/a.avi"
+    assert is_video_file("/tmp/a.avi")
+    assert not is_video_file("/dev/video2") and not is_video_file(0)
+    assert not is_video_file("rtsp://10.0.0.7/live")
 
 
 def test_video_file_plays_at_its_own_rate_and_ends(video_file: Path) -> None:
