@@ -36,11 +36,15 @@ class WardBook:
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
 
-    def put(self, ward: str, day: date, event_id: str, outcome: str) -> None:
-        """Record (or update) one notice."""
+    def put(self, notices: list[tuple[str, date, str, str]]) -> None:
+        """Record (or update) notices (ward, day, event_id, outcome) in one commit."""
+        if not notices:
+            return
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO ward_notices VALUES (?,?,?,?)",
-                             (ward, day.isoformat(), event_id, outcome))
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO ward_notices VALUES (?,?,?,?)",
+                                 [(w, d.isoformat(), e, o) for w, d, e, o in notices])
+            self._db.execute("COMMIT")
 
     def drop(self, event_id: str) -> list[tuple[str, date]]:
         """Forget a notice (staff let the traveller through); returns the (ward, day) it was in."""

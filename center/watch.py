@@ -76,14 +76,16 @@ class CenterWatch:
         with self._lock:
             self._raise([a for event in events for a in scan_alerts(event, now)])
             touched: set[tuple[date, str]] = set()
+            announced: list[tuple[Arrival, str]] = []
             for scan, status in self._scans_to_announce(events):
                 arrival = arrival_of(scan, self.tz)
-                if arrival is None:
-                    if status == "changed":
-                        touched |= self._withdraw(scan)
-                    continue
-                self.book.put(arrival.ward, arrival.local_day, arrival.event_id,
-                              str(scan["outcome"]))
+                if arrival is not None:
+                    announced.append((arrival, status))
+                elif status == "changed":
+                    touched |= self._withdraw(scan)
+            self.book.put([(a.ward, a.local_day, a.event_id, str(a.event["outcome"]))
+                           for a, _ in announced])
+            for arrival, status in announced:
                 self._publish(topics.arrivals(self.province, arrival.ward),
                               arrival.to_json(status), retain=False)
                 touched.add((arrival.local_day, arrival.ward))
