@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from hardware.qr_reader_protocol import (
     write_zone,
 )
 
+_log = logging.getLogger(__name__)
 Clock = Callable[[], float]
 ReaderState = Literal["connecting", "ok", "down", "stopped"]
 OnCode = Callable[[str, str, float], None]
@@ -308,7 +310,7 @@ class QrReaderLink:
                     self._trigger.clear()
                     reader.trigger()
                 for text in reader.poll(0.1):
-                    on_code(text, self.name, self._clock())
+                    self._deliver(on_code, text)
         except ReaderDisconnected as exc:
             self._set("down", str(exc))
         finally:
@@ -318,6 +320,13 @@ class QrReaderLink:
                 self._reader = None
             with contextlib.suppress(serial.SerialException, OSError):
                 port.close()
+
+    def _deliver(self, on_code: OnCode, text: str) -> None:
+        try:
+            on_code(text, self.name, self._clock())
+        except Exception:
+            # The receiver's bug must not silence the reader: log it, keep reading.
+            _log.exception("on_code failed for a code from %s", self.url)
 
     def _set(self, state: ReaderState, detail: str) -> None:
         with self._lock:

@@ -160,6 +160,26 @@ def test_link_delivers_codes_and_reconnects_after_unplug(make_gm65: Any) -> None
     assert link.health().state == "stopped"
 
 
+def test_link_survives_a_failing_receiver(gm65: Any) -> None:
+    got: list[str] = []
+
+    def on_code(text: str, _source: str, _at: float) -> None:
+        got.append(text)
+        if text == "FIRST":
+            raise RuntimeError("kiosk bug")
+
+    link = QrReaderLink(gm65.path, heartbeat_s=0)
+    link.start(on_code)
+    try:
+        assert _wait(lambda: link.health().state == "ok")
+        gm65.scan("FIRST")
+        gm65.scan("SECOND")
+        assert _wait(lambda: got == ["FIRST", "SECOND"])
+        assert link.health().state == "ok"
+    finally:
+        link.stop()
+
+
 def test_link_to_a_missing_port_reports_down_without_hanging(tmp_path: Any) -> None:
     link = QrReaderLink(str(tmp_path / "no-such-tty"), min_backoff_s=0.05, max_backoff_s=0.1)
     link.start(lambda *_: None)
