@@ -1,6 +1,6 @@
 """Wiring of the RP2040 thermometer board: which pins and buses the node's parts hang on."""
 
-import os
+import random
 
 import machine
 from micropython import const
@@ -37,7 +37,8 @@ def build_node(port, on_maintenance=None) -> ThermometerNode:
                       freq=I2C_FREQ)
     indicator = Indicator(_pwm(LED_RED_PIN), _pwm(LED_GREEN_PIN), _pwm(LED_BLUE_PIN),
                           _pwm(BUZZER_PIN))
-    boot_id = int.from_bytes(os.urandom(4), "little")
+    # The rp2 port seeds random from the ring oscillator at power-on: a fresh id every boot.
+    boot_id = random.getrandbits(32)
     watchdog = machine.WDT(timeout=WATCHDOG_MS)
     return ThermometerNode(port, MLX90614(i2c), VL6180X(i2c), indicator, watchdog,
                            machine.unique_id(), boot_id, on_maintenance)

@@ -1,4 +1,5 @@
-"""Runs inside a real MicroPython (the WASI build): the firmware's node on minimal stand-in parts.
+"""Runs inside a real MicroPython (the WASI build): the firmware as board.py wires it, on the
+stand-in `machine` from micropython_machine.py.
 
 The test appends a call to run(); it prints what the node sent and how many bytes its main
 loop allocated, which on the RP2040 must be none.
@@ -11,65 +12,16 @@ import utime
 
 sys.path.insert(0, "/input")
 
+import machine  # noqa: E402 - tests/thermometer/micropython_machine.py, copied in
+
 from firmware import thermo_protocol as proto  # noqa: E402
-from firmware.indicator import Indicator  # noqa: E402
-from firmware.mlx90614 import MLX90614  # noqa: E402
-from firmware.node import ThermometerNode  # noqa: E402
-from firmware.vl6180x import VL6180X  # noqa: E402
-
-
-class Bus:
-    """I2C with canned MLX90614 words (with PEC) and a VL6180X register file seeing 50 mm."""
-
-    def __init__(self, words):
-        self.words = words
-        self.ranger = bytearray(0x1000)
-        self.ranger[0x000] = 0xB4
-        self.ranger[0x016] = 1
-
-    def readfrom_mem_into(self, addr, memaddr, buf, addrsize=8):
-        if addr == 0x5A:
-            word = self.words[memaddr]
-            for i in range(len(buf)):
-                buf[i] = word[i]
-        else:
-            for i in range(len(buf)):
-                buf[i] = self.ranger[memaddr + i]
-
-    def writeto_mem(self, addr, memaddr, buf, addrsize=8):
-        if memaddr == 0x018:
-            self.ranger[0x04F] = 0x04
-            self.ranger[0x04D] = 0x01
-            self.ranger[0x062] = 50
-        elif memaddr == 0x015:
-            self.ranger[0x04F] = 0
-        else:
-            self.ranger[memaddr] = buf[0]
-
-
-class Pwm:
-    """Remembers the highest duty and the last frequency."""
-
-    def __init__(self):
-        self.peak = 0
-        self.hz = 0
-
-    def duty_u16(self, value):
-        if value > self.peak:
-            self.peak = value
-
-    def freq(self, value):
-        self.hz = value
-
-
-class Watchdog:
-    """Counts feeds."""
-
-    def __init__(self):
-        self.fed = 0
-
-    def feed(self):
-        self.fed += 1
+from firmware.board import (  # noqa: E402
+    BUZZER_PIN,
+    LED_BLUE_PIN,
+    LED_GREEN_PIN,
+    LED_RED_PIN,
+    build_node,
+)
 
 
 class Port:
@@ -101,14 +53,10 @@ class Port:
 
 
 def run(words, host_bytes, steps):
-    """Boot the node, step it, and report."""
-    bus = Bus(words)
+    """Boot the node as firmware/board.py wires it, step it, and report."""
+    machine.WORDS.update(words)
     port = Port(host_bytes)
-    red, green, blue, buzzer = Pwm(), Pwm(), Pwm(), Pwm()
-    watchdog = Watchdog()
-    node = ThermometerNode(port, MLX90614(bus), VL6180X(bus),
-                           Indicator(red, green, blue, buzzer), watchdog, b"MPY-WASI",
-                           0x01020304)
+    node = build_node(port)
     node.boot()
     gc.collect()
     gc.disable()
@@ -119,9 +67,11 @@ def run(words, host_bytes, steps):
         allocated += gc.mem_alloc() - before  # type: ignore[attr-defined]
         utime.sleep_ms(5)
     gc.enable()
+    pwm = machine.PWMS
     print("ALLOCATED", allocated)
-    print("FED", watchdog.fed)
-    print("PEAKS", red.peak, green.peak, blue.peak, "BUZZER", buzzer.hz)
+    print("FED", machine.FEEDS[0])
+    print("PEAKS", pwm[LED_RED_PIN].peak, pwm[LED_GREEN_PIN].peak, pwm[LED_BLUE_PIN].peak,
+          "BUZZER", pwm[BUZZER_PIN].hz)
     print("SENT", port.out[:port.n].hex())
 
 

@@ -21,7 +21,8 @@ from firmware.mlx90614 import smbus_pec  # noqa: E402
 from firmware.node import ThermometerNode  # noqa: E402
 
 FIRMWARE = Path(__file__).resolve().parents[2] / "firmware"
-MICROPYTHON_MODULES = {"struct", "select", "sys", "os", "machine", "micropython", "utime"}
+MICROPYTHON_MODULES = {"struct", "select", "sys", "os", "random", "machine", "micropython",
+                       "utime"}
 
 
 class Clock:
