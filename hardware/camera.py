@@ -214,7 +214,7 @@ class Camera:
                     next_due += period
                     self._stop.wait(max(0.0, next_due - self._clock()))
             return delivered
-        except cv2.error as exc:
+        except Exception as exc:  # noqa: BLE001 - a backend failure is an outage, not a crash
             self._set_state("down", f"{self.source}: {exc}")
             return delivered
         finally:

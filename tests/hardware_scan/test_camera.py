@@ -190,3 +190,41 @@ def test_camera_that_disappears_goes_down_and_stop_returns(feed: MjpegFeed) -> N
         started = time.monotonic()
         camera.stop()
         assert time.monotonic() - started < 6
+
+
+class FlakyCapture:
+    """A capture backend that delivers a few frames and then fails as drivers do."""
+
+    def __init__(self, frames: int, failure: Exception | None) -> None:
+        self.frames, self.failure = frames, failure
+
+    def isOpened(self) -> bool:  # noqa: N802 - OpenCV's name
+        return True
+
+    def read(self) -> tuple[bool, np.ndarray | None]:
+        if self.frames == 0:
+            if self.failure is not None:
+                raise self.failure
+            return False, None
+        self.frames -= 1
+        time.sleep(0.01)
+        return True, numbered_frame(self.frames)
+
+    def get(self, prop: int) -> float:
+        return 0.0
+
+    def release(self) -> None:
+        pass
+
+
+def test_backend_exceptions_and_empty_reads_mean_reconnect_not_crash() -> None:
+    opened: list[int] = []
+
+    def opener(source: int | str) -> FlakyCapture:
+        opened.append(1)
+        return FlakyCapture(3, RuntimeError("driver fell over") if len(opened) % 2 else None)
+
+    with Camera(0, opener=opener, min_backoff_s=0.01, max_backoff_s=0.05) as camera:
+        assert wait_until(lambda: len(opened) >= 4)
+        health = camera.health()
+        assert health.frames >= 9 and health.reconnects >= 3
