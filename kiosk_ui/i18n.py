@@ -43,6 +43,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key_save": ("Lưu", "Save"),
     "key_pick": ("Chọn", "Pick"),
     "key_quit": ("Thoát", "Quit"),
+    "key_next": ("Ô sau", "Next field"),
+    "key_move": ("Di chuyển", "Move"),
     # Status bar
     "st_camera": ("CAM", "CAM"),
     "st_reader": ("ĐỌC", "READER"),

@@ -13,7 +13,7 @@ from textual.widgets import Label, OptionList
 from kiosk_ui.i18n import t
 from kiosk_ui.widgets.key_hints import KeyHints
 
-HINTS = [("↑↓", "key_camera"), ("Enter", "key_pick"), ("Esc", "key_back")]
+HINTS = [("↑↓", "key_move"), ("Enter", "key_pick"), ("Esc", "key_back")]
 
 
 class CameraChooser(ModalScreen[int | None]):

@@ -18,7 +18,7 @@ from kiosk_ui.widgets.verdict_card import ICONS, outcome_label
 if TYPE_CHECKING:
     from kiosk_ui.app import KioskApp
 
-HINTS = [("↑↓", "key_history"), ("F9", "key_language"), ("Esc", "key_back")]
+HINTS = [("↑↓", "key_move"), ("F9", "key_language"), ("Esc", "key_back")]
 
 
 class HistoryScreen(Screen[None]):

@@ -6,7 +6,8 @@ the identity; origin and destination come from the searchable administrative uni
 
 from __future__ import annotations
 
-from typing import cast
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,7 +23,10 @@ from screening.places import Place
 from screening.reasons import message
 from screening.scan import CodeKind, ScanResult, Verification, read_code
 
-HINTS = [("Tab", "key_pick"), ("Enter", "key_pick"), ("F10", "key_save"), ("Esc", "key_back")]
+if TYPE_CHECKING:
+    from kiosk_ui.app import KioskApp
+
+HINTS = [("Tab", "key_next"), ("Enter", "key_pick"), ("F10", "key_save"), ("Esc", "key_back")]
 TEXT_FIELDS = {"name": "manual_name", "id-number": "manual_id", "birth": "manual_dob",
                "plate": "manual_plate"}
 
@@ -94,9 +98,9 @@ class ManualScreen(ModalScreen[ManualEntry | None]):
             why = message(result.rejection, self.lang) if result.rejection else str(result.kind)
             self.query_one("#error", Label).update(t("manual_cccd_bad", self.lang, why=why))
 
-    def app_now(self):  # type: ignore[no-untyped-def]
+    def app_now(self) -> datetime:
         """The kiosk's clock (fixed in tests)."""
-        return self.app.ports.clock()  # type: ignore[attr-defined]
+        return cast("KioskApp", self.app).ports.clock()
 
     def _fill(self, result: ScanResult) -> None:
         ident = result.identity

@@ -15,7 +15,7 @@ from kiosk_ui.place_index import PlaceChoice, search_places
 from kiosk_ui.widgets.key_hints import KeyHints
 from screening.places import Place
 
-HINTS = [("↑↓", "key_pick"), ("Enter", "key_pick"), ("Esc", "key_back")]
+HINTS = [("↑↓", "key_move"), ("Enter", "key_pick"), ("Esc", "key_back")]
 
 
 class PlacePicker(ModalScreen[Place | None]):

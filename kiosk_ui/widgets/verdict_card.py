@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Group
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.widgets import Static
 
 from kiosk_ui.i18n import t
@@ -41,7 +42,7 @@ class VerdictDetail(Static):
 class VerdictCard(Static):
     """Band plus details; its CSS class follows the outcome so the colour does too."""
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         """The band above the details."""
         yield VerdictBand(id="band")
         yield VerdictDetail(id="detail")
