@@ -23,8 +23,8 @@ LOOP_MS = const(5)
 # only repeats values.
 SAMPLE_MS = const(100)
 HEARTBEAT_MS = const(500)
-# Nearer than this the sensor's field of view sees less than the forehead; farther it averages
-# in the background.
+# A forehead or wrist 15-120 mm away fills the sensor's field of view; nearer, it is all but
+# touching the skin, farther, the view takes in the background and reads low.
 MIN_DISTANCE_MM = const(15)
 MAX_DISTANCE_MM = const(120)
 MAX_CALIBRATION_CENTI = const(500)
@@ -65,7 +65,6 @@ class ThermometerNode:
         self._uptime_s = 0
         self._uptime_ms = 0
         self._last_tick = now
-        self.maintenance_requested = False
 
     def boot(self) -> None:
         """Bring up the proximity sensor and announce this boot to the host."""
@@ -143,7 +142,6 @@ class ThermometerNode:
             self._send_ack(seq, msg_type, proto.ACK_OK)
         elif msg_type == proto.MSG_MAINTENANCE:
             self._send_ack(seq, msg_type, proto.ACK_OK)
-            self.maintenance_requested = True
             if self._on_maintenance is not None:
                 self._on_maintenance()
 
