@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from textual import work
 from textual.app import App
+from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.message import Message
 
-from center.dashboard.i18n import LANGUAGES, t
+from center.dashboard.i18n import LANGUAGES
 from center.dashboard.screens.overview import OverviewScreen
 from center.dashboard.snapshot import Snapshot
 
@@ -34,6 +35,10 @@ class CenterDashboard(App[None]):
     CSS_PATH = "dashboard.tcss"
     TITLE = "chốt — trung tâm tỉnh"
     ENABLE_COMMAND_PALETTE = False
+    # Both languages at once: an operator who switched by mistake can still read the way back.
+    BINDINGS = [Binding("l", "language", "Tiếng Việt / English"),
+                Binding("r", "refresh", "Làm mới / Refresh"),
+                Binding("q", "quit", "Thoát / Quit")]
 
     def __init__(self, source: Callable[[], Snapshot], tz: ZoneInfo, lang: str = "vi",
                  refresh_s: float = 2.0) -> None:
@@ -42,12 +47,6 @@ class CenterDashboard(App[None]):
         self.lang = lang if lang in LANGUAGES else "vi"
         self.snapshot: Snapshot | None = None
         self.overview = OverviewScreen()
-        self._set_bindings()
-
-    def _set_bindings(self) -> None:
-        self.bind("l", "language", description=t("key_language", self.lang))
-        self.bind("r", "refresh", description=t("key_refresh", self.lang))
-        self.bind("q", "quit", description=t("key_quit", self.lang))
 
     def on_mount(self) -> None:
         """Show the overview and start refreshing."""
@@ -62,8 +61,6 @@ class CenterDashboard(App[None]):
     def action_language(self) -> None:
         """Switch between Vietnamese and English."""
         self.lang = "en" if self.lang == "vi" else "vi"
-        self._set_bindings()
-        self.refresh_bindings()
         self._show()
 
     @work(thread=True, exclusive=True, group="snapshot")

@@ -10,8 +10,8 @@ from textual.widgets import DataTable
 from center.dashboard.i18n import age, t
 from center.dashboard.snapshot import PostRow
 
-COLUMNS = ("post", "status", "since", "backlog", "oldest", "policy", "kiosks_online",
-           "scans_today", "alarms")
+COLUMNS = ("post", "status", "backlog_oldest", "policy", "kiosks_online", "scans_today",
+           "alarms")
 
 
 def status_cell(online: bool | None, lang: str) -> Text:
@@ -30,10 +30,12 @@ class PostsTable(DataTable[object]):
         self.clear(columns=True)
         self.add_columns(*(t(c, lang) for c in COLUMNS))
         for row in rows:
-            since = age((now - row.since).total_seconds(), lang) if row.since else "—"
-            self.add_row(row.post, status_cell(row.online, lang), since,
-                         "—" if row.backlog is None else str(row.backlog),
-                         age(row.oldest_pending_age_s, lang),
+            status = status_cell(row.online, lang)
+            if row.since is not None:
+                status.append(f" {age((now - row.since).total_seconds(), lang)}", style="")
+            backlog = "—" if row.backlog is None else \
+                f"{row.backlog} ({age(row.oldest_pending_age_s, lang)})"
+            self.add_row(row.post, status, backlog,
                          "—" if row.policy_version is None else f"v{row.policy_version}",
                          f"{row.kiosks_online}/{row.kiosks_total}", str(row.scans_today),
                          Text(" ".join(row.alarms), style="bold yellow"), key=row.post)
