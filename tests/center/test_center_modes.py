@@ -96,3 +96,33 @@ def test_a_viewer_sees_posts_and_every_instances_alerts_once(mosquitto, center_c
     assert [a.kind for a in snapshot.alerts] == [AlertKind.FEVER, AlertKind.POST_OFFLINE]
     assert snapshot.posts[0].post == "tay-trang" and snapshot.posts[0].online is False
     assert sum(snapshot.totals.values()) == 0
+
+
+RUN_SERVE = ("import argparse, sys\n"
+             "from chot.commands.center_tools import run_center\n"
+             "sys.exit(run_center(argparse.Namespace(config=sys.argv[1], serve=True, "
+             "host='127.0.0.1', port=int(sys.argv[2]))))\n")
+
+
+def test_serve_offers_the_dashboard_to_a_browser(mosquitto, center_config):
+    import urllib.request
+
+    from sim.broker import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", RUN_SERVE, str(center_config(mosquitto)),
+                             str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        page = ""
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not page:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as reply:
+                    page = reply.read().decode("utf-8", "replace")
+            except OSError:
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+    assert "chốt — trung tâm tỉnh" in page  # the title textual-serve was given
+    assert f"127.0.0.1:{port}/ws" in page  # where the browser connects to a viewer
