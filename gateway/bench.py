@@ -15,8 +15,10 @@ broker → `chot center --headless`. Figures:
   uplink's return until the center holds them all;
 - lost: events in the kiosks' journals missing from the center store (counted in SQLite);
 - cpu_us_per_event: CPU time per event of the gateway and of the center during the
-  throughput run, beside the raw paho client's CPU time per message: on a busy machine this
-  says more than the rates, which depend on what else is running.
+  throughput run, beside the raw paho client's CPU time per message, and cpu_ratio (raw paho
+  CPU per message / gateway CPU per event): the throughput ratio the gateway reaches when it
+  has a core to itself. On a busy machine this says more than the rates, which depend on what
+  else is running.
 """
 
 from __future__ import annotations
@@ -74,7 +76,10 @@ class BenchResult:
                 "p50_ms": round(self.p50_ms, 2), "p99_ms": round(self.p99_ms, 2),
                 "latency_rate": self.latency_rate, "drain_s": round(self.drain_s, 2),
                 "drain_events": self.drain_events, "lost": self.lost, "doubled": self.doubled,
-                "cpu_us_per_event": self.cpu_us_per_event}
+                "cpu_us_per_event": self.cpu_us_per_event,
+                "cpu_ratio": round(self.cpu_us_per_event["raw_paho"]
+                                   / self.cpu_us_per_event["gateway"], 3)
+                if self.cpu_us_per_event.get("gateway") else None}
 
 
 def raw_paho_rate(port: int, payload: bytes, count: int) -> float:
