@@ -279,6 +279,9 @@ def run_center(args: argparse.Namespace) -> int:
         logging.basicConfig(level=str(getattr(args, "log_level", "WARNING")).upper(),
                             format="%(asctime)s %(name)s %(message)s")
         return _headless(cfg, sections)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return _fail("Bảng điều khiển cần một terminal: dùng --headless hoặc --serve / the "
+                     "dashboard needs a terminal: use --headless or --serve", "no_terminal")
     # The terminal belongs to the dashboard: log to a file beside the store instead.
     logging.basicConfig(filename=str(Path(cfg.store.path).parent / "center.log"),
                         level=str(getattr(args, "log_level", "WARNING")).upper(),

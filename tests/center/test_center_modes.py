@@ -126,3 +126,13 @@ def test_serve_offers_the_dashboard_to_a_browser(mosquitto, center_config):
         proc.communicate(timeout=10)
     assert "chốt — trung tâm tỉnh" in page  # the title textual-serve was given
     assert f"127.0.0.1:{port}/ws" in page  # where the browser connects to a viewer
+
+
+def test_the_dashboard_without_a_terminal_says_what_to_use_instead(center_config, capsys):
+    import argparse
+
+    from chot.commands.center_tools import run_center
+
+    code = run_center(argparse.Namespace(config=str(center_config()), headless=False))
+    answer = json.loads(capsys.readouterr().out)
+    assert code == 2 and answer["reason"] == "no_terminal" and "--headless" in answer["error"]
