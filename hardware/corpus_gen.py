@@ -167,9 +167,9 @@ def camera_conditions(rng: random.Random, inverted: bool,
     1.5-2.5 px whatever the module size instead (the stress variant).
     """
     module_px = rng.choice([3, 4, 5])
+    perspective = round(rng.uniform(0, 0.2), 3)
     blur = rng.uniform(1.5, 2.5) if fixed_blur else module_px * rng.uniform(0.3, 0.5)
-    return Conditions(module_px=module_px, perspective=round(rng.uniform(0, 0.2), 3),
-                      blur_sigma=round(blur, 2),
+    return Conditions(module_px=module_px, perspective=perspective, blur_sigma=round(blur, 2),
                       brightness=round(rng.uniform(0.15, 1.0), 2),
                       noise_sigma=round(rng.uniform(1.0, 4.0), 2), inverted=inverted)
 
