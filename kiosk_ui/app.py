@@ -139,7 +139,7 @@ class KioskApp(App[None]):
         """Show a committed verdict, ring, signal the thermometer node, time it."""
         self.shift.add(message.event, message.source)
         self.main.wedge_buffer = ""
-        self.main.render_all()
+        self.main.render_entry()
         if self.config.bell:
             self.bell()
         if self.ports.thermometer is not None:

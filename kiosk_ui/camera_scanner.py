@@ -23,10 +23,12 @@ class CameraScanner:
     name = "camera"
 
     def __init__(self, sources: list[str], engine: str = "auto",
-                 repeat_after_s: float = REPEAT_AFTER_S) -> None:
+                 repeat_after_s: float = REPEAT_AFTER_S,
+                 first_frame_wait_s: float = FIRST_FRAME_WAIT_S) -> None:
         self.sources = sources
         self.selected = 0
         self.engine = engine
+        self.first_frame_wait_s = first_frame_wait_s
         self._repeats = RepeatFilter(repeat_after_s)
         self._camera: Any = None
         self._on_code: OnCode | None = None
@@ -54,11 +56,15 @@ class CameraScanner:
         return camera
 
     def select(self, index: int) -> None:
-        """Switch source; raises OSError when the new one gives no frame within 3 s."""
+        """Switch source; when the new one gives no frame in time, go back to the old one and
+        raise OSError."""
+        previous = self.selected
         camera = self._open(index)
+        if camera.wait_frame(0, self.first_frame_wait_s) is None:
+            why = camera.health().detail or "no picture"
+            self._open(previous)
+            raise OSError(why)
         self.selected = index
-        if camera.wait_frame(0, FIRST_FRAME_WAIT_S) is None:
-            raise OSError(camera.health().detail or "no picture")
 
     def _decode_loop(self) -> None:
         from hardware.decode import FrameError, decode_frame

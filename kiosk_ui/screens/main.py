@@ -81,14 +81,19 @@ class MainScreen(Screen[None]):
         """Redraw everything in the current language (nothing once the screen is torn down)."""
         if not self.query(VerdictCard):
             return
+        self.render_entry()
+        self.query_one(StatusBar).show(self.kiosk.status, self.kiosk.lang)
+        self.query_one(KeyHints).show(MAIN_HINTS, self.kiosk.lang)
+
+    def render_entry(self) -> None:
+        """Redraw what a new verdict changes: card, traveller, title counters."""
+        if not self.query(VerdictCard):
+            return
         app = self.kiosk
-        lang = app.lang
         entry = app.shift.latest
-        self.query_one(VerdictCard).show(entry, lang)
-        self.query_one(TravellerSummary).show(entry, lang, app.ports.clock(),
+        self.query_one(VerdictCard).show(entry, app.lang)
+        self.query_one(TravellerSummary).show(entry, app.lang, app.ports.clock(),
                                               app.config.mask_names)
-        self.query_one(StatusBar).show(app.status, lang)
-        self.query_one(KeyHints).show(MAIN_HINTS, lang)
         self.render_title()
 
     def render_title(self) -> None:

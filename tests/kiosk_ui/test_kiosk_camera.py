@@ -63,3 +63,16 @@ async def test_a_code_held_to_the_camera_gives_one_verdict(tmp_path: Path) -> No
     assert "ĐƯỢC QUA" in text and "camera · #1" in text
     assert len(events) == 1
     assert kiosk.app.timings.summary().count == 1
+
+
+def test_a_camera_that_gives_no_picture_is_refused_and_the_old_one_kept(tmp_path: Path) -> None:
+    video = write_video(tmp_path / "queue.avi", "KB1:TEST")
+    camera = CameraScanner([str(video), str(tmp_path / "unplugged.avi")], first_frame_wait_s=0.5)
+    camera.start(lambda *_: None)
+    try:
+        with pytest.raises(OSError):
+            camera.select(1)
+        assert camera.selected == 0
+        assert camera.health().detail.endswith(str(video))  # reopened (maybe still starting)
+    finally:
+        camera.stop()
