@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from firmware import thermo_protocol as proto
@@ -83,10 +83,13 @@ def test_no_frame_is_lost_after_a_cut_frame(cut: tuple[int, int, bytes], where: 
     # A node that resets mid-frame: every whole frame after the stump must still arrive. The
     # stump's length byte may hold them back until it is proven wrong by later bytes (on the
     # wire: the next heartbeat), hence the padding.
-    stump = proto.encode(*cut)
-    stump = stump[:where % len(stump)]
-    stream = stump + b"".join(proto.encode(*item) for item in items) + bytes(proto.MAX_FRAME)
-    found, _ = decode_all(stream)
+    whole = proto.encode(*cut)
+    stump = whole[:where % len(whole)]
+    following = b"".join(proto.encode(*item) for item in items)
+    # Unless the next bytes happen to be exactly what the stump lacks: then it is the whole
+    # frame, delivered, and the frame after it loses its start (1 in 256 cuts one byte short).
+    assume(following[:len(whole) - len(stump)] != whole[len(stump):])
+    found, _ = decode_all(stump + following + bytes(proto.MAX_FRAME))
     assert found == items
 
 
