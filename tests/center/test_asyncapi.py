@@ -134,3 +134,14 @@ def test_the_policy_schema_is_the_model_and_accepts_the_default_policy():
     validator("policy.json").validate(DEFAULT_BODY)
     with pytest.raises(jsonschema.ValidationError):
         validator("policy.json").validate({**DEFAULT_BODY, "fever_threshold_c": 50})
+
+
+def test_every_message_example_validates_against_its_payload_schema():
+    doc = asyncapi()
+    checked = 0
+    for message in doc["components"]["messages"].values():
+        ref = message["payload"]["$ref"].removeprefix("schemas/")
+        for example in message.get("examples", []):
+            validator(ref).validate(example["payload"])
+            checked += 1
+    assert checked >= 4
