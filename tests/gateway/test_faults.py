@@ -118,7 +118,7 @@ def test_full_gateway_disk_holds_events_raises_an_alarm_and_recovers(
             gateway_toml(tmp_path, post.port, uplink.port, max_size_mb=0.3)))
         kiosk = chot_processes("k1", "sim", "load", "--config",
                                str(kiosk_toml(tmp_path, "K1", post.port)),
-                               "--events", "1500", "--rate", "150", "--wait", "90")
+                               "--events", "1200", "--rate", "150", "--wait", "150")
 
         def alarms() -> list[str]:
             state = watcher.last(topics.gateway_state(PROV, POST)) or {}
@@ -129,7 +129,7 @@ def test_full_gateway_disk_holds_events_raises_an_alarm_and_recovers(
             assert gateway.alive  # an alarm, not a crash
             uplink.restore()
             assert wait_for(lambda: "disk_full" not in alarms(), 30)
-            assert kiosk.wait(120) == 0, kiosk.output()[-2000:]
+            assert kiosk.wait(180) == 0, kiosk.output()[-2000:]
             assert_every_event_stored_exactly_once(tmp_path, ["K1"])
         finally:
             watcher.close()
