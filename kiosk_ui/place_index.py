@@ -8,7 +8,7 @@ from functools import cache
 from kiosk_ui.shift import fold
 from screening.places import COUNTRY_RE, Place, all_provinces, wards_of
 
-MAX_RESULTS = 60
+MAX_RESULTS = 30  # a screenful or two; typing narrows it further
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ async def test_manual_declaration_after_a_cccd_scan(kiosk: Kiosk) -> None:
         await pilot.press("enter")
         await settle(kiosk, pilot)
         assert isinstance(kiosk.app.screen, PlacePicker)
-        await pilot.press(*typed("ba dinh ha noi"), "enter")
+        await pilot.press(*typed("ba dinh"), "enter")
         await settle(kiosk, pilot)
         await pilot.press("enter")  # destination button has focus now
         await settle(kiosk, pilot)
