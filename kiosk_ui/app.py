@@ -32,6 +32,7 @@ from kiosk_ui.shift import ShiftEntry, ShiftLog
 from kiosk_ui.timing import ScanTimings
 from kiosk_ui.widgets.camera_preview import CameraPreview, frame_to_text
 from kiosk_ui.widgets.status_bar import EMPTY_STATUS, StatusBar, StatusSnapshot, newly_down
+from kiosk_ui.widgets.verdict_card import ICONS, outcome_label
 from screening.cccd import looks_like_cccd
 from screening.event import ScanEvent, StaffAction
 from screening.verdict import Outcome
@@ -140,6 +141,11 @@ class KioskApp(App[None]):
         self.shift.add(message.event, message.source)
         self.main.wedge_buffer = ""
         self.main.render_entry()
+        if self.screen is not self.main:
+            # A dialog or the history is open: say what came in, without taking the keys.
+            verdict = message.event.verdict
+            self.notify(f"{ICONS[verdict.outcome]} {outcome_label(verdict.outcome, self.lang)}",
+                        timeout=4)
         if self.config.bell:
             self.bell()
         if self.ports.thermometer is not None:
