@@ -23,6 +23,10 @@ from center.alerts import Alert, AlertKind
 EVENT_SCHEMA_FILE = Path(__file__).resolve().parents[1] / "docs" / "schemas" / "event.json"
 SUPPORTED_SCHEMAS = frozenset({1})
 MAX_PAYLOAD_BYTES = 64 * 1024
+# Outside this window a kiosk's clock is broken, not skewed (a Pi without its RTC boots in
+# 1970); filing such events under that day would corrupt the reports, so they wait aside.
+EARLIEST_EVENT = datetime(2020, 1, 1, tzinfo=UTC)
+FAR_AHEAD_S = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -38,13 +42,14 @@ class Quarantined:
     """A message kept aside, not stored as an event, and why."""
 
     reason: str  # too_large | malformed_json | not_an_object | unknown_schema | invalid_event
-    #              | topic_mismatch | unknown_post | flood
+    #              | topic_mismatch | unknown_post | bad_time | flood
     detail: str
     event_id: str | None = None
 
     def alert(self, post: str | None, kiosk: str | None, at: datetime) -> Alert:
         """The alert that tells the center a message was quarantined."""
-        kind = AlertKind.FLOOD if self.reason == "flood" else AlertKind.QUARANTINED
+        kind = {"flood": AlertKind.FLOOD, "bad_time": AlertKind.CLOCK_SKEW}.get(
+            self.reason, AlertKind.QUARANTINED)
         return Alert(kind, at, post=post, kiosk=kiosk, event_id=self.event_id,
                      detail=f"{self.reason}: {self.detail}")
 
@@ -106,8 +111,14 @@ def check_event(payload: bytes, post: str, kiosk: str, received_at: datetime,
                            f"topic says {post}/{kiosk}", event_id)
     if known_posts is not None and post not in known_posts:
         return Quarantined("unknown_post", post, event_id)
-    at = event_time(data)
+    try:
+        at = event_time(data)
+    except (ValueError, OverflowError):  # e.g. a leap second, valid RFC 3339 but not for us
+        return Quarantined("bad_time", f"at {data['at']!r} is not a usable time", event_id)
     ahead = (at - received_at).total_seconds()
+    if at < EARLIEST_EVENT or ahead > max(FAR_AHEAD_S, max_skew_s):
+        return Quarantined("bad_time", f"at {data['at']} is {ahead:+.0f} s from the center's "
+                           "clock: the kiosk clock is wrong", event_id)
     # Events may arrive hours late after an uplink cut, but never from the future.
     if ahead > max_skew_s:
         skew = Alert(AlertKind.CLOCK_SKEW, received_at, post=post, kiosk=kiosk,

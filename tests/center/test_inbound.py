@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -125,3 +126,26 @@ def test_no_bytes_make_the_check_raise(payload):
 def test_no_json_value_makes_the_check_raise(value):
     verdict = check_event(json.dumps(value).encode(), "p", "k", RECEIVED)
     assert isinstance(verdict, Quarantined)
+
+
+@pytest.mark.parametrize("at", ["2026-11-21T23:59:60Z", "9999-12-31T23:59:59Z",
+                                "1970-01-01T00:00:07Z", "2026-11-23T03:00:00Z"])
+def test_an_unusable_or_absurd_event_time_is_quarantined_as_a_clock_fault(traffic, at):
+    event = first_scan(traffic)
+    verdict = check_event(raw(event | {"at": at}), event["post"], event["kiosk"], RECEIVED)
+    assert isinstance(verdict, Quarantined) and verdict.reason == "bad_time", verdict
+    assert verdict.alert(event["post"], event["kiosk"], RECEIVED).kind is AlertKind.CLOCK_SKEW
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(timezones=st.just(UTC)).map(
+           lambda d: d.isoformat().replace("+00:00", "Z"))
+       | st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                       r"(\.[0-9]{1,9})?Z\Z"))
+def test_no_event_time_makes_the_check_raise(at):
+    event = {"schema": 1, "event_id": "01JD0000000000000000000000", "seq": 1, "post": "p",
+             "kiosk": "k", "at": at, "type": "staff_action",
+             "scan_event_id": "01JD0000000000000000000001", "action": "confirm",
+             "outcome": None, "reason": "", "staff": ""}
+    verdict = Intake().check(raw(event), "p", "k", RECEIVED)
+    assert isinstance(verdict, Accepted | Quarantined)
