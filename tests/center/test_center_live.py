@@ -47,19 +47,31 @@ PROV, POST, KIOSK, WARD = "11", "tay-trang", "k1", "03127"
 class ThirdParty:
     """mosquitto_sub on `chot/v1/11/#`: every message with its retain flag."""
 
-    def __init__(self, port: int) -> None:
-        self.proc = subprocess.Popen(
-            ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-V", "mqttv5", "-q", "1",
-             "-t", f"chot/v1/{PROV}/#", "-F", "%r\t%t\t%x"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    PROBE = f"chot/v1/{PROV}/probe"
+
+    def __init__(self, port: int, out: Path) -> None:
+        self.out = out
+        with out.open("w") as sink:
+            self.proc = subprocess.Popen(
+                ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-V", "mqttv5", "-q", "1",
+                 "-t", f"chot/v1/{PROV}/#", "-F", "%r\t%t\t%x"],
+                stdout=sink, stderr=subprocess.DEVNULL)
+        # Listening only once it has seen a probe: nothing later can slip past it.
+        def heard_probe() -> bool:
+            raw_publish(port, self.PROBE, b"{}")
+            time.sleep(0.1)
+            return self.PROBE in out.read_text()
+
+        assert wait_for(heard_probe), "mosquitto_sub did not start"
 
     def stop(self) -> list[tuple[bool, str, bytes]]:
         """End it and return what it printed: (retained, topic, payload)."""
         time.sleep(0.3)
         self.proc.terminate()
-        out, _err = self.proc.communicate(timeout=10)
-        lines = [line.split("\t") for line in out.splitlines() if line.count("\t") == 2]
-        return [(r == "1", t, bytes.fromhex(x)) for r, t, x in lines]
+        self.proc.wait(timeout=10)
+        lines = [line.split("\t") for line in self.out.read_text().splitlines()
+                 if line.count("\t") == 2]
+        return [(r == "1", t, bytes.fromhex(x)) for r, t, x in lines if t != self.PROBE]
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float = 15.0) -> bool:
@@ -101,7 +113,7 @@ def test_a_post_seen_by_the_center_and_a_third_party(mosquitto_factory, center_c
     center_key = SigningKey.generate()
     (tmp_path / "center.key").write_bytes(center_key.to_pem())
     (tmp_path / "center.pub").write_bytes(center_key.public.to_pem())
-    watcher = ThirdParty(provincial.port)
+    watcher = ThirdParty(provincial.port, tmp_path / "mosquitto_sub.txt")
     cfg_path = center_config(provincial, extra=f"""
 [alerts]
 known_posts = ["{POST}"]
@@ -164,9 +176,13 @@ key = "{tmp_path / 'center.key'}"
                         and not service.watch.monitor.lagging())
         gateway.stop()
         assert wait_for(lambda: service.watch.monitor.gateways[POST].online is False)
-        late = ThirdParty(provincial.port)
-        time.sleep(1.0)
-        retained = late.stop()
+        # A late subscriber gets the retained picture: states, policy, the ward's summary.
+        late = subprocess.run(
+            ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(provincial.port), "-V", "mqttv5",
+             "-t", f"chot/v1/{PROV}/#", "--retained-only", "-C", "4", "-W", "20",
+             "-F", "%r\t%t\t%x"], capture_output=True, text=True, timeout=30)
+        retained = [(r == "1", t, bytes.fromhex(x)) for r, t, x in
+                    (line.split("\t") for line in late.stdout.splitlines())]
     finally:
         link.stop()
         journal.close()

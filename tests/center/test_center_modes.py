@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -55,17 +56,25 @@ def test_headless_center_runs_until_sigterm_and_reports(mosquitto, center_config
         assert proc.stdout is not None
         started = json.loads(proc.stdout.readline())
         assert started["status"] == "running" and started["report_at"] == "16:00"
-        publish(mosquitto.port, "chot/v1/11/kiosk/p/k/events", b"not json")
-        time.sleep(1.0)
+        cfg, _sections = load_center_config(config)
+
+        def quarantined() -> bool:
+            # Until the center has subscribed a message is not for it: send until one lands.
+            publish(mosquitto.port, "chot/v1/11/kiosk/p/k/events", b"not json")
+            time.sleep(0.3)
+            with sqlite3.connect(f"file:{cfg.store.path}?mode=ro", uri=True) as db:
+                return bool(db.execute("SELECT count(*) FROM quarantine").fetchone()[0])
+
+        assert wait_for(quarantined, timeout=30)
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=20)
     finally:
         proc.kill()
     stopped = json.loads(out.splitlines()[-1])
     assert proc.returncode == 0, err
-    assert stopped["status"] == "stopped" and stopped["quarantined"] == 1
+    assert stopped["status"] == "stopped" and stopped["quarantined"] >= 1
     assert stopped["stored_total"] == 0
-    assert stopped["alerts"] == {"quarantined": 1}
+    assert stopped["alerts"] == {"quarantined": 1}  # the repeats are throttled
 
 
 def test_a_viewer_sees_posts_and_every_instances_alerts_once(mosquitto, center_config):
