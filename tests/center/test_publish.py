@@ -117,7 +117,7 @@ def test_a_bad_document_is_refused_before_anything_is_published(
                            keys[1])
     assert code == 2 and answer["reason"] == reason and says in answer["error"]
     out = subprocess.run(["mosquitto_sub", "-p", str(broker.port), "-t", f"chot/v1/11/{kind}",
-                          "-C", "1", "-W", "1"], capture_output=True, text=True, timeout=10)
+                          "-C", "1", "-W", "3"], capture_output=True, text=True, timeout=10)
     assert out.stdout == ""
 
 
