@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 STUB_DISTRIBUTIONS = ("micropython-rp2-stubs", "micropython-stdlib-stubs")
+# How long a node that acknowledged MAINTENANCE may take to reappear as a serial port.
+ACCESS_WAIT_S = 10.0
 # What the stubs' own sources trip over under mypy is not ours to fix; only firmware/ counts.
 _MYPY_ERROR = re.compile(r"^(?P<path>[^:\n]+\.py):\d+: error:", re.MULTILINE)
 
@@ -103,9 +105,16 @@ def check_firmware(firmware_dir: Path) -> CheckResult:
     return CheckResult(run.returncode == 0, rel, errors, versions, output)
 
 
-def _mpremote(port: str, *args: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mpremote", "connect", port, *args],
-                          capture_output=True, text=True, timeout=timeout, check=False)
+def _mpremote(port: str, *args: str, timeout: float = 60.0,
+              access_wait_s: float = 0.0) -> subprocess.CompletedProcess[str]:
+    deadline = time.monotonic() + access_wait_s
+    while True:
+        done = subprocess.run([sys.executable, "-m", "mpremote", "connect", port, *args],
+                              capture_output=True, text=True, timeout=timeout, check=False)
+        # After the maintenance reset the USB port vanishes and comes back; mpremote tries once.
+        if "failed to access" not in done.stderr + done.stdout or time.monotonic() > deadline:
+            return done
+        time.sleep(0.5)
 
 
 def request_maintenance(port: str, timeout_s: float = 2.0) -> bool:
@@ -118,19 +127,21 @@ def request_maintenance(port: str, timeout_s: float = 2.0) -> bool:
 def deploy_firmware(firmware_dir: Path, port: str, request_maintenance_first: bool = True,
                     settle_s: float = 2.0) -> DeployResult:
     """Copy firmware/*.py to :firmware/ and firmware/main.py to :main.py, then reset the node."""
-    if request_maintenance_first and request_maintenance(port):
+    rebooting = request_maintenance_first and request_maintenance(port)
+    if rebooting:
         # The node resets into its maintenance boot; USB re-enumerates meanwhile.
         time.sleep(settle_s)
+    wait = ACCESS_WAIT_S if rebooting else 0.0
     files = firmware_files(firmware_dir)
     written = [f"firmware/{path.name}" for path in files] + ["main.py"]
     try:
-        made = _mpremote(port, "fs", "mkdir", ":firmware")
+        made = _mpremote(port, "fs", "mkdir", ":firmware", access_wait_s=wait)
         output = made.stderr + made.stdout
         if made.returncode != 0 and "EEXIST" not in output and "File exists" not in output:
             return _failed(port, made)
         copied = _mpremote(port, "fs", "cp", *map(str, files), ":firmware/",
                            "+", "fs", "cp", str(firmware_dir / "main.py"), ":main.py",
-                           "+", "reset", timeout=120.0)
+                           "+", "reset", timeout=120.0, access_wait_s=wait)
         if copied.returncode != 0:
             return _failed(port, copied)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -141,7 +152,7 @@ def deploy_firmware(firmware_dir: Path, port: str, request_maintenance_first: bo
 def _failed(port: str, done: subprocess.CompletedProcess[str]) -> DeployResult:
     # A node left in its maintenance REPL would not measure: reset it to the old firmware.
     with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-        _mpremote(port, "reset", timeout=10.0)
+        _mpremote(port, "reset", timeout=10.0, access_wait_s=0.0)
     return DeployResult(False, [], _reason(done))
 
 
