@@ -55,6 +55,7 @@ class ThermometerLink:
         self._outbox: list[bytes] = []
         self._port: serial.SerialBase | None = None
         self._port_name: str | None = None
+        self._port_error: str | None = None
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -186,6 +187,7 @@ class ThermometerLink:
                 commands_sent=counters.commands_sent,
                 commands_failed=counters.commands_failed,
                 protocol_mismatches=counters.protocol_mismatches,
+                port_error=self._port_error,
             )
 
     def _command(self, msg_type: int, payload: bytes, wait_s: float) -> bool:
@@ -245,11 +247,16 @@ class ThermometerLink:
     def _connect(self) -> bool:
         name = self.config.port or find_node_port(self.config.usb_vid, self.config.usb_pid)
         if name is None:
+            self._port_error = "no serial port with the node's USB id"
             return False
         try:
             port = self._opener(name, self.config.baudrate)
-        except (serial.SerialException, OSError, ValueError):
+        except (serial.SerialException, OSError, ValueError) as exc:
+            if str(exc) != self._port_error:
+                logger.info("thermometer link: cannot open %s: %s", name, exc)
+            self._port_error = str(exc)
             return False
+        self._port_error = None
         with self._changed:
             # Published before anything else can fail, so _drop() closes it and its lock.
             self._port = port

@@ -105,3 +105,4 @@ class ThermometerHealth:
     commands_sent: int
     commands_failed: int
     protocol_mismatches: int
+    port_error: str | None = None

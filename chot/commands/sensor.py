@@ -76,7 +76,7 @@ def read_readings(args: argparse.Namespace) -> int:
     readings: list[dict[str, Any]] = []
     deadline = time.monotonic() + args.timeout
     with ThermometerLink(config) as link:
-        if not link.wait_ready(timeout_s=max(0.0, min(args.timeout, 5.0))):
+        if not link.wait_ready(timeout_s=args.timeout):
             return _fail(link.health(), args, readings)
         previous = None
         while len(readings) < args.count:
@@ -122,7 +122,9 @@ def _fail(health: Any, args: argparse.Namespace, readings: list[dict[str, Any]] 
               "timeout": args.timeout,
               "firmware": identity.firmware_version if identity else "?",
               "protocol": identity.protocol_version if identity else "?"}
-    print(f"{vi.format(**fields)} / {en.format(**fields)}", file=sys.stderr)
+    detail = f" ({health.port_error})" if reason == "port_unavailable" and health.port_error \
+        else ""
+    print(f"{vi.format(**fields)} / {en.format(**fields)}{detail}", file=sys.stderr)
     result: dict[str, Any] = {"error": reason}
     if readings is not None:
         result = {"readings": readings, **result}

@@ -60,6 +60,7 @@ def test_nothing_blocks_or_raises_without_a_node(make_link: Callable[..., Thermo
     assert link.wait_reading(None, 0.1) is None
     health = link.health()
     assert health.state == "disconnected" and not health.connected
+    assert health.port_error is not None and "No such file" in health.port_error
     with pytest.raises(ValueError, match="purple"):
         link.signal("purple")
 
