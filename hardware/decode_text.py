@@ -1,12 +1,15 @@
 """Turning a QR code's payload bytes into text without guessing: a wrong name is worse than none.
 
 zbar and zxing guess a legacy character set (Shift-JIS, Big5, ...) when a code carries no ECI
-marker, which turns Vietnamese UTF-8 into mojibake. Here text comes only from a charset the
-code itself declares (ECI) or from bytes that are valid UTF-8; anything else stays bytes.
+marker, which turns Vietnamese UTF-8 into mojibake. Here text comes from a charset the code
+itself declares (ECI) or from bytes that are valid UTF-8. Only bytes that are *not* UTF-8 may
+then be read as Japanese or Chinese (QR's own Kanji heritage), and only when their shape is
+unmistakable; anything else stays bytes. Vietnamese UTF-8 can never reach that fallback.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 UTF8 = "utf-8"
@@ -27,12 +30,68 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 
 def text_from_payload(raw: bytes) -> str | None:
-    """The payload as text if it is valid UTF-8 without stray control characters, else None."""
+    """The payload as text if it is valid UTF-8 (or unmistakably CJK), without stray controls."""
     try:
         text = raw.decode(UTF8)
     except UnicodeDecodeError:
+        text = text_from_cjk(raw)
+    return text if text is not None and is_printable_text(text) else None
+
+
+def text_from_cjk(raw: bytes) -> str | None:
+    """Non-UTF-8 bytes as Shift-JIS or GB 18030 when their shape leaves no doubt, else None.
+
+    Shift-JIS needs a run of 3 half-width katakana or 3 double-byte characters (zxing's own
+    test); GB 18030 then needs every high byte paired into CJK ideographs. One-off high bytes
+    between Latin letters, the shape of a legacy Vietnamese encoding, pass neither.
+    """
+    katakana_run, double_run = _sjis_runs(raw)
+    if katakana_run >= 3 or double_run >= 3:
+        try:
+            return raw.decode("shift_jis")
+        except UnicodeDecodeError:
+            return None
+    # EUC-CN pairs two high bytes (A1-FE); an ASCII byte never completes a character there.
+    if re.fullmatch(rb"(?:[\x00-\x7f]|[\xa1-\xfe]{2})*", raw) is None:
         return None
-    return text if is_printable_text(text) else None
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return text if _reads_as_chinese(text) else None
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Only ideographs beyond ASCII, in runs of two or more, never touching a Latin letter."""
+    wide_runs = re.findall(r"[^\x00-\x7f]+", text)
+    if not wide_runs or any(len(run) < 2 for run in wide_runs):
+        return False
+    if not all(_is_cjk_ideograph(ch) for run in wide_runs for ch in run):
+        return False
+    return re.search(r"[A-Za-z][^\x00-\x7f]|[^\x00-\x7f][A-Za-z]", text) is None
+
+
+def _sjis_runs(raw: bytes) -> tuple[int, int]:
+    """Longest runs of half-width katakana and of double-byte characters, read as Shift-JIS."""
+    longest_kana = longest_double = kana = double = 0
+    index = 0
+    while index < len(raw):
+        byte = raw[index]
+        if 0xA1 <= byte <= 0xDF:
+            kana, double = kana + 1, 0
+            index += 1
+        elif (0x81 <= byte <= 0x9F or 0xE0 <= byte <= 0xEF) and index + 1 < len(raw):
+            double, kana = double + 1, 0
+            index += 2
+        else:
+            kana = double = 0
+            index += 1
+        longest_kana, longest_double = max(longest_kana, kana), max(longest_double, double)
+    return longest_kana, longest_double
+
+
+def _is_cjk_ideograph(ch: str) -> bool:
+    return 0x4E00 <= ord(ch) <= 0x9FFF or 0x3400 <= ord(ch) <= 0x4DBF
 
 
 def text_from_eci_stream(stream: bytes) -> str | None:
