@@ -31,12 +31,12 @@ def test_gateway_with_a_missing_config_file_exits_2(
     assert last_json(capsys)["reason"] == "config_unreadable"
 
 
-def test_center_needs_headless_until_the_dashboard_exists(
+def test_center_dashboard_without_a_terminal_names_headless(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "center.toml"
     config.write_text('province = "01"\n[store]\npath = "c.db"\n[broker]\n')
     assert main(["center", "--config", str(config)]) == 2
-    assert last_json(capsys)["reason"] == "no_dashboard"
+    assert last_json(capsys)["reason"] == "no_terminal"
 
 
 def test_sim_load_refuses_negative_counts(tmp_path: Path,
