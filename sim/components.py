@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -70,6 +71,11 @@ class Component:
             return False
         return True
 
+    def signal(self, signum: int) -> None:
+        """Send a signal if it runs."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signum)
+
     def kill(self) -> None:
         """kill -9, as a crash or a power cut."""
         if self.alive and self.proc is not None:
@@ -100,9 +106,13 @@ class Component:
         self.start()
 
     def _pump(self, proc: subprocess.Popen[str]) -> None:
+        # Every line is also kept beside the log, for a look after a run that went wrong.
         assert proc.stdout is not None and self.on_line is not None
-        for line in proc.stdout:
-            self.on_line(line)
+        with self.log_path.with_suffix(".out").open("a", encoding="utf-8") as copy:
+            for line in proc.stdout:
+                copy.write(f"{time.time():.3f} {line}")
+                copy.flush()
+                self.on_line(line)
 
     def _close(self) -> None:
         if self._log is not None:

@@ -11,6 +11,7 @@ Run as `python -m sim.kiosk_node CONFIG.json`.
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import queue
 import signal
@@ -240,6 +241,8 @@ def _emit(record: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: `python -m sim.kiosk_node CONFIG.json`."""
     args = sys.argv[1:] if argv is None else argv
+    # `kill -USR1` writes every thread's stack to the log: how the runner shows a stuck kiosk.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     cfg = KioskNodeConfig.model_validate_json(Path(args[0]).read_text("utf-8"))
     kiosk = HeadlessKiosk(cfg)
     signal.signal(signal.SIGTERM, lambda *_: kiosk.stop())

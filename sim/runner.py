@@ -13,6 +13,7 @@ import heapq
 import json
 import random
 import shutil
+import signal
 import sqlite3
 import tempfile
 import threading
@@ -122,6 +123,8 @@ class Runner:
         deadline = time.monotonic() + BOOT_TIMEOUT_S
         for kiosk in self.kiosks:
             if not kiosk.ready.wait(max(0.0, deadline - time.monotonic())):
+                kiosk.node.signal(signal.SIGUSR1)  # its stacks go to its log
+                time.sleep(0.5)
                 raise RuntimeError(f"kiosk {kiosk.label} did not start; see {self.dir}")
         self.log(f"started: {len(self.posts)} posts, {len(self.kiosks)} kiosks in {self.dir}")
 
@@ -224,10 +227,9 @@ class Runner:
             # Staff type the CCCD holder's travel; the kiosk takes it when the card is read.
             rig.node.send({"staff_travel": travel_to_json(traveller.travel),
                            "id_number": traveller.key})
-        expected = expected_verdict(traveller, self.policy, measured)
-        self.at(self.now() + STEP_UP_S, lambda: self._show(rig, traveller, expected))
+        self.at(self.now() + STEP_UP_S, lambda: self._show(rig, traveller, measured))
 
-    def _show(self, rig: KioskRig, traveller: Traveller, expected: Any) -> None:
+    def _show(self, rig: KioskRig, traveller: Traveller, measured: float | None) -> None:
         if rig.ui:
             # Staff at the UI decide (and type for CCCD holders): nothing to check against.
             if traveller.code is not None and rig.camera is not None:
@@ -244,8 +246,10 @@ class Runner:
             assert rig.reader is not None
             source, shown_at = "reader", time.time()
             self._pool.submit(rig.reader.scan, traveller.code)
-        self.truth.append(Truth(traveller.key, rig.label, str(traveller.kind), expected,
-                                shown_at, source))
+        self.truth.append(Truth(
+            traveller.key, rig.label, str(traveller.kind),
+            expected_verdict(traveller, self.policy, measured), shown_at, source,
+            shown_temp_c=measured, unmeasured=expected_verdict(traveller, self.policy, None)))
 
     def _schedule_fault(self, fault: Fault) -> None:
         end = fault.at_s + max(fault.duration_s, MIN_RESTART_S)

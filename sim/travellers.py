@@ -216,9 +216,11 @@ class TravellerFactory:
             return signed_code.issue(decl, self.issuers.untrusted)
         code = signed_code.issue(decl, self.issuers.trusted)
         if t.kind is Kind.FORGED:
-            # The classic forgery: a hot-zone origin rewritten to the home province.
+            # The classic forgery: the origin rewritten to a home ward, the risks cleared.
             home = self.policy.province
-            altered = replace(decl, origin=Place(province=home, ward=wards_of(home)[0][0]))
+            ward = next(c for c, _ in wards_of(home) if c != decl.origin.ward)
+            altered = replace(decl, origin=Place(province=home, ward=ward), symptoms=(),
+                              contact=None)
             return altered_after_signing(code, altered)
         return code
 

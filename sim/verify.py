@@ -14,6 +14,9 @@ from typing import Any
 
 from sim.travellers import Expected
 
+# The thermometer model reports in 0.02 K steps: a reading this close is the traveller's own.
+SAME_TEMPERATURE_C = 0.06
+
 
 @dataclass(frozen=True)
 class Truth:
@@ -25,6 +28,8 @@ class Truth:
     expected: Expected
     shown_at: float  # wall clock: code steady in view / reader sending / staff done typing
     source: str  # reader | camera | manual
+    shown_temp_c: float | None = None  # what the kiosk's thermometer was shown (None: nothing)
+    unmeasured: Expected | None = None  # the verdict if that reading never reached the kiosk
 
 
 @dataclass(frozen=True)
@@ -92,11 +97,20 @@ def compare(truth: list[Truth], journal_ids: set[str], stored: list[Stored],
     doubled = sum(n - 1 for n in stored_ids.values()) + sum(
         len(rows) - 1 for key, rows in by_key.items() if len(rows) > 1)
     mismatches = []
+    unmeasured = 0
     for t in truth:
         rows = by_key.get(t.key)
-        if rows and (got := _verdict_of(rows[0].event)) != t.expected:
+        if not rows:
+            continue
+        event = rows[0].event
+        want, taken = _expected_given_reading(t, event.get("temperature_c"))
+        unmeasured += taken == "unmeasured"
+        got = _verdict_of(event)
+        if taken == "wrong" or got != want:
             mismatches.append({"key": t.key, "kind": t.kind, "kiosk": t.kiosk,
-                               "expected": _expected_json(t.expected), "got": _expected_json(got)})
+                               "expected": _expected_json(want), "got": _expected_json(got),
+                               "temperature_shown_c": t.shown_temp_c,
+                               "temperature_recorded_c": event.get("temperature_c")})
     strangers = [key for key in by_key if key not in {t.key for t in truth}]
     scan_ms_by_source: dict[str, list[float]] = {}
     for t in truth:
@@ -109,6 +123,7 @@ def compare(truth: list[Truth], journal_ids: set[str], stored: list[Stored],
     p99 = percentile(relay_ms, 0.99)
     details = {
         "travellers": len(truth), "missed_scans": len(missed), "undelivered": len(undelivered),
+        "unmeasured_while_plugged": unmeasured,
         "unexpected_events": len(strangers),
         "by_outcome": dict(Counter(str(t.expected.outcome) for t in truth)),
         "by_source": dict(Counter(t.source for t in truth)),
@@ -126,6 +141,21 @@ def compare(truth: list[Truth], journal_ids: set[str], stored: list[Stored],
                      verdict_mismatches=len(mismatches) + len(strangers),
                      scan_to_verdict_p95_ms=_round(p95), kiosk_to_center_p99_ms=_round(p99),
                      details=details)
+
+
+def _expected_given_reading(t: Truth, recorded_c: object) -> tuple[Expected, str]:
+    """The verdict to expect given what the kiosk recorded, and how the reading was taken:
+    "as_shown", "unmeasured" (the thermometer was shown the traveller but no fresh reading
+    reached the kiosk: checked as a verdict without temperature, counted apart) or "wrong" (a
+    temperature that is not this traveller's, e.g. the previous one's stale reading)."""
+    if recorded_c is None:
+        if t.shown_temp_c is None or t.unmeasured is None:
+            return t.expected, "as_shown"
+        return t.unmeasured, "unmeasured"
+    if t.shown_temp_c is None or not isinstance(recorded_c, int | float) \
+            or abs(recorded_c - t.shown_temp_c) > SAME_TEMPERATURE_C:
+        return t.expected, "wrong"
+    return t.expected, "as_shown"
 
 
 def _verdict_of(event: dict[str, Any]) -> Expected:

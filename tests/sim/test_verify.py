@@ -66,3 +66,32 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile(values, 0.95) == 95.0
     assert percentile(values, 0.99) == 99.0
     assert percentile([], 0.5) is None
+
+
+FEVER = Expected(Outcome.MEDICAL_CHECK, ("fever",))
+
+
+def with_temp(row: Stored, celsius: float | None) -> Stored:
+    return Stored({**row.event, "temperature_c": celsius}, row.received_at)
+
+
+def fever_truth() -> Truth:
+    return Truth("a", "p1/k1", "declaration", FEVER, 100.0, "reader", shown_temp_c=38.4,
+                 unmeasured=CLEAR)
+
+
+def test_someone_elses_temperature_is_a_mismatch() -> None:
+    report = run([fever_truth()], {"E1"}, [with_temp(stored("E1", "a", CLEAR), 36.6)])
+    assert report.verdict_mismatches == 1
+    assert report.details["mismatch_examples"][0]["temperature_recorded_c"] == 36.6
+
+
+def test_the_travellers_own_temperature_must_give_their_verdict() -> None:
+    assert run([fever_truth()], {"E1"}, [with_temp(stored("E1", "a", FEVER), 38.38)]).ok
+    report = run([fever_truth()], {"E1"}, [with_temp(stored("E1", "a", CLEAR), 38.38)])
+    assert report.verdict_mismatches == 1
+
+
+def test_a_reading_that_never_arrived_is_judged_without_it_and_counted() -> None:
+    report = run([fever_truth()], {"E1"}, [with_temp(stored("E1", "a", CLEAR), None)])
+    assert report.ok and report.details["unmeasured_while_plugged"] == 1
