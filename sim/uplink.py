@@ -76,15 +76,16 @@ class _Pipe:
                 continue
             with self._ready:
                 self._line.popleft()
+            # Counted before sending, so whoever receives the bytes already sees them counted.
+            if self.up:
+                self.uplink.stats.bytes_up += len(data)
+            else:
+                self.uplink.stats.bytes_down += len(data)
             try:
                 self.dst.sendall(data)
             except OSError:
                 self.close()
                 return
-            if self.up:
-                self.uplink.stats.bytes_up += len(data)
-            else:
-                self.uplink.stats.bytes_down += len(data)
 
     def close(self) -> None:
         with self._ready:
