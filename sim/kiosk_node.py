@@ -234,8 +234,14 @@ class HeadlessKiosk:
         return TemperatureReading(reading.object_c, now - timedelta(seconds=reading.age_s))
 
 
+_EMIT_LOCK = threading.Lock()
+
+
 def _emit(record: dict[str, Any]) -> None:
-    print(json.dumps(record, ensure_ascii=False), flush=True)
+    # One write per line under a lock: print() from two threads can interleave two records.
+    with _EMIT_LOCK:
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
