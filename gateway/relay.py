@@ -43,6 +43,8 @@ REFUSED_RETRY_CAP_S = 60.0
 TICK_S = 0.25
 FULL_RETRY_S = 1.0
 PURGE_EVERY_S = 60.0
+NO_MATCHING_SUBSCRIBERS = 0x10
+NO_SUBSCRIBERS_RETRY_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class Counters:
     refused: int = 0
     acked: int = 0
     resent: int = 0
+    unrouted: int = 0
     docs_accepted: int = 0
     docs_rejected: int = 0
 
@@ -372,6 +375,11 @@ class Gateway:
             else:
                 self.counters.accepted += 1
                 delay = min(RETRY_CAP_S, self.cfg.outbox.ack_timeout_s * 2 ** (attempts - 1))
+                if result.reason == NO_MATCHING_SUBSCRIBERS:
+                    # No center has subscribed yet (first start, expired session): the broker
+                    # dropped it, so try again soon rather than after the full ack timeout.
+                    self.counters.unrouted += 1
+                    delay = min(delay, NO_SUBSCRIBERS_RETRY_S * 2 ** (attempts - 1))
             self._waiting[entry.event_id] = Waiting(entry.rowid, attempts, now + delay)
             heapq.heappush(self._due, (now + delay, entry.event_id))
 

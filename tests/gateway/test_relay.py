@@ -152,3 +152,29 @@ def test_last_will_reports_a_killed_gateway_offline(
         assert watcher.last(topics.gateway_state(PROV, POST))["reason"] == "connection_lost"
     finally:
         watcher.close()
+
+
+def test_events_published_before_any_center_subscribed_are_sent_again_soon(
+        tmp_path: Path, mosquitto_factory: Callable[..., MosquittoBroker]) -> None:
+    post, center = mosquitto_factory(), mosquitto_factory()
+    cfg_path = gateway_toml(tmp_path, post.port, center.port)
+    cfg_path.write_text(cfg_path.read_text().replace("ack_timeout_s = 3.0", "ack_timeout_s = 600"))
+    gateway = Gateway(load_config(cfg_path, GatewayConfig), [])
+    gateway.start()
+    journal = Journal(tmp_path / "k1.db", POST, "K1")
+    link = KioskLink(load_config(kiosk_toml(tmp_path, "K1", post.port), KioskLinkConfig),
+                     journal)
+    link.start()
+    store = Store(tmp_path / "center.db")
+    ingest = CenterIngest(load_config(center_toml(tmp_path, center.port), CenterConfig), store)
+    try:
+        run_load(journal, 10, rate=0)
+        # The broker says "No matching subscribers" (16): accepted, but nobody will get them.
+        assert wait_for(lambda: gateway.counters.unrouted >= 10, 10), gateway.counters
+        ingest.start()
+        assert wait_for(lambda: store.count_events() == 10, 20), gateway.counters
+        assert wait_for(lambda: journal.counts()["pending"] == 0, 10)
+    finally:
+        link.stop()
+        gateway.stop()
+        ingest.stop()
