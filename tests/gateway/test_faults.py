@@ -67,7 +67,7 @@ def test_kills_broker_restarts_and_an_uplink_cut_under_load_lose_nothing(
 
         def flowing(more: int) -> None:
             target = stored_events(tmp_path) + more
-            assert wait_for(lambda: stored_events(tmp_path) >= target, 20), \
+            assert wait_for(lambda: stored_events(tmp_path) >= target, 45), \
                 gateway.output()[-2000:]
 
         flowing(100)
