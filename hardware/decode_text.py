@@ -31,6 +31,7 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 def text_from_payload(raw: bytes) -> str | None:
     """The payload as text if it is valid UTF-8 (or unmistakably CJK), without stray controls."""
+    text: str | None
     try:
         text = raw.decode(UTF8)
     except UnicodeDecodeError:
