@@ -138,6 +138,8 @@ class Runner:
             record = json.loads(line)
         except json.JSONDecodeError:
             return
+        if not isinstance(record, dict):
+            return
         if record.get("ready"):
             rig.ready.set()
         elif "thermometer" in record:
