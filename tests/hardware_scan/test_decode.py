@@ -159,3 +159,16 @@ def test_auto_reads_a_wavy_code_plain_zxing_and_zbar_miss() -> None:
                             (0, 0), 1.0)
     assert decode_frame(bent, "zxing") == [] and decode_frame(bent, "zbar") == []
     assert [c.text for c in decode_frame(bent, "auto")] == [text]
+
+
+def test_auto_does_not_deblur_a_textured_scene_without_a_code(monkeypatch):
+    """A live camera mostly sees scenes with no code: refining the whole frame cost ~1 s."""
+    import hardware.decode_auto as auto
+
+    calls = []
+    real = auto.wiener_deblur
+    monkeypatch.setattr(auto, "wiener_deblur", lambda *a, **k: calls.append(a) or real(*a, **k))
+    rng = np.random.default_rng(7)
+    scene = rng.integers(0, 255, (720, 1280), dtype=np.uint8)
+    assert decode_frame(scene, "auto") == []
+    assert calls == []
