@@ -34,7 +34,7 @@ from sim.scenario import Fault, Post, Scenario
 from sim.travellers import Issuers, Kind, Traveller, TravellerFactory, expected_verdict
 from sim.verify import RunReport, Stored, Truth, compare
 
-STEP_UP_S = 0.5  # the traveller steps up and the thermometer reads before the code comes up
+STEP_UP_S = 1.0  # the traveller steps up and is measured before the code comes up
 READER_SERVICE_S = 1.5
 MANUAL_SERVICE_S = 3.0
 CAMERA_GAP_S = 0.3
