@@ -47,6 +47,8 @@ class SerialPort(Protocol):
     """What the driver needs of a serial port (pyserial's Serial fits)."""
 
     def read(self, size: int = 1) -> bytes: ...
+    @property
+    def in_waiting(self) -> int: ...
     def write(self, data: bytes, /) -> int | None: ...
     def close(self) -> None: ...
 
@@ -153,7 +155,9 @@ class QrReader:
 
     def _receive(self) -> None:
         try:
-            data = self._port.read(256)
+            # Take what has arrived at once; a fixed-size read would wait out the port's
+            # timeout after every code and add ~50 ms to each scan.
+            data = self._port.read(max(1, self._port.in_waiting))
         except (serial.SerialException, OSError, TypeError, AttributeError) as exc:
             # pyserial raises TypeError/AttributeError when the port was closed under it.
             raise ReaderDisconnected(f"serial port failed: {exc}") from exc

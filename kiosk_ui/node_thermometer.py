@@ -27,10 +27,16 @@ class NodeThermometer:
     def __init__(self, link: Any, clock: Callable[[], datetime]) -> None:
         self.link = link
         self._clock = clock
+        self._last_scan: float | None = None
 
     def latest(self) -> TemperatureReading | None:
-        """The newest reading that is not stale (never the previous traveller's)."""
-        reading = self.link.fresh_reading()
+        """The newest fresh reading taken since the previous scan; called once per scan.
+
+        A reading received before the previous traveller's scan was decided belongs to that
+        traveller (or to someone before): it never serves a second one.
+        """
+        reading = self.link.fresh_reading(since=self._last_scan)
+        self._last_scan = self.link.now()
         if reading is None:
             return None
         return TemperatureReading(reading.object_c,

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -138,11 +138,15 @@ class HeadlessKiosk:
         if cfg.camera_url:
             self.sources.append(CameraSource(cfg.camera_url, cfg.decode_engine, self._on_code))
         self.thermometer: Any = None
+        self._readings: Any = None
         if cfg.thermometer_port:
             from hardware.thermometer import ThermometerLink
             from hardware.thermometer_types import ThermometerConfig
+            from kiosk_ui.node_thermometer import NodeThermometer
 
             self.thermometer = ThermometerLink(ThermometerConfig(port=cfg.thermometer_port))
+            # The staff UI's rule: a reading serves one scan, never the next traveller's.
+            self._readings = NodeThermometer(self.thermometer, lambda: datetime.now(UTC))
 
     def run(self) -> None:
         """Start everything, serve until stdin closes or SIGTERM, then stop cleanly."""
@@ -207,7 +211,7 @@ class HeadlessKiosk:
         else:
             result = self._with_staff_travel(read_code(item.text, self.trusted, now))
             source, read_at = item.source, item.read_at
-        reading = self._temperature(now)
+        reading = self._temperature()
         verdict = evaluate(result, reading, self.policy, now)
         event = self.journal.record(lambda header: ScanEvent(header, result, reading, verdict))
         ident = result.identity
@@ -225,13 +229,8 @@ class HeadlessKiosk:
             travel = self.staff_travel.pop(key, None)
         return result if travel is None else with_manual_entry(result, travel)
 
-    def _temperature(self, now: datetime) -> TemperatureReading | None:
-        if self.thermometer is None:
-            return None
-        reading = self.thermometer.fresh_reading()
-        if reading is None:
-            return None
-        return TemperatureReading(reading.object_c, now - timedelta(seconds=reading.age_s))
+    def _temperature(self) -> TemperatureReading | None:
+        return None if self._readings is None else self._readings.latest()
 
 
 _EMIT_LOCK = threading.Lock()
