@@ -154,3 +154,16 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     return json.dumps(str(value), ensure_ascii=False)
+
+
+def stop_children_on_hangup() -> None:
+    """Turn SIGHUP and SIGTERM into KeyboardInterrupt, so a run's cleanup stops its children.
+
+    Children run in their own sessions (a Ctrl-C is not theirs): when the terminal closes only
+    this process hears it, and dying at once would leave brokers and gateways orphaned.
+    """
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, interrupt)

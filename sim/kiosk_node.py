@@ -25,12 +25,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from chot.files import read_policy, read_verify_key
 from screening.evaluate import TemperatureReading, evaluate
 from screening.event import ScanEvent
 from screening.identity import Identity
 from screening.keys import VerifyKey, keyring
 from screening.places import Place
-from screening.policy import Policy, parse_policy
+from screening.policy import Policy
 from screening.scan import (
     CodeKind,
     ScanResult,
@@ -57,6 +58,7 @@ class KioskNodeConfig(BaseModel):
     broker_host: str = "127.0.0.1"
     broker_port: int
     policy_file: Path
+    center_keys: list[Path]
     issuer_keys: list[Path]
     reader_port: str | None = None
     reader_baud: int = 115200
@@ -118,7 +120,8 @@ class HeadlessKiosk:
         from gateway.kiosk_link import KioskLink
 
         self.cfg = cfg
-        self.policy: Policy = parse_policy(json.loads(cfg.policy_file.read_text("utf-8")), 1)
+        center = [read_verify_key(path) for path in cfg.center_keys]
+        self.policy: Policy = read_policy(str(cfg.policy_file), center)
         self.trusted = keyring([VerifyKey.from_pem(p.read_bytes()) for p in cfg.issuer_keys])
         self.journal = Journal(cfg.journal_path, cfg.post, cfg.kiosk)
         link_cfg = KioskLinkConfig(

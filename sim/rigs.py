@@ -21,6 +21,7 @@ from sim.uplink import Uplink
 
 POLICY_FILE = "policy.json"
 ISSUER_KEY_FILE = "issuer.pub"
+CENTER_KEY_FILE = "center.pub"
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class RigBuilder:
                               journal_path=self.dir / f"journal-{label}.sqlite",
                               broker_port=post_rig.broker.port,
                               policy_file=self.dir / POLICY_FILE,
+                              center_keys=[self.dir / CENTER_KEY_FILE],
                               issuer_keys=[self.dir / ISSUER_KEY_FILE], **devices)
         cfg_path = self.dir / f"kiosk-{label}.json"
         cfg_path.write_text(cfg.model_dump_json(), "utf-8")
@@ -155,6 +157,7 @@ class RigBuilder:
         config = write_toml(self.dir / f"kiosk-{label}.toml", {
             "post": post.id, "kiosk": name,
             "policy": {"file": str(self.dir / POLICY_FILE),
+                       "center_keys": [str(self.dir / CENTER_KEY_FILE)],
                        "trust": [str(self.dir / ISSUER_KEY_FILE)]},
             "camera": {"sources": [stream.url], "engine": self.options.decode_engine,
                        "preview": True},

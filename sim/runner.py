@@ -24,12 +24,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from screening.policy import policy_body
+from screening.keys import SigningKey
+from screening.policy import POLICY_KIND, policy_body
+from screening.signed_doc import sign_doc
 from sim.broker import MosquittoBroker
 from sim.components import Component, chot_argv, write_toml
 from sim.kiosk_node import travel_to_json
 from sim.render import Motion
-from sim.rigs import ISSUER_KEY_FILE, POLICY_FILE, KioskRig, PostRig, RigBuilder, RunOptions
+from sim.rigs import (
+    CENTER_KEY_FILE,
+    ISSUER_KEY_FILE,
+    POLICY_FILE,
+    KioskRig,
+    PostRig,
+    RigBuilder,
+    RunOptions,
+)
 from sim.scenario import Fault, Post, Scenario
 from sim.travellers import Issuers, Kind, Traveller, TravellerFactory, expected_verdict
 from sim.verify import RunReport, Stored, Truth, compare
@@ -130,8 +140,12 @@ class Runner:
 
     def _write_trust(self) -> None:
         (self.dir / ISSUER_KEY_FILE).write_bytes(self.issuers.trusted.public.to_pem())
-        (self.dir / POLICY_FILE).write_text(
-            json.dumps(policy_body(self.policy), ensure_ascii=False), "utf-8")
+        # Kiosks take only a policy the center signed, as in the field.
+        center = SigningKey.generate()
+        (self.dir / CENTER_KEY_FILE).write_bytes(center.public.to_pem())
+        issued_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        envelope = sign_doc(POLICY_KIND, 1, issued_at, policy_body(self.policy), center)
+        (self.dir / POLICY_FILE).write_text(json.dumps(envelope, ensure_ascii=False), "utf-8")
 
     def _kiosk_said(self, rig: KioskRig, line: str) -> None:
         try:

@@ -25,12 +25,14 @@ def register(tree: CommandTree) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the demo; the last stdout line is the JSON report; exit 1 if anything was wrong."""
     from sim.broker import BrokerUnavailable
+    from sim.components import stop_children_on_hangup
     from sim.demo import run_demo
 
     if args.duration is not None and args.duration <= 0:
         _print({"error": "Thời lượng phải dương / --duration must be positive",
                 "reason": "bad_argument"})
         return 2
+    stop_children_on_hangup()
     try:
         report = run_demo(args.headless, args.duration,
                           lambda m: print(m, file=sys.stderr, flush=True))

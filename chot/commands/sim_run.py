@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the scenario; the last stdout line is the report; exit 1 if anything was wrong."""
     from pathlib import Path
 
+    from sim.components import stop_children_on_hangup
     from sim.rigs import RunOptions
     from sim.runner import run_scenario
     from sim.scenario import ScenarioProblem, load_scenario
@@ -56,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
                          workdir=Path(args.workdir) if args.workdir else None,
                          keep=bool(args.workdir))
     log = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+    stop_children_on_hangup()
     try:
         report = run_scenario(scenario, options, log)
     except (OSError, RuntimeError) as exc:
