@@ -7,7 +7,6 @@ config without them still starts: `[alerts]`, `[report]`, `[publish]`, `[dashboa
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
@@ -16,7 +15,7 @@ from pydantic import Field, field_validator
 
 from center.config import CenterConfig
 from center.day import DEFAULT_TZ, zone
-from gateway.config import ConfigProblem, Strict, parse_config
+from gateway.config import Strict, parse_config, read_toml
 
 HHMM_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
@@ -96,11 +95,6 @@ def load_center_config(path: str | Path) -> tuple[CenterConfig, CenterSections]:
 
     Raises ConfigProblem naming the bad key, as every config loader here does.
     """
-    try:
-        data = tomllib.loads(Path(path).read_text("utf-8"))
-    except OSError as exc:
-        raise ConfigProblem(path, str(exc), "config_unreadable") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigProblem(path, f"not TOML: {exc}", "config_not_toml") from None
+    data = read_toml(path)
     mine = {name: data.pop(name) for name in CenterSections.model_fields if name in data}
     return parse_config(data, CenterConfig, path), parse_config(mine, CenterSections, path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -109,13 +109,17 @@ Model = TypeVar("Model", bound=BaseModel)
 
 def load_config(path: str | Path, model: type[Model]) -> Model:
     """Read and validate a TOML file; raises ConfigProblem naming the bad key."""
+    return parse_config(read_toml(path), model, path)
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """The TOML file as a dict; raises ConfigProblem when unreadable or not TOML."""
     try:
-        data = tomllib.loads(Path(path).read_text("utf-8"))
+        return tomllib.loads(Path(path).read_text("utf-8"))
     except OSError as exc:
         raise ConfigProblem(path, str(exc), "config_unreadable") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigProblem(path, f"not TOML: {exc}", "config_not_toml") from None
-    return parse_config(data, model, path)
 
 
 def parse_config(data: object, model: type[Model], source: str | Path = "<config>") -> Model:
