@@ -1,0 +1,75 @@
+"""`chot demo` in a real terminal: travellers arrive at the staff UI while staff, from the
+keyboard, serve a traveller with no phone through a manual declaration."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_kiosk_tmux import Terminal
+
+from kiosk_ui.sample_travellers import CCCD_LINE
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
+
+
+def newest_ui_journal(since: float) -> Path | None:
+    journals = [p for p in Path("/tmp").glob("chot-sim-*/journal-*-k1.sqlite")
+                if p.stat().st_mtime >= since]
+    return max(journals, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def test_manual_declaration_inside_the_demo() -> None:
+    started = time.time()
+    term = Terminal(f"chot-demo-test-{os.getpid()}", "demo")
+    term.tmux("-f", "/dev/null", "new-session", "-d", "-s", "demo", "-x", "100", "-y", "30",
+              "-e", "LANG=C.UTF-8", "-e", "TERM=xterm-256color",
+              f"{sys.executable} -m chot demo")
+    try:
+        term.wait_for("CHỐT KIỂM SOÁT", timeout=90)
+        term.wait_for("CS v1", timeout=30)  # the center-signed policy, not a stale one
+        term.type(CCCD_LINE)
+        term.keys("Enter")
+        term.wait_for("L. V. Thắng", timeout=15)
+        term.keys("F4")
+        screen = term.wait_for("Khai báo thủ công")
+        assert "Lò Văn Thắng" in screen
+        term.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Enter")
+        term.wait_for("Chọn nơi đi")
+        term.type("ba dinh")
+        term.wait_for("Phường Ba Đình, Thành phố Hà Nội")
+        term.keys("Enter")
+        term.wait_for("Nơi đi: Phường Ba Đình")
+        term.keys("Enter")
+        term.wait_for("Chọn nơi đến")
+        term.type("dien bien phu")
+        term.wait_for("Phường Điện Biên Phủ, Điện Biên")
+        term.keys("Enter")
+        term.wait_for("Nơi đến: Phường Điện Biên Phủ")
+        term.keys("F10")
+        journal = newest_ui_journal(started)
+        assert journal is not None, "the demo's staff kiosk keeps no journal"
+        deadline = time.monotonic() + 15
+        staff_entered: list[dict] = []
+        while not staff_entered and time.monotonic() < deadline:
+            with sqlite3.connect(journal) as db:
+                events = [json.loads(p) for (p,) in db.execute("SELECT payload FROM events")]
+            staff_entered = [e for e in events if e.get("entered_by_staff")]
+            time.sleep(0.2)
+        assert staff_entered, "the manual declaration was not recorded"
+        event = staff_entered[0]
+        assert event["identity"]["name"] == "Lò Văn Thắng"
+        assert event["origin"] == {"country": "VN", "province": "01", "ward": "00004"}
+        assert event["outcome"] == "home_quarantine"
+        term.keys("C-q")
+        assert term.wait_gone(timeout=60), "Ctrl+Q did not end the demo"
+    finally:
+        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True,
+                       timeout=10)
