@@ -55,7 +55,7 @@ class Checkpoint:
 
     def _decide(self, result: ScanResult, now: datetime) -> ScanEvent:
         thermometer = self.ports.thermometer
-        reading = thermometer.latest() if thermometer else None
+        reading = thermometer.latest(now) if thermometer else None
         verdict = evaluate(result, reading, self.ports.policy.current().policy, now)
         return self._commit(lambda header: ScanEvent(header, result, reading, verdict))
 

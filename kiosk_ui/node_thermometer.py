@@ -29,18 +29,19 @@ class NodeThermometer:
         self._clock = clock
         self._last_scan: float | None = None
 
-    def latest(self) -> TemperatureReading | None:
+    def latest(self, now: datetime | None = None) -> TemperatureReading | None:
         """The newest fresh reading taken since the previous scan; called once per scan.
 
         A reading received before the previous traveller's scan was decided belongs to that
-        traveller (or to someone before): it never serves a second one.
+        traveller (or to someone before): it never serves a second one. `now` is the scan's
+        time: the reading is stamped its age before it, so it is never in the scan's future.
         """
         reading = self.link.fresh_reading(since=self._last_scan)
         self._last_scan = self.link.now()
         if reading is None:
             return None
         return TemperatureReading(reading.object_c,
-                                  self._clock() - timedelta(seconds=reading.age_s))
+                                  (now or self._clock()) - timedelta(seconds=reading.age_s))
 
     def health(self) -> DeviceHealth:
         """Ready and sensor fine → ok; anything else → down with why."""

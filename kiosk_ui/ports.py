@@ -92,7 +92,7 @@ class CameraInput(CodeInput, Protocol):
 class ThermometerPort(Protocol):
     """The thermometer node: latest reading, health, and the LED/buzzer signal."""
 
-    def latest(self) -> TemperatureReading | None:
+    def latest(self, now: datetime | None = None) -> TemperatureReading | None:
         """The newest reading, never blocking."""
         ...
 

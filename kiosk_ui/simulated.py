@@ -89,12 +89,12 @@ class SimThermometer:
         self.state: DeviceHealth = DeviceHealth("ok")
         self.signals: list[Outcome] = []
 
-    def latest(self) -> TemperatureReading | None:
-        """The set reading, taken `reading_age_s` ago."""
+    def latest(self, now: datetime | None = None) -> TemperatureReading | None:
+        """The set reading, taken `reading_age_s` before now (the scan's time by default)."""
         if self.celsius is None or self.state.state != "ok":
             return None
-        return TemperatureReading(self.celsius,
-                                  self._clock() - timedelta(seconds=self.reading_age_s))
+        return TemperatureReading(self.celsius, (now or self._clock())
+                                  - timedelta(seconds=self.reading_age_s))
 
     def health(self) -> DeviceHealth:
         """The set health."""

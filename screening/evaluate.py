@@ -13,8 +13,6 @@ from screening.reasons import Reason
 from screening.scan import ScanResult, Travel, Verification
 from screening.verdict import Outcome, Verdict
 
-FUTURE_TOLERANCE_S = 1.0
-
 
 @dataclass(frozen=True)
 class TemperatureReading:
@@ -78,13 +76,11 @@ def _zone_level(travel: Travel, policy: Policy) -> str | None:
 
 def _fresh_celsius(reading: TemperatureReading | None, policy: Policy,
                    now: datetime) -> float | None:
-    # A reading older than the policy allows may belong to the previous traveller. One stamped
-    # up to a second after `now` is this scan's: kiosks read the thermometer after the scan
-    # time was taken. Further in the future, a clock is wrong and the reading is not trusted.
+    # A reading older than the policy allows may belong to the previous traveller.
     if reading is None:
         return None
     age = (now - reading.taken_at).total_seconds()
-    return reading.celsius if -FUTURE_TOLERANCE_S <= age <= policy.max_reading_age_s else None
+    return reading.celsius if 0 <= age <= policy.max_reading_age_s else None
 
 
 def _truthy(value: Any) -> bool:

@@ -214,7 +214,7 @@ class HeadlessKiosk:
         else:
             result = self._with_staff_travel(read_code(item.text, self.trusted, now))
             source, read_at = item.source, item.read_at
-        reading = self._temperature()
+        reading = self._temperature(now)
         verdict = evaluate(result, reading, self.policy, now)
         event = self.journal.record(lambda header: ScanEvent(header, result, reading, verdict))
         ident = result.identity
@@ -232,8 +232,8 @@ class HeadlessKiosk:
             travel = self.staff_travel.pop(key, None)
         return result if travel is None else with_manual_entry(result, travel)
 
-    def _temperature(self) -> TemperatureReading | None:
-        return None if self._readings is None else self._readings.latest()
+    def _temperature(self, now: datetime) -> TemperatureReading | None:
+        return None if self._readings is None else self._readings.latest(now)
 
 
 _EMIT_LOCK = threading.Lock()
