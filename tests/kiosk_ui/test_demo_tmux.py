@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_kiosk_tmux import Terminal
+from test_kiosk_tmux import Terminal, pick_ba_dinh_to_dien_bien_phu
 
 from kiosk_ui.sample_travellers import CCCD_LINE
 
@@ -41,19 +41,7 @@ def test_manual_declaration_inside_the_demo() -> None:
         term.keys("F4")
         screen = term.wait_for("Khai báo thủ công")
         assert "Lò Văn Thắng" in screen
-        term.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Enter")
-        term.wait_for("Chọn nơi đi")
-        term.type("ba dinh")
-        term.wait_for("Phường Ba Đình, Thành phố Hà Nội")
-        term.keys("Enter")
-        term.wait_for("Nơi đi: Phường Ba Đình")
-        term.keys("Enter")
-        term.wait_for("Chọn nơi đến")
-        term.type("dien bien phu")
-        term.wait_for("Phường Điện Biên Phủ, Điện Biên")
-        term.keys("Enter")
-        term.wait_for("Nơi đến: Phường Điện Biên Phủ")
-        term.keys("F10")
+        pick_ba_dinh_to_dien_bien_phu(term)
         journal = newest_ui_journal(started)
         assert journal is not None, "the demo's staff kiosk keeps no journal"
         deadline = time.monotonic() + 15

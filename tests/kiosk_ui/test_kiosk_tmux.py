@@ -63,6 +63,23 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
 
+def pick_ba_dinh_to_dien_bien_phu(term: Terminal) -> None:
+    """In the open manual-declaration dialog: origin Ba Đình, destination Điện Biên Phủ, F10."""
+    term.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Enter")  # to «Nơi đi», open the picker
+    term.wait_for("Chọn nơi đi")
+    term.type("ba dinh")
+    term.wait_for("Phường Ba Đình, Thành phố Hà Nội")
+    term.keys("Enter")
+    term.wait_for("Nơi đi: Phường Ba Đình")
+    term.keys("Enter")
+    term.wait_for("Chọn nơi đến")
+    term.type("dien bien phu")
+    term.wait_for("Phường Điện Biên Phủ, Điện Biên")
+    term.keys("Enter")
+    term.wait_for("Nơi đến: Phường Điện Biên Phủ")
+    term.keys("F10")
+
+
 @pytest.fixture
 def kiosk_terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     journal = tmp_path / "journal.sqlite"
@@ -106,19 +123,7 @@ def test_wedge_scan_then_manual_declaration_from_the_keyboard(
     term.keys("F4")
     screen = term.wait_for("Khai báo thủ công")
     assert "Lò Văn Thắng" in screen and "011090001234" in screen
-    term.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Enter")  # to «Nơi đi», open the picker
-    term.wait_for("Chọn nơi đi")
-    term.type("ba dinh")
-    term.wait_for("Phường Ba Đình, Thành phố Hà Nội")
-    term.keys("Enter")
-    term.wait_for("Nơi đi: Phường Ba Đình")
-    term.keys("Enter")
-    term.wait_for("Chọn nơi đến")
-    term.type("dien bien phu")
-    term.wait_for("Phường Điện Biên Phủ, Điện Biên")
-    term.keys("Enter")
-    term.wait_for("Nơi đến: Phường Điện Biên Phủ")
-    term.keys("F10")
+    pick_ba_dinh_to_dien_bien_phu(term)
     screen = term.wait_for("CÁCH LY TẠI NHÀ")
     assert "Cách ly 14 ngày" in screen and "(cán bộ nhập)" in screen
     assert "2 chờ" in term.wait_for("2 chờ")
