@@ -12,7 +12,8 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,27 +89,19 @@ class Outbox:
         """Commit incoming events (idempotent by event id); raises OutboxFull."""
         new: list[Outgoing] = []
         now = time.time()
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                done = self._delivered_among([item.event_id for item in items])
-                delivered = [(i.event_id, i.kiosk) for i in items if i.event_id in done]
-                for item in items:
-                    if item.event_id in done:
-                        continue
-                    cursor = self._db.execute(
-                        "INSERT OR IGNORE INTO outbox(event_id, kiosk, topic, payload, "
-                        "received_at) VALUES (?, ?, ?, ?, ?)",
-                        (item.event_id, item.kiosk, item.topic, item.payload, now))
-                    if cursor.rowcount and cursor.lastrowid is not None:
-                        new.append(Outgoing(cursor.lastrowid, item.event_id, item.kiosk,
-                                            item.topic, item.payload))
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._rollback()
-                if is_disk_full(exc):
-                    raise OutboxFull(str(exc)) from None
-                raise
+        with self._lock, self._transaction():
+            done = self._delivered_among([item.event_id for item in items])
+            delivered = [(i.event_id, i.kiosk) for i in items if i.event_id in done]
+            for item in items:
+                if item.event_id in done:
+                    continue
+                cursor = self._db.execute(
+                    "INSERT OR IGNORE INTO outbox(event_id, kiosk, topic, payload, "
+                    "received_at) VALUES (?, ?, ?, ?, ?)",
+                    (item.event_id, item.kiosk, item.topic, item.payload, now))
+                if cursor.rowcount and cursor.lastrowid is not None:
+                    new.append(Outgoing(cursor.lastrowid, item.event_id, item.kiosk,
+                                        item.topic, item.payload))
         return Added(new, delivered)
 
     def _delivered_among(self, event_ids: list[str]) -> dict[str, str]:
@@ -143,26 +136,18 @@ class Outbox:
         of every known one, so the kiosks are told even if an earlier relay was lost."""
         now = time.time()
         acked: list[tuple[str, str]] = []
-        with self._lock, relaxed_sync(self._db):
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                for chunk in _chunks(list(dict.fromkeys(event_ids)), 500):
-                    marks = ",".join("?" * len(chunk))
-                    removed = self._db.execute(
-                        f"DELETE FROM outbox WHERE event_id IN ({marks}) "
-                        f"RETURNING event_id, kiosk", chunk).fetchall()
-                    self._db.executemany("INSERT OR REPLACE INTO delivered VALUES (?, ?, ?)",
-                                         [(event_id, kiosk, now) for event_id, kiosk in removed])
-                    gone = {event_id for event_id, _kiosk in removed}
-                    acked += removed
-                    acked += self._delivered_among(
-                        [e for e in chunk if e not in gone]).items()
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._rollback()
-                if is_disk_full(exc):
-                    raise OutboxFull(str(exc)) from None
-                raise
+        with self._lock, relaxed_sync(self._db), self._transaction():
+            for chunk in _chunks(list(dict.fromkeys(event_ids)), 500):
+                marks = ",".join("?" * len(chunk))
+                removed = self._db.execute(
+                    f"DELETE FROM outbox WHERE event_id IN ({marks}) "
+                    f"RETURNING event_id, kiosk", chunk).fetchall()
+                self._db.executemany("INSERT OR REPLACE INTO delivered VALUES (?, ?, ?)",
+                                     [(event_id, kiosk, now) for event_id, kiosk in removed])
+                gone = {event_id for event_id, _kiosk in removed}
+                acked += removed
+                acked += self._delivered_among(
+                    [e for e in chunk if e not in gone]).items()
         return [(event_id, kiosk) for event_id, kiosk in acked]
 
     def purge(self, retention_s: float, now: float | None = None) -> int:
@@ -197,9 +182,19 @@ class Outbox:
         with self._lock:
             self._db.close()
 
-    def _rollback(self) -> None:
-        if self._db.in_transaction:
-            self._db.execute("ROLLBACK")
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT; rolled back on any SQLite error, disk full → OutboxFull."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            yield
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            if is_disk_full(exc):
+                raise OutboxFull(str(exc)) from None
+            raise
 
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
