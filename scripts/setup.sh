@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in libzbar0 mosquitto mosquitto-clients tmux; do
+for pkg in libzbar0 mosquitto mosquitto-clients tmux postgresql; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -15,7 +15,10 @@ if [ ${#need[@]} -gt 0 ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
     # The Debian package enables a system-wide broker; chot starts its own on free ports.
-    if command -v systemctl >/dev/null 2>&1; then $sudo systemctl disable --now mosquitto >/dev/null 2>&1 || true; fi
+    # Likewise PostgreSQL: the tests start throwaway clusters of their own.
+    if command -v systemctl >/dev/null 2>&1; then
+        $sudo systemctl disable --now mosquitto postgresql >/dev/null 2>&1 || true
+    fi
 fi
 
 PY=${PYTHON:-python3}
