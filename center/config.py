@@ -4,15 +4,47 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from gateway.config import BrokerConfig, Strict
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
 
 class StoreConfig(Strict):
-    """Where the center keeps its events."""
+    """Where the center keeps its events: one SQLite file, or PostgreSQL for several instances."""
 
-    path: Path
+    path: Path | None = Field(None, description="SQLite file (one center instance)")
+    url: str | None = Field(None, description="postgresql://user@host:port/db, shared by "
+                            "several instances (password: PGPASSWORD or ~/.pgpass)")
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(POSTGRES_SCHEMES):
+            raise ValueError("phải bắt đầu bằng postgresql:// / must start with postgresql://")
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> StoreConfig:
+        if (self.path is None) == (self.url is None):
+            raise ValueError("cần đúng một trong store.path (SQLite) hoặc store.url "
+                             "(PostgreSQL) / set exactly one of store.path (SQLite) or "
+                             "store.url (PostgreSQL)")
+        return self
+
+    def where(self) -> str:
+        """The file or the URL without its password, for messages and logs."""
+        if self.url is None:
+            return str(self.path)
+        from center.stores.postgres import without_password
+
+        return without_password(self.url)
+
+    def folder(self) -> Path:
+        """Where files beside the store go by default (reports, ledger, log): the SQLite
+        file's folder, or the working directory with PostgreSQL."""
+        return self.path.parent if self.path is not None else Path.cwd()
 
 
 class IngestConfig(Strict):

@@ -1,53 +1,66 @@
 """The history of posts and kiosks going offline and back, kept for the daily report.
 
-The store keeps only each device's last state; outages need the changes. The log lives in
-its own table of the same SQLite file, so one file holds all the center knows.
+The store keeps only each device's last state; outages need the changes. Every center
+instance hears every state, so each change is recorded once: the link's status row is
+updated only when it differs, and only the instance whose update went through appends the
+change (and raises its alert). The tables live beside the events, in the same database.
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
-from pathlib import Path
 
-from gateway.sqlite import open_durable
+from center.stores import StoreLocation, open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS link_changes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    post TEXT NOT NULL,
-    kiosk TEXT,
+    id {serial},
+    post {text} NOT NULL,
+    kiosk {text},
     online INTEGER NOT NULL,
-    at REAL NOT NULL
+    at {real} NOT NULL
 );
 CREATE INDEX IF NOT EXISTS link_changes_at ON link_changes(at);
+CREATE TABLE IF NOT EXISTS link_status (
+    post {text} NOT NULL,
+    kiosk {text} NOT NULL,
+    online INTEGER NOT NULL,
+    since {real} NOT NULL,
+    PRIMARY KEY (post, kiosk)
+);
 """
+
+# The WHERE makes a repeated status a no-op, so RETURNING yields a row only for a change.
+CHANGE_STATUS = ("INSERT INTO link_status VALUES (?,?,?,?) ON CONFLICT (post, kiosk) DO UPDATE "
+                 "SET online=excluded.online, since=excluded.since "
+                 "WHERE link_status.online <> excluded.online RETURNING since")
 
 
 class LinkLog:
     """Appends (post, kiosk, online, at) changes; reads them back for a time window."""
 
-    def __init__(self, path: str | Path) -> None:
-        self._db = open_durable(path)
-        self._db.executescript(SCHEMA)
-        self._lock = threading.Lock()
+    def __init__(self, where: StoreLocation) -> None:
+        self.db = open_database(where)
+        self.db.create(SCHEMA)
 
-    def record(self, post: str, kiosk: str | None, online: bool, at: datetime) -> None:
-        """Note that a post's gateway (kiosk None) or a kiosk went online or offline."""
-        with self._lock:
-            self._db.execute("INSERT INTO link_changes(post, kiosk, online, at) "
-                             "VALUES (?,?,?,?)", (post, kiosk, int(online), at.timestamp()))
+    def record(self, post: str, kiosk: str | None, online: bool, at: datetime) -> bool:
+        """Note that a post's gateway (kiosk None) or a kiosk went online or offline; False
+        when the shared status already says so (another instance recorded this change)."""
+        with self.db.transaction() as tx:
+            # A gateway is kiosk '' in the status key: NULLs never conflict.
+            if not tx.execute(CHANGE_STATUS, (post, kiosk or "", int(online), at.timestamp())):
+                return False
+            tx.execute("INSERT INTO link_changes(post, kiosk, online, at) VALUES (?,?,?,?)",
+                       (post, kiosk, int(online), at.timestamp()))
+        return True
 
     def changes(self, until: datetime) -> list[tuple[str, str | None, bool, datetime]]:
         """Every change up to `until`, oldest first."""
-        with self._lock:
-            rows = self._db.execute("SELECT post, kiosk, online, at FROM link_changes "
-                                    "WHERE at < ? ORDER BY at, id",
-                                    (until.timestamp(),)).fetchall()
+        rows = self.db.rows("SELECT post, kiosk, online, at FROM link_changes "
+                            "WHERE at < ? ORDER BY at, id", (until.timestamp(),))
         return [(post, kiosk, bool(online), datetime.fromtimestamp(at, UTC))
                 for post, kiosk, online, at in rows]
 
     def close(self) -> None:
-        """Close the file."""
-        with self._lock:
-            self._db.close()
+        """Close the file or the connections."""
+        self.db.close()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections import Counter
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -14,6 +11,7 @@ from center.arrivals import Arrival, arrival_of
 from center.day import day_bounds, effective_scans, event_at
 from center.link_log import LinkLog
 from center.report import DailyReport, build_report, outages_from_log
+from center.stores import StoreLocation, open_database
 from screening.event import utc_iso
 
 
@@ -60,27 +58,25 @@ def ward_arrivals(store: EventSource, ward: str, day: date, tz: ZoneInfo) -> lis
 
 
 class TodayCounts:
-    """Scans per local hour and outcome, straight from the store's SQLite file (read only).
+    """Scans per local hour and outcome, straight from the store's `events` table (read only).
 
     The dashboard asks every few seconds; counting in SQL keeps that cheap on a busy day.
-    Relies on the store's `events` table columns `day`, `at` (UTC ISO), `type`, `outcome`.
+    Relies on the table's columns `day`, `at` (UTC ISO), `type`, `outcome`, `payload`.
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self._db = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True,
-                                   check_same_thread=False, timeout=10.0)
-        self._lock = threading.Lock()
+    def __init__(self, where: StoreLocation) -> None:
+        self.db = open_database(where, read_only=True)
 
     def hourly(self, day: date, tz: ZoneInfo) -> tuple[list[Counter[str]], int]:
         """(scans per local hour by outcome, fevers) for one local day."""
         start, end = day_bounds(day, tz)
         days = [(day + timedelta(days=d)).isoformat() for d in (-1, 0, 1)]
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT substr(at, 1, 13), outcome, count(*), "
-                "sum(instr(payload, '\"fever\"') > 0) FROM events "
-                "WHERE day IN (?,?,?) AND type='scan' AND at >= ? AND at < ? GROUP BY 1, 2",
-                (*days, utc_iso(start), utc_iso(end))).fetchall()
+        rows = self.db.rows(
+            "SELECT substr(at, 1, 13), outcome, count(*), "
+            "sum(CASE WHEN payload LIKE '%\"fever\"%' THEN 1 ELSE 0 END) FROM events "
+            "WHERE day IN (?,?,?) AND type='scan' AND at >= ? AND at < ? "
+            "GROUP BY substr(at, 1, 13), outcome",
+            (*days, utc_iso(start), utc_iso(end)))
         hours: list[Counter[str]] = [Counter() for _ in range(24)]
         fevers = 0
         for hour_utc, outcome, count, fever in rows:
@@ -93,14 +89,12 @@ class TodayCounts:
         """Scans per post on one local day."""
         start, end = day_bounds(day, tz)
         days = [(day + timedelta(days=d)).isoformat() for d in (-1, 0, 1)]
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT post, count(*) FROM events WHERE day IN (?,?,?) AND type='scan' "
-                "AND at >= ? AND at < ? GROUP BY post",
-                (*days, utc_iso(start), utc_iso(end))).fetchall()
+        rows = self.db.rows(
+            "SELECT post, count(*) FROM events WHERE day IN (?,?,?) AND type='scan' "
+            "AND at >= ? AND at < ? GROUP BY post",
+            (*days, utc_iso(start), utc_iso(end)))
         return {str(post): int(count) for post, count in rows}
 
     def close(self) -> None:
         """Close the connection."""
-        with self._lock:
-            self._db.close()
+        self.db.close()

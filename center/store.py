@@ -1,62 +1,73 @@
-"""The center's event store: SQLite, each event stored exactly once by event_id.
+"""The center's event store: each event stored exactly once by event_id.
 
-Also keeps quarantined messages and the last state of every kiosk and gateway, and answers
-the dashboard's and the daily report's questions (by day, post, kiosk, outcome).
+Also keeps quarantined messages, the last state of every kiosk and gateway, and which alerts
+were raised, and answers the dashboard's and the daily report's questions (by day, post,
+kiosk, outcome). One SQLite file by default, or PostgreSQL shared by several instances
+(center.stores); the SQL here is the same for both.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
-from gateway.sqlite import open_durable, relaxed_sync
+from center.stores import StoreLocation, open_database
 
 # Vietnam keeps UTC+7 all year; a "day" in reports is the province's calendar day.
 PROVINCE_TZ = timezone(timedelta(hours=7))
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
-    event_id TEXT PRIMARY KEY,
-    post TEXT NOT NULL,
-    kiosk TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    at TEXT NOT NULL,
-    day TEXT NOT NULL,
-    outcome TEXT,
-    received_at REAL NOT NULL,
-    payload TEXT NOT NULL
-) WITHOUT ROWID;
+    event_id {text} PRIMARY KEY,
+    post {text} NOT NULL,
+    kiosk {text} NOT NULL,
+    seq BIGINT NOT NULL,
+    type {text} NOT NULL,
+    at {text} NOT NULL,
+    day {text} NOT NULL,
+    outcome {text},
+    received_at {real} NOT NULL,
+    payload {text} NOT NULL
+) {without_rowid};
 CREATE INDEX IF NOT EXISTS events_day_post ON events(day, post, kiosk);
 CREATE INDEX IF NOT EXISTS events_day_outcome ON events(day, outcome);
 CREATE INDEX IF NOT EXISTS events_kiosk_seq ON events(post, kiosk, seq);
 CREATE TABLE IF NOT EXISTS quarantine (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    received_at REAL NOT NULL,
-    topic TEXT NOT NULL,
-    post TEXT,
-    kiosk TEXT,
-    event_id TEXT,
-    reason TEXT NOT NULL,
-    detail TEXT NOT NULL,
-    payload BLOB NOT NULL
+    id {serial},
+    received_at {real} NOT NULL,
+    topic {text} NOT NULL,
+    post {text},
+    kiosk {text},
+    event_id {text},
+    reason {text} NOT NULL,
+    detail {text} NOT NULL,
+    payload {blob} NOT NULL
 );
 CREATE TABLE IF NOT EXISTS device_state (
-    topic TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    post TEXT NOT NULL,
-    kiosk TEXT,
-    status TEXT,
-    payload TEXT NOT NULL,
-    updated_at REAL NOT NULL
+    topic {text} PRIMARY KEY,
+    kind {text} NOT NULL,
+    post {text} NOT NULL,
+    kiosk {text},
+    status {text},
+    payload {text} NOT NULL,
+    updated_at {real} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS alert_claims (
+    alert_key {text} PRIMARY KEY,
+    at {real} NOT NULL
 );
 """
+
+INSERT_EVENT = "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
+UPSERT_STATE = ("INSERT INTO device_state VALUES (?,?,?,?,?,?,?) ON CONFLICT (topic) DO UPDATE "
+                "SET kind=excluded.kind, post=excluded.post, kiosk=excluded.kiosk, "
+                "status=excluded.status, payload=excluded.payload, "
+                "updated_at=excluded.updated_at")
+INSERT_CLAIM = "INSERT INTO alert_claims VALUES (?,?) ON CONFLICT DO NOTHING"
 
 
 @dataclass(frozen=True)
@@ -96,36 +107,37 @@ def province_day(at: str | datetime) -> str:
 
 
 class Store:
-    """The center's SQLite store; safe to share between threads."""
+    """The center's store: a SQLite file or a PostgreSQL database; safe to share between
+    threads, and with PostgreSQL between center instances."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self._db = open_durable(path)
-        self._db.executescript(SCHEMA)
-        self._lock = threading.Lock()
+    def __init__(self, where: StoreLocation) -> None:
+        self.db = open_database(where)
+        self.db.create(SCHEMA)
 
     def add_events(self, events: Sequence[dict[str, Any]], received_at: float | None = None,
                    payloads: Sequence[bytes] | None = None) -> list[dict[str, Any]]:
         """Store checked events in one commit; returns those that were new (duplicates are
-        ignored, so redelivery is harmless). payloads: the events' JSON exactly as received."""
+        ignored, so redelivery is harmless, and with several instances exactly one of them
+        sees an event as new). payloads: the events' JSON exactly as received."""
         now = time.time() if received_at is None else received_at
+        rows = []
+        for index, event in enumerate(events):
+            text = payloads[index].decode() if payloads is not None else \
+                json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+            rows.append((event["event_id"], _clean(event["post"]), _clean(event["kiosk"]),
+                         event["seq"], _clean(event["type"]), event["at"],
+                         province_day(event["at"]), _clean(event.get("outcome")), now, text))
+        # The same order in every instance, so two inserting overlapping batches cannot
+        # deadlock; the order only matters to PostgreSQL's row locks.
+        rows.sort(key=lambda row: row[0])
+        with self.db.transaction() as tx:
+            inserted = tx.insert_each(INSERT_EVENT, rows)
+        new_ids = {row[0] for row, new in zip(rows, inserted, strict=True) if new}
         new: list[dict[str, Any]] = []
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for index, event in enumerate(events):
-                    text = payloads[index].decode() if payloads is not None else \
-                        json.dumps(event, ensure_ascii=False, separators=(",", ":"))
-                    if self._db.execute(
-                            "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?,?,?,?)",
-                            (event["event_id"], event["post"], event["kiosk"], event["seq"],
-                             event["type"], event["at"], province_day(event["at"]),
-                             event.get("outcome"), now, text)).rowcount:
-                        new.append(event)
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        for event in events:
+            if event["event_id"] in new_ids:
+                new_ids.discard(event["event_id"])  # twice in one batch: new once
+                new.append(event)
         return new
 
     def add_quarantined(self, items: Iterable[tuple[str, str | None, str | None, str | None,
@@ -133,13 +145,10 @@ class Store:
         """Keep messages that may not be stored as events:
         (topic, post, kiosk, event_id, reason, detail, payload)."""
         now = time.time()
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(
-                "INSERT INTO quarantine(received_at, topic, post, kiosk, event_id, reason, "
-                "detail, payload) VALUES (?,?,?,?,?,?,?,?)",
-                [(now, *item) for item in items])
-            self._db.execute("COMMIT")
+        rows = [(now, *(_clean(text) for text in item[:6]), item[6]) for item in items]
+        with self.db.transaction() as tx:
+            tx.executemany("INSERT INTO quarantine(received_at, topic, post, kiosk, event_id, "
+                           "reason, detail, payload) VALUES (?,?,?,?,?,?,?,?)", rows)
 
     def set_states(self, states: Iterable[tuple[str, str, str, str | None, bytes]]) -> None:
         """Remember the last state message of devices: (topic, kind, post, kiosk, payload)."""
@@ -148,26 +157,28 @@ class Store:
         for topic, kind, post, kiosk, payload in states:
             try:
                 data = json.loads(payload) if payload else {}
-            except (UnicodeDecodeError, json.JSONDecodeError):
+            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
                 data = {}
             status = data.get("status") if isinstance(data, dict) else None
-            rows.append((topic, kind, post, kiosk, status if isinstance(status, str) else None,
-                         json.dumps(data if isinstance(data, dict) else {}, ensure_ascii=False),
-                         now))
-        with self._lock, relaxed_sync(self._db):
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO device_state VALUES (?,?,?,?,?,?,?)",
-                                 rows)
-            self._db.execute("COMMIT")
+            rows.append((topic, kind, post, kiosk,
+                         _clean(status) if isinstance(status, str) else None,
+                         json.dumps(data if isinstance(data, dict) else {}), now))
+        rows.sort(key=lambda row: row[0])  # a stable lock order, as in add_events
+        with self.db.transaction(durable=False) as tx:
+            tx.executemany(UPSERT_STATE, rows)
+
+    def claim_alert(self, key: str, at: datetime) -> bool:
+        """Record that an alert was raised; True only for the first instance to record `key`,
+        the one that publishes it."""
+        with self.db.transaction() as tx:
+            return tx.insert_each(INSERT_CLAIM, [(_clean(key), at.timestamp())])[0]
 
     def count_events(self, day: str | date | None = None, post: str | None = None,
                      kiosk: str | None = None, outcome: str | None = None,
                      type: str | None = None) -> int:
         """How many events match (all filters optional)."""
         where, args = _filters(day, post, kiosk, outcome, type)
-        with self._lock:
-            return int(self._db.execute(f"SELECT count(*) FROM events{where}", args)
-                       .fetchone()[0])
+        return int(self.db.rows(f"SELECT count(*) FROM events{where}", args)[0][0])
 
     def events(self, day: str | date | None = None, post: str | None = None,
                kiosk: str | None = None, outcome: str | None = None, type: str | None = None,
@@ -178,33 +189,26 @@ class Store:
         sql = f"SELECT payload FROM events{where} ORDER BY at {order}, event_id {order}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        with self._lock:
-            rows = self._db.execute(sql, args).fetchall()
-        return [json.loads(row[0]) for row in rows]
+        return [json.loads(row[0]) for row in self.db.rows(sql, args)]
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         """One stored event, or None."""
-        with self._lock:
-            row = self._db.execute("SELECT payload FROM events WHERE event_id=?",
-                                   (event_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        rows = self.db.rows("SELECT payload FROM events WHERE event_id=?", (event_id,))
+        return json.loads(rows[0][0]) if rows else None
 
     def outcome_counts(self, day: str | date | None = None,
                        post: str | None = None) -> dict[tuple[str, str], int]:
         """Scan counts by (post, outcome), for a day and/or a post."""
         where, args = _filters(day, post, None, None, "scan")
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT post, outcome, count(*) FROM events{where} GROUP BY post, outcome",
-                args).fetchall()
-        return {(p, o): n for p, o, n in rows}
+        rows = self.db.rows(f"SELECT post, outcome, count(*) FROM events{where} "
+                            "GROUP BY post, outcome", args)
+        return {(p, o): int(n) for p, o, n in rows}
 
     def kiosk_sequences(self) -> list[KioskSequence]:
         """Per kiosk: events stored and highest sequence (gaps mean events still on the way)."""
-        with self._lock:
-            rows = self._db.execute("SELECT post, kiosk, count(*), max(seq) FROM events "
-                                    "GROUP BY post, kiosk ORDER BY post, kiosk").fetchall()
-        return [KioskSequence(*row) for row in rows]
+        rows = self.db.rows("SELECT post, kiosk, count(*), max(seq) FROM events "
+                            "GROUP BY post, kiosk ORDER BY post, kiosk")
+        return [KioskSequence(post, kiosk, int(n), int(top)) for post, kiosk, n, top in rows]
 
     def states(self, kind: str | None = None) -> list[DeviceState]:
         """The last state of every kiosk and/or gateway heard from."""
@@ -212,24 +216,26 @@ class Store:
         args: tuple[Any, ...] = ()
         if kind is not None:
             sql, args = sql + " WHERE kind=?", (kind,)
-        with self._lock:
-            rows = self._db.execute(sql + " ORDER BY post, kiosk", args).fetchall()
+        rows = self.db.rows(sql + " ORDER BY post, kiosk NULLS FIRST", args)
         return [DeviceState(k, p, ks, s, json.loads(pl), u) for k, p, ks, s, pl, u in rows]
 
     def quarantined(self, limit: int = 100) -> list[dict[str, Any]]:
         """The newest quarantined messages (payload as text)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT received_at, topic, post, kiosk, event_id, reason, detail, payload "
-                "FROM quarantine ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        rows = self.db.rows(
+            "SELECT received_at, topic, post, kiosk, event_id, reason, detail, payload "
+            "FROM quarantine ORDER BY id DESC LIMIT ?", (limit,))
         keys = ("received_at", "topic", "post", "kiosk", "event_id", "reason", "detail")
         return [{**dict(zip(keys, row[:7], strict=True)),
                  "payload": bytes(row[7]).decode("utf-8", "replace")} for row in rows]
 
     def close(self) -> None:
-        """Close the file."""
-        with self._lock:
-            self._db.close()
+        """Close the file or the connections."""
+        self.db.close()
+
+
+def _clean(text: str | None) -> str | None:
+    # PostgreSQL text cannot hold NUL; a hostile message must not make its batch unstorable.
+    return text.replace("\x00", "\\u0000") if isinstance(text, str) else text
 
 
 def _filters(day: str | date | None, post: str | None, kiosk: str | None,

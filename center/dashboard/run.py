@@ -1,7 +1,8 @@
 """Running the dashboard: beside this instance's ingest, or as a viewer of another's store.
 
 A viewer (`--view`, and every browser session of `--serve`) ingests nothing: it reads the
-store's file read-only, and states and alerts from the broker, so any number can watch.
+store read-only (the SQLite file, or a read-only PostgreSQL session), and states and alerts
+from the broker, so any number can watch.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ def snapshot_source(watch: CenterWatch, counts: TodayCounts,
 def run_with_ingest(cfg: CenterConfig, sections: CenterSections) -> dict[str, object]:
     """Ingest, watch and report as `--headless` does, with the dashboard in this terminal."""
     service = CenterService(cfg, sections)
+    counts = TodayCounts(cfg.store)
     service.start()
-    counts = TodayCounts(cfg.store.path)
     counters = service.ingest.counters
     try:
         CenterDashboard(snapshot_source(service.watch, counts,
@@ -53,12 +54,12 @@ def run_with_ingest(cfg: CenterConfig, sections: CenterSections) -> dict[str, ob
 
 def run_viewer(cfg: CenterConfig, sections: CenterSections) -> dict[str, object]:
     """Only the dashboard: no ingest, the store read-only."""
-    Store(cfg.store.path).close()  # creates the file and tables if nothing ran yet
+    Store(cfg.store).close()  # creates the tables if nothing ran yet
+    counts = TodayCounts(cfg.store)
     live = LiveLink(cfg.broker, cfg.province, f"{cfg.instance}-view-{datetime.now(UTC):%H%M%S%f}")
     watch = CenterWatch(cfg.province, sections)
     live.attach(watch)
     live.start()
-    counts = TodayCounts(cfg.store.path)
     try:
         CenterDashboard(snapshot_source(watch, counts), watch.tz, sections.dashboard.language,
                         sections.dashboard.refresh_s).run()

@@ -148,6 +148,7 @@ def report(args: argparse.Namespace) -> int:
     from center.queries import daily_report
     from center.report_formats import FORMATS
     from center.store import Store
+    from center.stores import StoreUnavailable
 
     loaded = _load(args)
     if isinstance(loaded, int):
@@ -157,7 +158,10 @@ def report(args: argparse.Namespace) -> int:
     day = _day(args, tz)
     if isinstance(day, int):
         return day
-    store, links = Store(cfg.store.path), LinkLog(cfg.store.path)
+    try:
+        store, links = Store(cfg.store), LinkLog(cfg.store)
+    except StoreUnavailable as exc:
+        return _fail(str(exc), exc.reason)
     try:
         result = daily_report(store, links, cfg.province, day, tz, datetime.now(UTC),
                               sections.alerts.known_posts)
@@ -179,6 +183,7 @@ def arrivals(args: argparse.Namespace) -> int:
     from center.day import zone
     from center.queries import ward_arrivals
     from center.store import Store
+    from center.stores import StoreUnavailable
     from screening.places import normalize_ward, ward_info
 
     loaded = _load(args)
@@ -193,7 +198,10 @@ def arrivals(args: argparse.Namespace) -> int:
     day = _day(args, tz)
     if isinstance(day, int):
         return day
-    store = Store(cfg.store.path)
+    try:
+        store = Store(cfg.store)
+    except StoreUnavailable as exc:
+        return _fail(str(exc), exc.reason)
     try:
         found = ward_arrivals(store, ward, day, tz)
     finally:
@@ -269,6 +277,8 @@ def run_center(args: argparse.Namespace) -> int:
     """`chot center --config F [--headless|--view|--serve]`: the center with its watch."""
     import logging
 
+    from center.stores import StoreUnavailable
+
     loaded = _load(args)
     if isinstance(loaded, int):
         return loaded
@@ -278,18 +288,24 @@ def run_center(args: argparse.Namespace) -> int:
     if getattr(args, "headless", False):
         logging.basicConfig(level=str(getattr(args, "log_level", "WARNING")).upper(),
                             format="%(asctime)s %(name)s %(message)s")
-        return _headless(cfg, sections)
+        try:
+            return _headless(cfg, sections)
+        except StoreUnavailable as exc:
+            return _fail(str(exc), exc.reason)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _fail("Bảng điều khiển cần một terminal: dùng --headless hoặc --serve / the "
                      "dashboard needs a terminal: use --headless or --serve", "no_terminal")
     # The terminal belongs to the dashboard: log to a file beside the store instead.
-    logging.basicConfig(filename=str(Path(cfg.store.path).parent / "center.log"),
+    logging.basicConfig(filename=str(cfg.store.folder() / "center.log"),
                         level=str(getattr(args, "log_level", "WARNING")).upper(),
                         format="%(asctime)s %(name)s %(message)s")
     from center.dashboard.run import run_viewer, run_with_ingest
 
-    result = run_viewer(cfg, sections) if getattr(args, "view", False) \
-        else run_with_ingest(cfg, sections)
+    try:
+        result = run_viewer(cfg, sections) if getattr(args, "view", False) \
+            else run_with_ingest(cfg, sections)
+    except StoreUnavailable as exc:
+        return _fail(str(exc), exc.reason)
     print(json.dumps({"center": cfg.instance, "status": "stopped", **result},
                      ensure_ascii=False))
     return 0
@@ -304,7 +320,7 @@ def _headless(cfg: Any, sections: Any) -> int:
     service = CenterService(cfg, sections)
     service.start()
     print(json.dumps({"center": cfg.instance, "status": "running",
-                      "store": str(cfg.store.path),
+                      "store": cfg.store.where(),
                       "report_at": sections.report.at}, ensure_ascii=False), flush=True)
     run_until_signalled()
     service.stop()

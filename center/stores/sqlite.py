@@ -1,0 +1,90 @@
+"""The center's tables in one SQLite file: one center instance, no server to run.
+
+One connection shared by the threads under a lock; commits are fsynced (WAL, synchronous=FULL)
+except for derived rows, which skip the fsync and become durable with the next full commit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from center.stores.database import COLUMN_TYPES, Row, StoreUnavailable
+from gateway.sqlite import open_durable, relaxed_sync
+
+
+class SqliteTransaction:
+    """Statements inside one BEGIN IMMEDIATE … COMMIT."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def execute(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
+        """Run one statement; the rows it returns."""
+        return self._db.execute(sql, tuple(args)).fetchall()
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one statement per row."""
+        self._db.executemany(sql, rows)
+
+    def insert_each(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[bool]:
+        """Run an INSERT … ON CONFLICT DO NOTHING per row; whether each was new."""
+        return [bool(self._db.execute(sql, tuple(row)).rowcount) for row in rows]
+
+
+class SqliteDatabase:
+    """A SQLite file (or memory when `path` is None); `read_only` opens an existing file."""
+
+    def __init__(self, path: str | Path | None, read_only: bool = False) -> None:
+        self.where = ":memory:" if path is None else str(path)
+        try:
+            if path is None:
+                self._db = sqlite3.connect(":memory:", isolation_level=None,
+                                           check_same_thread=False)
+            elif read_only:
+                self._db = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True,
+                                           isolation_level=None, check_same_thread=False,
+                                           timeout=10.0)
+            else:
+                self._db = open_durable(path)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreUnavailable(self.where, str(exc)) from None
+        self._lock = threading.Lock()
+
+    def create(self, ddl: str) -> None:
+        """Create tables and indexes that do not exist yet."""
+        with self._lock:
+            self._db.executescript(ddl.format(**COLUMN_TYPES["sqlite"]))
+
+    @contextmanager
+    def transaction(self, durable: bool = True) -> Iterator[SqliteTransaction]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back if the block raises."""
+        with self._lock:
+            if durable:
+                yield from self._commit()
+            else:
+                with relaxed_sync(self._db):
+                    yield from self._commit()
+
+    def rows(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
+        """The rows of one query."""
+        with self._lock:
+            return self._db.execute(sql, tuple(args)).fetchall()
+
+    def close(self) -> None:
+        """Close the file."""
+        with self._lock:
+            self._db.close()
+
+    def _commit(self) -> Iterator[SqliteTransaction]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield SqliteTransaction(self._db)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
