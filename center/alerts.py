@@ -74,6 +74,9 @@ class Alert:
     detail: str = ""
     count: int = 1
     alert_id: str = field(default="")
+    # What this alert is about beside kind, post and kiosk when it is not an event: a device
+    # alarm's start. Not on the wire; only alert_key reads it.
+    basis: str = field(default="", compare=False)
 
     @property
     def severity(self) -> Severity:
@@ -138,8 +141,22 @@ def link_alert(post: str, kiosk: str | None, online: bool, at: datetime,
     return Alert(kind, at, post=post, kiosk=kiosk, detail=detail)
 
 
+LINK_KINDS = frozenset({AlertKind.POST_OFFLINE, AlertKind.POST_ONLINE, AlertKind.KIOSK_OFFLINE,
+                        AlertKind.KIOSK_ONLINE})
 # Each feverish traveller and each forged code matters; only noisy kinds are throttled.
 THROTTLED_KINDS = frozenset({AlertKind.FLOOD, AlertKind.CLOCK_SKEW, AlertKind.QUARANTINED})
+
+
+def alert_key(alert: Alert, window_s: float) -> str:
+    """The same string in every center instance for the same alert: kind, post, kiosk, and
+    the event it is about, the device alarm's start, the throttle window (noisy kinds, one
+    per window for all instances together) or else its time (a link change is recorded once,
+    so only one instance raises it)."""
+    if alert.kind in THROTTLED_KINDS and window_s > 0:
+        basis = f"window {int(alert.at.timestamp() // window_s)}"
+    else:
+        basis = alert.basis or alert.event_id or utc_iso(alert.at)
+    return "|".join((str(alert.kind), alert.post or "", alert.kiosk or "", basis))
 
 
 class AlertThrottle:

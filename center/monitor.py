@@ -116,13 +116,24 @@ def _update(state: LinkState, data: dict[str, Any], received_at: datetime,
             if str(alarm.get("code")) not in state.alarms:
                 alerts.append(Alert(AlertKind.DEVICE_ALARM, received_at, state.post,
                                     state.kiosk, detail=f"{alarm.get('code')}: "
-                                    f"{alarm.get('en', '')} {alarm.get('detail', '')}".strip()))
+                                    f"{alarm.get('en', '')} {alarm.get('detail', '')}".strip(),
+                                    basis=_alarm_basis(alarm)))
         state.alarms = [str(a.get("code")) for a in alarms]
         skew = _clock_skew(data.get("at"), received_at)
         if skew is not None and abs(skew) > max_skew_s:
             alerts.append(Alert(AlertKind.CLOCK_SKEW, received_at, state.post, state.kiosk,
                                 detail=f"clock {skew:+.0f} s from the center's"))
     return alerts
+
+
+def _alarm_basis(alarm: dict[str, Any]) -> str:
+    # The device stamps when the alarm began, so every center instance names it alike and the
+    # same code raised again later is a new alarm. Unstamped, each instance keys it by its own
+    # time: a repeat across instances rather than a lost alarm.
+    since = alarm.get("since")
+    if isinstance(since, int | float) and not isinstance(since, bool):
+        return f"{alarm.get('code')}@{since}"
+    return ""
 
 
 def _clock_skew(at: Any, received_at: datetime) -> float | None:

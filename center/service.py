@@ -22,12 +22,12 @@ from center.watch import CenterWatch
 
 def report_folder(cfg: Any, sections: CenterSections) -> Path:
     """Where daily reports are written: the configured folder or 'reports' beside the store."""
-    return sections.report.folder or Path(cfg.store.path).parent / "reports"
+    return sections.report.folder or cfg.store.folder() / "reports"
 
 
 def ledger_folder(cfg: Any, sections: CenterSections) -> Path:
     """Where the ledger of published policy/trust versions is kept."""
-    return sections.publish.ledger or Path(cfg.store.path).parent
+    return sections.publish.ledger or cfg.store.folder()
 
 
 class CenterService:
@@ -37,12 +37,12 @@ class CenterService:
         self.cfg = cfg
         self.sections = sections or sections_of(cfg)
         self.tz = zone(self.sections.report.timezone)
-        self.store = Store(cfg.store.path)
-        self.links = LinkLog(cfg.store.path)
-        self.book = WardBook(cfg.store.path)
+        self.store = Store(cfg.store)
+        self.links = LinkLog(cfg.store)
+        self.book = WardBook(cfg.store)
         self.live = LiveLink(cfg.broker, cfg.province, f"{cfg.instance}-live")
         self.watch = CenterWatch(cfg.province, self.sections, self.live.send, self.store,
-                                 self.links, self.book)
+                                 self.links, self.book, claims=self.store)
         self.live.attach(self.watch)
         self.ingest = CenterIngest(cfg, self.store, check=self.watch.check,
                                    on_stored=self.watch.on_stored)
@@ -63,7 +63,7 @@ class CenterService:
         self.scheduler.start()
 
     def stop(self) -> None:
-        """Stop everything and close the files."""
+        """Stop everything and close the store."""
         self.scheduler.stop()
         self.ingest.stop()
         self.live.stop()

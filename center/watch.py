@@ -3,33 +3,55 @@
 Ingest calls `check` on every event message and `on_stored` with the events it committed
 for the first time; the live link calls `on_state` and `on_document`. Everything to publish
 goes through one `send(topic, payload, retain)` callable, so this class does no I/O itself.
+
+Several instances share one store and all hear every state, so an alert is published only by
+the instance that first records its key in the store (`claims`); the others show it when it
+comes back on the alerts topic.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from ulid import ULID
 
-from center.alerts import Alert, AlertThrottle, alert_from_json, scan_alerts
+from center.alerts import (
+    LINK_KINDS,
+    Alert,
+    AlertThrottle,
+    alert_from_json,
+    alert_key,
+    scan_alerts,
+)
 from center.arrivals import Arrival, arrival_of, ward_summary
 from center.day import effective_scans, zone
 from center.inbound import Accepted, Intake, Quarantined
 from center.link_log import LinkLog
-from center.monitor import Monitor
+from center.monitor import LinkState, Monitor
 from center.queries import EventSource
 from center.settings import CenterSections
 from center.ward_book import WardBook
 from gateway import topics
 
+log = logging.getLogger(__name__)
+
 Send = Callable[[str, bytes, bool], None]
 RECENT_ALERTS = 500
+
+
+class AlertClaims(Protocol):
+    """The shared record of raised alerts (center.store.Store has it)."""
+
+    def claim_alert(self, key: str, at: datetime) -> bool:
+        """True only for the first instance to record `key`."""
+        ...
 
 
 def _json(data: dict[str, Any]) -> bytes:
@@ -42,7 +64,8 @@ class CenterWatch:
     def __init__(self, province: str, sections: CenterSections, send: Send | None = None,
                  store: EventSource | None = None, links: LinkLog | None = None,
                  book: WardBook | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 claims: AlertClaims | None = None) -> None:
         self.province, self.sections = province, sections
         self.tz = zone(sections.report.timezone)
         alerts = sections.alerts
@@ -55,6 +78,7 @@ class CenterWatch:
         self.alert_counts: dict[str, int] = {}
         self._seen_alerts: set[str] = set()
         self._send, self._store, self._links, self._clock = send, store, links, clock
+        self._claims = claims
         self.book = book or WardBook()
         self._lock = threading.RLock()
 
@@ -97,11 +121,11 @@ class CenterWatch:
         with self._lock:
             before = {k: v.online for k, v in self._links_by_key().items()}
             alerts = self.monitor.apply(topic, payload, received_at)
-            if self._links is not None:
-                for key, state in self._links_by_key().items():
-                    if before.get(key) != state.online:
-                        self._links.record(state.post, state.kiosk, state.online, received_at)
-            self._raise(alerts)
+            recorded_here = {key for key, state in self._links_by_key().items()
+                             if before.get(key) != state.online
+                             and self._record_change(state, received_at)}
+            self._raise([a for a in alerts
+                         if a.kind not in LINK_KINDS or (a.post, a.kiosk) in recorded_here])
 
     def on_document(self, kind: str, payload: bytes) -> None:
         """A retained policy or trust envelope seen on the broker (for the rollout view)."""
@@ -167,10 +191,31 @@ class CenterWatch:
         self._publish(topics.arrivals(self.province, ward),
                       ward_summary(ward, day, by_outcome, last, now), retain=True)
 
+    def _record_change(self, state: LinkState, at: datetime) -> bool:
+        """Log a link change; False when another instance already did (its alert is theirs)."""
+        if self._links is None:
+            return True
+        try:
+            return self._links.record(state.post, state.kiosk, state.online, at)
+        except Exception:  # noqa: BLE001 - an unreachable store must not silence the alert
+            log.exception("could not log the link change of %s/%s", state.post, state.kiosk)
+            return True
+
+    def _claimed(self, alert: Alert) -> bool:
+        """Whether this instance publishes the alert: the first to record its key."""
+        if self._claims is None:
+            return True
+        try:
+            return self._claims.claim_alert(
+                alert_key(alert, self.sections.alerts.throttle_s), alert.at)
+        except Exception:  # noqa: BLE001 - a repeated alert is better than a lost one
+            log.exception("could not record the %s alert; publishing it anyway", alert.kind)
+            return True
+
     def _raise(self, alerts: list[Alert]) -> None:
         for alert in alerts:
             passed = self.throttle.admit(alert)
-            if passed is None:
+            if passed is None or not self._claimed(passed):
                 continue
             passed = replace(passed, alert_id=str(ULID.from_datetime(passed.at)))
             self._remember(passed)
