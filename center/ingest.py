@@ -1,9 +1,10 @@
 """Center ingest: events from the provincial broker into the store, exactly once, then acks.
 
-Several instances split the events through one shared subscription. A message is PUBACKed
-only after its event is committed, so a center killed mid-batch gets it again from the
-broker; the ack to the gateway goes out after the same commit, so a gateway purges only what
-the store holds. Duplicates are ignored by event_id and acknowledged again.
+Several instances split the events through one shared subscription. A message (one event or
+a batch of one kiosk's events) is PUBACKed only after its events are committed, so a center
+killed mid-batch gets it again from the broker; the ack to the gateway goes out after the
+same commit, so a gateway purges only what the store holds. Duplicates are ignored by
+event_id and acknowledged again.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from center.config import CenterConfig
 from center.store import Store
 from gateway import topics
 from gateway.mqtt import BrokerLink, drain, make_client
-from gateway.wire import Malformed, acks_payload, check_event
+from gateway.wire import Malformed, acks_payload, check_event, event_payloads
 
 log = logging.getLogger(__name__)
 
@@ -138,18 +139,19 @@ class CenterIngest:
         for item in items:
             kiosk_topic = topics.parse_kiosk_topic(item.topic)
             if kiosk_topic is not None and kiosk_topic.leaf == "events":
-                result = self._check(item.payload, kiosk_topic.post, kiosk_topic.kiosk, now)
-                if isinstance(result, dict):
-                    events.append(result)
-                    payloads.append(item.payload)
-                    acks.setdefault(kiosk_topic.post, []).append(result["event_id"])
-                    continue
-                event_id = _event_id_of(result)
-                refused.append((item.topic, kiosk_topic.post, kiosk_topic.kiosk, event_id,
-                                result.reason, result.detail, item.payload))
-                if event_id is not None:
-                    # Kept in quarantine: acknowledged, or the gateway would resend forever.
-                    acks.setdefault(kiosk_topic.post, []).append(event_id)
+                for payload in event_payloads(item.payload):
+                    result = self._check(payload, kiosk_topic.post, kiosk_topic.kiosk, now)
+                    if isinstance(result, dict):
+                        events.append(result)
+                        payloads.append(payload)
+                        acks.setdefault(kiosk_topic.post, []).append(result["event_id"])
+                        continue
+                    event_id = _event_id_of(result)
+                    refused.append((item.topic, kiosk_topic.post, kiosk_topic.kiosk, event_id,
+                                    result.reason, result.detail, payload))
+                    if event_id is not None:
+                        # Kept in quarantine: acknowledged, or the gateway would resend forever.
+                        acks.setdefault(kiosk_topic.post, []).append(event_id)
             elif kiosk_topic is not None:
                 states.append((item.topic, "kiosk", kiosk_topic.post, kiosk_topic.kiosk,
                                item.payload))

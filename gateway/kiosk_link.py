@@ -1,9 +1,10 @@
 """A kiosk's link to its post broker: journal events out, acks, policy and trust back in.
 
-Events leave in journal order with QoS 1 and stay in the journal until the center's ack comes
-back through the gateway; an event with no ack after resend_after_s is sent again (the
-gateway's outbox and the center both ignore duplicates). Policy and trust documents are
-accepted only when signed by the center and newer than the one in force.
+Events leave in journal order with QoS 1 (a backlog several to a message, see gateway.wire)
+and stay in the journal until the center's ack comes back through the gateway; an event with
+no ack after resend_after_s is sent again (the gateway's outbox and the center both ignore
+duplicates). Policy and trust documents are accepted only when signed by the center and
+newer than the one in force.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from gateway import topics
 from gateway.alarms import Alarms
+from gateway.batching import fill_batch
 from gateway.config import KioskLinkConfig
 from gateway.journal import Entry, Journal
 from gateway.mqtt import BrokerLink, drain, failed, make_client, wait_published
-from gateway.wire import Malformed, parse_acks, state_payload
+from gateway.wire import Malformed, events_payload, parse_acks, state_payload
 from screening.keys import VerifyKey, keyring
 from screening.policy import POLICY_KIND
 from screening.signed_doc import DocRejected, SignedDoc, accept_update
@@ -106,7 +108,7 @@ class KioskLink:
         self.link = BrokerLink(cfg.broker, self.client, "post",
                                on_up=lambda _s: self._work.put(_Up(True)),
                                on_down=lambda: self._work.put(_Up(False)))
-        self._inflight: dict[int, Entry] = {}
+        self._inflight: dict[int, list[Entry]] = {}
         self._waiting: dict[str, _Waiting] = {}
         self._due: list[tuple[float, str]] = []
         self._loaded: deque[Entry] = deque()
@@ -186,15 +188,16 @@ class KioskLink:
         if not self.link.connected:
             return
         while len(self._inflight) < self._window:
-            entry = self._next_entry()
-            if entry is None:
+            batch = fill_batch(self._next_entry, self._retry.appendleft)
+            if not batch:
                 return
-            info = self.client.publish(self._events_topic, entry.payload, qos=1)
+            info = self.client.publish(self._events_topic,
+                                       events_payload([entry.payload for entry in batch]), qos=1)
             if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
-                self._retry.appendleft(entry)
+                self._retry.extendleft(reversed(batch))
                 return
-            self._inflight[info.mid] = entry
-            self.counters["published"] += 1
+            self._inflight[info.mid] = batch
+            self.counters["published"] += len(batch)
 
     def _next_entry(self) -> Entry | None:
         if self._retry:
@@ -209,21 +212,25 @@ class KioskLink:
         return self._loaded.popleft() if self._loaded else None
 
     def _published(self, result: _Published) -> None:
-        entry = self._inflight.pop(result.mid, None)
-        if entry is None:
+        batch = self._inflight.pop(result.mid, None)
+        if batch is None:
             return
-        waiting = self._waiting.get(entry.event_id)
-        attempts = waiting.attempts + 1 if waiting else 1
-        if failed(result.reason):
-            self.counters["refused"] += 1
+        refused = failed(result.reason)
+        if refused:
+            self.counters["refused"] += len(batch)
             self.alarms.raise_("publish_refused", result.name)
-            delay = min(60.0, 2.0 ** attempts)
         else:
-            self.counters["accepted"] += 1
-            delay = min(RETRY_CAP_S, self.cfg.resend_after_s * 2 ** (attempts - 1))
-        due = time.monotonic() + delay
-        self._waiting[entry.event_id] = _Waiting(entry.seq, attempts, due)
-        heapq.heappush(self._due, (due, entry.event_id))
+            self.counters["accepted"] += len(batch)
+        now = time.monotonic()
+        for entry in batch:
+            waiting = self._waiting.get(entry.event_id)
+            attempts = waiting.attempts + 1 if waiting else 1
+            if refused:
+                delay = min(60.0, 2.0 ** attempts)
+            else:
+                delay = min(RETRY_CAP_S, self.cfg.resend_after_s * 2 ** (attempts - 1))
+            self._waiting[entry.event_id] = _Waiting(entry.seq, attempts, now + delay)
+            heapq.heappush(self._due, (now + delay, entry.event_id))
 
     def _resend_due(self, now: float) -> None:
         seqs: list[int] = []

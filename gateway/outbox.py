@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS delivered (
     acked_at REAL NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS delivered_age ON delivered(acked_at);
+-- The state's backlog count and oldest age read this small index, not 100k payloads.
+CREATE INDEX IF NOT EXISTS outbox_age ON outbox(received_at);
 CREATE TABLE IF NOT EXISTS docs (
     kind TEXT PRIMARY KEY,
     version INTEGER NOT NULL,

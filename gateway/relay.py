@@ -25,10 +25,19 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from gateway import topics
 from gateway.alarms import Alarms, ClockWatch
+from gateway.batching import fill_batch
 from gateway.config import GatewayConfig
 from gateway.mqtt import BrokerLink, drain, failed, make_client, wait_published
 from gateway.outbox import Added, Incoming, Outbox, OutboxFull, Outgoing
-from gateway.wire import Malformed, acks_payload, check_event, parse_acks, state_payload
+from gateway.wire import (
+    Malformed,
+    acks_payload,
+    check_event_object,
+    events_payload,
+    parse_acks,
+    split_events,
+    state_payload,
+)
 from screening.keys import VerifyKey, keyring
 from screening.policy import POLICY_KIND
 from screening.signed_doc import DocRejected, SignedDoc, accept_update
@@ -146,14 +155,14 @@ class Gateway:
                                       on_up=lambda _s: self._work.put(LinkChange("center", True)),
                                       on_down=lambda: self._work.put(LinkChange("center", False)))
 
-        self._inflight: dict[int, Outgoing] = {}
+        self._inflight: dict[int, list[Outgoing]] = {}
         self._waiting: dict[str, Waiting] = {}
         self._due: list[tuple[float, str]] = []
         self._loaded: deque[Outgoing] = deque()
         self._retry: deque[Outgoing] = deque()
         self._cursor = 0
         self._more_in_outbox = True
-        self._held: list[tuple[Received, Incoming]] = []
+        self._held: list[tuple[Received, list[Incoming]]] = []
         self._held_since = 0.0
         self._window = cfg.center_broker.inflight
         self._clock = ClockWatch(cfg.clock_jump_s, time.time(), time.monotonic())
@@ -263,16 +272,16 @@ class Gateway:
 
     def _commit(self, received: list[Received]) -> None:
         """Commit kiosk events to the outbox, then PUBACK them; hold them if the disk is full."""
-        fresh: list[tuple[Received, Incoming]] = []
+        fresh: list[tuple[Received, list[Incoming]]] = []
         for item in received:
-            parsed = self._check(item)
-            if isinstance(parsed, Incoming):
-                fresh.append((item, parsed))
+            events = self._check(item)
+            if events:
+                fresh.append((item, events))
             else:
                 self._ack_kiosks([item])  # a malformed message must not come back forever
         batch = self._held + fresh
         try:
-            added = self._add_making_room([incoming for _item, incoming in batch])
+            added = self._add_making_room([event for _item, events in batch for event in events])
         except OutboxFull as exc:
             if self.alarms.raise_("disk_full", str(exc)):
                 log.warning("gateway outbox full, holding %d kiosk events: %s", len(batch), exc)
@@ -292,7 +301,7 @@ class Gateway:
                 self._cursor = added.new[-1].rowid
             else:
                 self._more_in_outbox = True
-        self._ack_kiosks([item for item, _incoming in batch])
+        self._ack_kiosks([item for item, _events in batch])
         if added.already_delivered:
             self._relay_acks(added.already_delivered)
 
@@ -305,24 +314,33 @@ class Gateway:
                 raise
             return self.outbox.add(incoming)
 
-    def _check(self, item: Received) -> Incoming | Malformed:
+    def _check(self, item: Received) -> list[Incoming]:
+        """The usable events of one kiosk message (a malformed one is logged and dropped)."""
         topic = self._topics.get(item.topic)
         if topic is None:
             topic = topics.parse_kiosk_topic(item.topic)
             if topic is not None and len(self._topics) < 10_000:
                 self._topics[item.topic] = topic
         if topic is None or topic.prov != self.prov or topic.post != self.post:
-            return self._malformed(item, Malformed("foreign_topic", item.topic[:80]))
-        event = check_event(item.payload, topic)
-        if isinstance(event, Malformed):
-            return self._malformed(item, event)
-        return Incoming(event["event_id"], topic.kiosk, item.topic, item.payload)
+            self._malformed(item, Malformed("foreign_topic", item.topic[:80]))
+            return []
+        parts = split_events(item.payload)
+        if isinstance(parts, Malformed):
+            self._malformed(item, parts)
+            return []
+        events: list[Incoming] = []
+        for data, payload in parts:
+            event = check_event_object(data, topic)
+            if isinstance(event, Malformed):
+                self._malformed(item, event)
+            else:
+                events.append(Incoming(event["event_id"], topic.kiosk, item.topic, payload))
+        return events
 
-    def _malformed(self, item: Received, problem: Malformed) -> Malformed:
+    def _malformed(self, item: Received, problem: Malformed) -> None:
         self.counters.malformed += 1
         log.warning("dropping malformed kiosk message on %s: %s %s", item.topic,
                     problem.reason, problem.detail)
-        return problem
 
     def _ack_kiosks(self, items: list[Received]) -> None:
         generation = self.post_link.generation
@@ -336,15 +354,16 @@ class Gateway:
         if not self.center_link.connected:
             return
         while len(self._inflight) < self._window:
-            entry = self._next_entry()
-            if entry is None:
+            batch = fill_batch(self._next_entry, self._retry.appendleft, _same_kiosk)
+            if not batch:
                 return
-            info = self.center_client.publish(entry.topic, entry.payload, qos=1)
+            info = self.center_client.publish(
+                batch[0].topic, events_payload([entry.payload for entry in batch]), qos=1)
             if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
-                self._retry.appendleft(entry)
+                self._retry.extendleft(reversed(batch))
                 return
-            self._inflight[info.mid] = entry
-            self.counters.published += 1
+            self._inflight[info.mid] = batch
+            self.counters.published += len(batch)
 
     def _next_entry(self) -> Outgoing | None:
         if self._retry:
@@ -361,27 +380,36 @@ class Gateway:
     def _published(self, results: list[Published]) -> None:
         now = time.monotonic()
         for result in results:
-            entry = self._inflight.pop(result.mid, None)
-            if entry is None:
+            batch = self._inflight.pop(result.mid, None)
+            if batch is None:
                 continue
-            waiting = self._waiting.get(entry.event_id)
-            attempts = waiting.attempts + 1 if waiting else 1
-            if failed(result.reason):
+            refused = failed(result.reason)
+            if refused:
                 # e.g. 135 Not authorized: the broker did not take it; it is not delivered.
-                self.counters.refused += 1
-                if self.alarms.raise_("publish_refused", f"{result.name} on {entry.topic}"):
-                    log.warning("provincial broker refused %s: %s", entry.topic, result.name)
-                delay = min(REFUSED_RETRY_CAP_S, 2.0 ** attempts)
+                self.counters.refused += len(batch)
+                topic = batch[0].topic
+                if self.alarms.raise_("publish_refused", f"{result.name} on {topic}"):
+                    log.warning("provincial broker refused %s: %s", topic, result.name)
             else:
-                self.counters.accepted += 1
-                delay = min(RETRY_CAP_S, self.cfg.outbox.ack_timeout_s * 2 ** (attempts - 1))
+                self.counters.accepted += len(batch)
                 if result.reason == NO_MATCHING_SUBSCRIBERS:
-                    # No center has subscribed yet (first start, expired session): the broker
-                    # dropped it, so try again soon rather than after the full ack timeout.
-                    self.counters.unrouted += 1
-                    delay = min(delay, NO_SUBSCRIBERS_RETRY_S * 2 ** (attempts - 1))
-            self._waiting[entry.event_id] = Waiting(entry.rowid, attempts, now + delay)
-            heapq.heappush(self._due, (now + delay, entry.event_id))
+                    self.counters.unrouted += len(batch)
+            for entry in batch:
+                self._wait_for_ack(entry, result.reason, refused, now)
+
+    def _wait_for_ack(self, entry: Outgoing, reason: int, refused: bool, now: float) -> None:
+        waiting = self._waiting.get(entry.event_id)
+        attempts = waiting.attempts + 1 if waiting else 1
+        if refused:
+            delay = min(REFUSED_RETRY_CAP_S, 2.0 ** attempts)
+        else:
+            delay = min(RETRY_CAP_S, self.cfg.outbox.ack_timeout_s * 2 ** (attempts - 1))
+            if reason == NO_MATCHING_SUBSCRIBERS:
+                # No center has subscribed yet (first start, expired session): the broker
+                # dropped it, so try again soon rather than after the full ack timeout.
+                delay = min(delay, NO_SUBSCRIBERS_RETRY_S * 2 ** (attempts - 1))
+        self._waiting[entry.event_id] = Waiting(entry.rowid, attempts, now + delay)
+        heapq.heappush(self._due, (now + delay, entry.event_id))
 
     def _resend_due(self, now: float) -> None:
         """Send again events whose ack has not come in time (the center or broker lost them)."""
@@ -513,6 +541,10 @@ class Gateway:
                              (self.post_client, self.post_link)):
             if link.connected:
                 client.publish(self._state_topic, payload, qos=1, retain=True)
+
+
+def _same_kiosk(first: Outgoing, other: Outgoing) -> bool:
+    return first.topic == other.topic
 
 
 def _now_iso() -> str:

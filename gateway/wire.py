@@ -1,17 +1,28 @@
-"""JSON payloads on the wire: event checks, ack messages, state messages. Pure functions."""
+"""JSON payloads on the wire: events and event batches, acks, state. Pure functions.
+
+An events message carries one event object, or, when several of one kiosk are waiting, a
+batch: {"schema": 1, "type": "batch", "events": [event, ...]}. Batching is what lets a relay
+that commits every event to disk keep up with a plain publisher: the broker round trip, the
+PUBACK and the commit are paid once per message, not once per event.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from gateway.topics import KioskTopic
 
 SCHEMA = 1
+BATCH = "batch"
 ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 MAX_ACK_IDS = 10_000
+# A batch stays well under any broker's packet limit and one commit's worth of work.
+MAX_BATCH_EVENTS = 200
+MAX_BATCH_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -26,8 +37,13 @@ def check_event(payload: bytes, topic: KioskTopic) -> dict[str, Any] | Malformed
     """The event JSON if it is an event of the kiosk its topic names; Malformed otherwise."""
     try:
         event = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         return Malformed("not_json", str(exc)[:120])
+    return check_event_object(event, topic)
+
+
+def check_event_object(event: Any, topic: KioskTopic) -> dict[str, Any] | Malformed:
+    """check_event on JSON already parsed (an element of a batch)."""
     if not isinstance(event, dict):
         return Malformed("not_object")
     if event.get("schema") != SCHEMA:
@@ -43,6 +59,53 @@ def check_event(payload: bytes, topic: KioskTopic) -> dict[str, Any] | Malformed
     if event.get("type") not in ("scan", "staff_action") or not isinstance(event.get("at"), str):
         return Malformed("bad_type_or_time")
     return event
+
+
+def is_batch(data: Any) -> bool:
+    """True for a parsed batch message (as opposed to a single event)."""
+    return isinstance(data, dict) and data.get("type") == BATCH
+
+
+def events_payload(payloads: Sequence[bytes]) -> bytes:
+    """One events message for the events' JSON: the event itself, or a batch of several."""
+    if len(payloads) == 1:
+        return payloads[0]
+    return b'{"schema":1,"type":"batch","events":[' + b",".join(payloads) + b"]}"
+
+
+def split_events(payload: bytes) -> list[tuple[Any, bytes]] | Malformed:
+    """The (parsed JSON, bytes) of each event an events message carries, unchecked.
+
+    A single event keeps its exact bytes; a batch's events are written out again compactly,
+    since they are stored and forwarded one by one.
+    """
+    try:
+        data = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        return Malformed("not_json", str(exc)[:120])
+    if not is_batch(data):
+        return [(data, payload)]
+    events = data.get("events")
+    if data.get("schema") != SCHEMA:
+        return Malformed("wrong_schema", repr(data.get("schema"))[:40])
+    if not isinstance(events, list) or not 1 <= len(events) <= MAX_BATCH_EVENTS:
+        return Malformed("bad_batch", f"events must be a list of 1..{MAX_BATCH_EVENTS}")
+    return [(event, event_bytes(event)) for event in events]
+
+
+def event_payloads(payload: bytes) -> list[bytes]:
+    """The JSON of each event of a well-formed batch; otherwise the message itself, to check."""
+    if b'"batch"' not in payload:  # cannot be a batch: spare a parse the caller makes anyway
+        return [payload]
+    parts = split_events(payload)
+    if isinstance(parts, Malformed) or parts[0][1] is payload:
+        return [payload]
+    return [event for _data, event in parts]
+
+
+def event_bytes(event: Any) -> bytes:
+    """An event's JSON as the relay stores and forwards it."""
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def acks_payload(event_ids: list[str]) -> bytes:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ulid import ULID
 
 from center.config import CenterConfig
 from center.ingest import CenterIngest
@@ -17,11 +18,13 @@ from gateway.config import GatewayConfig, KioskLinkConfig, load_config
 from gateway.journal import Journal
 from gateway.kiosk_link import KioskLink
 from gateway.relay import Gateway
+from gateway.wire import MAX_BATCH_EVENTS, events_payload
 from screening.keys import SigningKey
 from screening.policy import POLICY_KIND
 from screening.signed_doc import SignedDoc, sign_doc
 from sim.broker import MosquittoBroker
-from sim.load import run_load
+from sim.load import run_load, sample_makers
+from tests.center.test_asyncapi import payload_validators
 from tests.gateway.parts import (
     POST,
     PROV,
@@ -178,3 +181,67 @@ def test_events_published_before_any_center_subscribed_are_sent_again_soon(
         link.stop()
         gateway.stop()
         ingest.stop()
+
+
+def test_a_backlog_travels_in_batches_and_each_event_is_stored_once(
+        site: dict, tmp_path: Path) -> None:
+    upstream = probe(site["center"].port, [topics.kiosk_events(PROV, POST, "K1")])
+    try:
+        journal = Journal(tmp_path / "journal-K1.db", POST, "K1")
+        run_load(journal, 1000, rate=0)  # recorded while no link runs: a backlog
+        journal.close()
+        backlog, _ = open_kiosk(site, tmp_path, "K1")
+        assert wait_for(lambda: site["store"].count_events() == 1000, 20)
+        assert wait_for(lambda: backlog.counts()["pending"] == 0, 10)
+        with upstream.lock:
+            messages = [json.loads(m) for m in upstream.messages.get(
+                topics.kiosk_events(PROV, POST, "K1"), [])]
+    finally:
+        upstream.close()
+    carried = [e["event_id"] for m in messages
+               for e in (m["events"] if m.get("type") == "batch" else [m])]
+    assert sorted(set(carried)) == sorted(carried) and len(carried) == 1000
+    assert len(messages) <= 1000 // 10, "a backlog must not leave one event per message"
+    assert all(len(m["events"]) <= MAX_BATCH_EVENTS for m in messages if "events" in m)
+    documented = payload_validators()["chot/v1/{province}/kiosk/{post}/{kiosk}/events"]
+    for message in messages:
+        documented.validate(message)  # what a third party reads is what docs/asyncapi.yaml says
+    assert count_rows(tmp_path / "center.db", "SELECT count(DISTINCT event_id) FROM events") \
+        == 1000
+
+
+def test_a_bad_event_inside_a_batch_costs_only_itself(site: dict, tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "scratch.db", POST, "K9")
+    good = [journal.record(maker) for maker in sample_makers()[:3]]
+    journal.close()
+    bad = {**good[0], "event_id": "not-a-ulid"}
+    other_kiosk = {**good[1], "event_id": str(ULID()), "kiosk": "K8"}
+    kiosk = probe(site["post"].port)
+    try:
+        batch = events_payload([json.dumps(e).encode() for e in (good[0], bad, good[1],
+                                                                 other_kiosk, good[2])])
+        assert kiosk.publish_and_wait(topics.kiosk_events(PROV, POST, "K9"), batch) == "Success"
+        assert wait_for(lambda: site["store"].count_events() == 3, 10)
+        assert site["gateway"].counters.malformed == 2  # the bad id and the foreign kiosk
+        assert {e["event_id"] for e in site["store"].events()} == {e["event_id"] for e in good}
+    finally:
+        kiosk.close()
+
+
+def test_center_stores_a_batch_and_quarantines_only_its_bad_event(
+        site: dict, tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "scratch.db", POST, "K7")
+    good = [journal.record(maker) for maker in sample_makers()[:2]]
+    journal.close()
+    bad = {**good[0], "event_id": str(ULID()), "seq": 0}
+    acks = probe(site["center"].port, [topics.post_acks(PROV, POST)])
+    try:
+        batch = events_payload([json.dumps(e).encode() for e in (good[0], bad, good[1])])
+        assert acks.publish_and_wait(topics.kiosk_events(PROV, POST, "K7"), batch) == "Success"
+        assert wait_for(lambda: site["store"].count_events() == 2, 10)
+        assert [q["reason"] for q in site["store"].quarantined()] == ["bad_seq"]
+        assert wait_for(lambda: len(acks.last(topics.post_acks(PROV, POST)) or {}) > 0, 5)
+        assert set(acks.last(topics.post_acks(PROV, POST))["event_ids"]) == \
+            {good[0]["event_id"], good[1]["event_id"]}
+    finally:
+        acks.close()

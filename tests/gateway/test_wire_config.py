@@ -13,8 +13,19 @@ from hypothesis import strategies as st
 from gateway import topics
 from gateway.alarms import Alarms, ClockWatch
 from gateway.backoff import backoff_delay
+from gateway.batching import fill_batch
 from gateway.config import ConfigProblem, GatewayConfig, load_config
-from gateway.wire import Malformed, acks_payload, check_event, parse_acks
+from gateway.wire import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_EVENTS,
+    Malformed,
+    acks_payload,
+    check_event,
+    event_payloads,
+    events_payload,
+    parse_acks,
+    split_events,
+)
 
 KIOSK = topics.KioskTopic("01", "P01", "K1", "events")
 EVENT = {"schema": 1, "event_id": "01JABCDEFGHJKMNPQRSTVWXYZ0", "seq": 1, "post": "P01",
@@ -48,6 +59,70 @@ def test_event_check_accepts_a_real_event_and_names_what_is_wrong() -> None:
 def test_no_payload_makes_the_checks_raise(payload: bytes) -> None:
     assert isinstance(check_event(payload, KIOSK), dict | Malformed)
     assert isinstance(parse_acks(payload), list | Malformed)
+
+
+@settings(deadline=None)
+@given(st.binary(max_size=300))
+def test_no_payload_makes_batch_splitting_raise(payload: bytes) -> None:
+    assert isinstance(split_events(payload), list | Malformed)
+    parts = event_payloads(payload)
+    assert parts == [payload] or b'"batch"' in payload
+
+
+JSON_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+EVENTS = st.lists(st.fixed_dictionaries({"event_id": st.from_regex(r"\A[0-9A-HJKMNP-TV-Z]{26}\Z"),
+                                         "seq": st.integers(1, 10**9), "name": JSON_TEXT}),
+                  min_size=1, max_size=30)
+
+
+@settings(deadline=None)
+@given(EVENTS)
+def test_a_batch_carries_its_events_unchanged(events: list[dict]) -> None:
+    payloads = [json.dumps({**EVENT, **e}, ensure_ascii=False).encode() for e in events]
+    message = events_payload(payloads)
+    parts = split_events(message)
+    assert not isinstance(parts, Malformed)
+    assert [data for data, _raw in parts] == [json.loads(p) for p in payloads]
+    assert [json.loads(raw) for raw in event_payloads(message)] == [json.loads(p) for p in payloads]
+    if len(payloads) == 1:
+        assert message == payloads[0]  # a lone event is sent as itself, byte for byte
+    else:
+        assert json.loads(message)["type"] == "batch"
+
+
+def test_malformed_batches_are_named_not_raised() -> None:
+    empty = json.dumps({"schema": 1, "type": "batch", "events": []}).encode()
+    assert split_events(empty) == Malformed(
+        "bad_batch", f"events must be a list of 1..{MAX_BATCH_EVENTS}")
+    not_list = json.dumps({"schema": 1, "type": "batch", "events": {"a": 1}}).encode()
+    assert isinstance(split_events(not_list), Malformed)
+    future = json.dumps({"schema": 9, "type": "batch", "events": [EVENT]}).encode()
+    assert split_events(future) == Malformed("wrong_schema", "9")
+    # The center gets the message itself back, to quarantine with its own reason.
+    assert event_payloads(not_list) == [not_list]
+
+
+def test_fill_batch_keeps_order_and_limits() -> None:
+    class Item:
+        def __init__(self, topic: str, size: int) -> None:
+            self.topic, self.payload = topic, b"x" * size
+
+    queue = [Item("a", 10) for _ in range(MAX_BATCH_EVENTS + 5)] + [Item("b", 10)]
+    back: list[Item] = []
+
+    def next_item() -> Item | None:
+        return back.pop() if back else (queue.pop(0) if queue else None)
+
+    same = lambda x, y: x.topic == y.topic  # noqa: E731
+    first = fill_batch(next_item, back.append, same)
+    assert len(first) == MAX_BATCH_EVENTS
+    second = fill_batch(next_item, back.append, same)
+    assert len(second) == 5 and all(i.topic == "a" for i in second)
+    third = fill_batch(next_item, back.append, same)
+    assert [i.topic for i in third] == ["b"]
+    assert fill_batch(next_item, back.append, same) == []
+    queue.extend(Item("a", MAX_BATCH_BYTES // 2) for _ in range(4))
+    assert len(fill_batch(next_item, back.append, same)) == 2  # the third would pass the byte cap
 
 
 @settings(deadline=None)
