@@ -1,8 +1,9 @@
-"""Fixtures of the center tests: a day of traffic, center configs on a real broker."""
+"""Fixtures of the center tests: a day of traffic, center configs on a real broker, and the
+store on both backends (a SQLite file, a database of a throwaway PostgreSQL cluster)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,11 @@ import pytest
 
 from screening.keys import SigningKey
 from sim.broker import MosquittoBroker
+from tests.center.postgres import PostgresCluster, PostgresMissing
 from tests.center.traffic import day_of_traffic
 
 DAY = date(2026, 11, 21)
+BACKENDS = ["sqlite", "postgres"]
 
 
 @pytest.fixture(scope="session")
@@ -28,18 +31,42 @@ def center_key() -> SigningKey:
     return SigningKey.generate()
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """One PostgreSQL cluster for the session (started only if a test asks for it)."""
+    try:
+        cluster = PostgresCluster()
+    except PostgresMissing as exc:
+        pytest.fail(str(exc))
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def store_at(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a fresh store lives, once per backend: a SQLite path or a postgresql:// URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "center.db")
+    return str(request.getfixturevalue("postgres").database())
+
+
 @pytest.fixture
 def center_config(tmp_path: Path) -> Callable[..., Path]:
-    """Write a center TOML for a broker (extra TOML text appended); returns its path."""
+    """Write a center TOML for a broker (extra TOML text appended); returns its path.
+    store: a SQLite path or a postgresql:// URL (default: center.db in tmp_path)."""
     def write(broker: MosquittoBroker | None = None, extra: str = "",
-              instance: str = "center-1") -> Path:
+              instance: str = "center-1", store: str | None = None) -> Path:
         port = broker.port if broker is not None else 1
         path = tmp_path / f"{instance}.toml"
+        where = store or str(tmp_path / "center.db")
+        store_key = f'url = "{where}"' if where.startswith("postgresql://") \
+            else f'path = "{where}"'
         path.write_text(f"""province = "11"
 instance = "{instance}"
 
 [store]
-path = "{tmp_path / 'center.db'}"
+{store_key}
 
 [broker]
 host = "127.0.0.1"

@@ -50,15 +50,16 @@ def expected_outcomes(traffic: list[dict[str, Any]]) -> dict[str, Counter[str]]:
 
 
 @pytest.fixture
-def day_store(center_config, traffic, tmp_path: Path) -> Path:
-    """A center config whose store holds the day's traffic and two outages of one post."""
-    path = center_config()
+def day_store(center_config, traffic, store_at: str) -> Path:
+    """A center config whose store (SQLite, then PostgreSQL) holds the day's traffic and two
+    outages of one post."""
+    path = center_config(store=store_at)
     cfg, _sections = load_center_config(path)
-    store = Store(cfg.store.path)
+    store = Store(cfg.store)
     store.add_events(traffic)
     store.add_events(traffic[:50])  # redelivered: stored once
     store.close()
-    links = LinkLog(cfg.store.path)
+    links = LinkLog(cfg.store)
     for hour, minute, online in ((9, 0, False), (9, 40, True), (15, 0, False)):
         at = datetime.combine(DAY, time(hour, minute), TZ)
         links.record("huoi-puoc", None, online, at)
@@ -172,7 +173,7 @@ def test_the_report_is_written_at_16_local_each_day(day_store, tmp_path: Path):
         == datetime.combine(DAY + timedelta(days=1), time(16), TZ).astimezone(UTC)
     clock = [before]
     built: list[Any] = []
-    store = Store(cfg.store.path)
+    store = Store(cfg.store)
 
     def build(day: Any, now: datetime) -> Any:
         from center.queries import daily_report
@@ -193,7 +194,7 @@ def test_the_report_is_written_at_16_local_each_day(day_store, tmp_path: Path):
 def test_a_center_started_after_report_time_writes_the_missing_report_at_once(day_store,
                                                                             tmp_path: Path):
     cfg, _sections = load_center_config(day_store)
-    store = Store(cfg.store.path)
+    store = Store(cfg.store)
     late = datetime.combine(DAY, time(18, 30), TZ).astimezone(UTC)
 
     def build(day: Any, now: datetime) -> Any:

@@ -1,10 +1,10 @@
-"""Ward summaries count every center instance's notices and survive a restart."""
+"""Ward summaries count every center instance's notices and survive a restart (SQLite file
+and PostgreSQL)."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime, time
-from pathlib import Path
 
 from center.settings import CenterSections
 from center.ward_book import WardBook
@@ -13,7 +13,7 @@ from tests.center.conftest import DAY
 from tests.center.traffic import TZ
 
 
-def test_two_instances_and_a_restart_publish_whole_summaries(traffic, tmp_path: Path):
+def test_two_instances_and_a_restart_publish_whole_summaries(traffic, store_at: str):
     evening = datetime.combine(DAY, time(21), TZ)
     scans = [e for e in traffic if e["type"] == "scan"]
     ward = max((e["notify_ward"] for e in scans if e.get("notify_ward")),
@@ -24,7 +24,7 @@ def test_two_instances_and_a_restart_publish_whole_summaries(traffic, tmp_path: 
 
     def watch() -> CenterWatch:
         return CenterWatch("11", CenterSections(), lambda t, p, r: sent.append(
-            (t, json.loads(p), r)), book=WardBook(tmp_path / "center.db"), clock=lambda: evening)
+            (t, json.loads(p), r)), book=WardBook(store_at), clock=lambda: evening)
 
     first, second = watch(), watch()
     first.on_stored(mine[:1])
