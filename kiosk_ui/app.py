@@ -48,7 +48,8 @@ class KioskApp(App[None]):
     CSS_PATH = "kiosk.tcss"
     TITLE = "chốt kiosk"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("f9", "language", show=False)]
+    # Priority: F9 must work on top of every screen and dialog, whatever has focus.
+    BINDINGS = [Binding("f9", "language", show=False, priority=True)]
     # Taller terminals get a taller verdict band (kiosk.tcss: Screen.-tall).
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 

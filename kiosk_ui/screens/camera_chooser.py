@@ -27,20 +27,24 @@ class CameraChooser(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         """Title, sources, hints."""
-        lang = cast(str, getattr(self.app, "lang", "vi"))
         with Vertical(id="dialog"):
-            yield Label(t("camera_title", lang), id="dialog-title")
+            yield Label(id="dialog-title")
             yield OptionList(*[("● " if i == self.selected else "  ") + src
                                for i, src in enumerate(self.sources)], id="cameras")
             yield KeyHints(id="dialog-hints")
 
     def on_mount(self) -> None:
         """Highlight the camera in use."""
-        lang = cast(str, getattr(self.app, "lang", "vi"))
-        self.query_one(KeyHints).show(HINTS, lang)
+        self.render_all()
         options = self.query_one(OptionList)
         options.highlighted = self.selected
         options.focus()
+
+    def render_all(self) -> None:
+        """Title and hints in the app's current language (F9 works while this is open)."""
+        lang = cast(str, getattr(self.app, "lang", "vi"))
+        self.query_one("#dialog-title", Label).update(t("camera_title", lang))
+        self.query_one(KeyHints).show(HINTS, lang)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter: switch to this camera."""

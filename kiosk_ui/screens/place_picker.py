@@ -32,19 +32,25 @@ class PlacePicker(ModalScreen[Place | None]):
 
     def compose(self) -> ComposeResult:
         """Title, search box, results, hints."""
-        lang = cast(str, getattr(self.app, "lang", "vi"))
-        title = "picker_title_dest" if self.wards_only else "picker_title_origin"
         with Vertical(id="dialog", classes="-tall"):
-            yield Label(t(title, lang), id="dialog-title")
-            yield Input(placeholder=t("picker_search", lang), id="search")
+            yield Label(id="dialog-title")
+            yield Input(id="search")
             yield OptionList(id="places")
             yield KeyHints(id="dialog-hints")
 
     def on_mount(self) -> None:
         """List the first places; the search box has focus."""
-        self.query_one(KeyHints).show(HINTS, cast(str, getattr(self.app, "lang", "vi")))
+        self.render_all()
         self._search("")
         self.query_one(Input).focus()
+
+    def render_all(self) -> None:
+        """Title, placeholder and hints in the app's current language (F9 works while open)."""
+        lang = cast(str, getattr(self.app, "lang", "vi"))
+        title = "picker_title_dest" if self.wards_only else "picker_title_origin"
+        self.query_one("#dialog-title", Label).update(t(title, lang))
+        self.query_one(Input).placeholder = t("picker_search", lang)
+        self.query_one(KeyHints).show(HINTS, lang)
 
     def _search(self, query: str) -> None:
         self.found = search_places(query, wards_only=self.wards_only)

@@ -337,3 +337,27 @@ async def test_ui_answers_keys_while_a_commit_is_slow() -> None:
         switched = screen_text(kiosk.app)
         await settle(kiosk, pilot)
     assert "READY TO SCAN" in switched  # language switched while the commit was in flight
+
+
+async def test_f9_switches_the_language_of_an_open_picker(kiosk: Kiosk) -> None:
+    async with kiosk.app.run_test(size=SIZE) as pilot:
+        await settle(kiosk, pilot)
+        await pilot.press("f4")
+        await settle(kiosk, pilot)
+        kiosk.app.screen.query_one("#origin").focus()
+        await pilot.press("enter")
+        await settle(kiosk, pilot)
+        assert isinstance(kiosk.app.screen, PlacePicker)
+        assert "Chọn nơi đi" in screen_text(kiosk.app)
+        await pilot.press("f9")
+        await settle(kiosk, pilot)
+        picker_en = screen_text(kiosk.app)
+        await pilot.press("escape", "escape", "f6")
+        await settle(kiosk, pilot)
+        chooser_en = screen_text(kiosk.app)
+        await pilot.press("f9")
+        await settle(kiosk, pilot)
+        chooser_vi = screen_text(kiosk.app)
+    assert "Choose origin" in picker_en and "Chọn nơi đi" not in picker_en
+    assert "Choose camera" in chooser_en
+    assert "Chọn camera" in chooser_vi and "Choose camera" not in chooser_vi
