@@ -16,6 +16,7 @@ from sim.components import Component, chot_argv, python_m, write_toml
 from sim.kiosk_node import KioskNodeConfig
 from sim.qr_reader_device import QrReaderDevice
 from sim.scenario import Post
+from sim.tmux_screens import TmuxScreens
 from sim.travellers import Traveller
 from sim.uplink import Uplink
 
@@ -35,6 +36,7 @@ class RunOptions:
     keep: bool = False
     decode_engine: str = "zxing"
     ui: bool = False  # the first kiosk is the staff UI (`chot kiosk`) in the foreground
+    ui_center: bool = False  # with ui: the center's dashboard a key away (tmux; F12)
 
 
 @dataclass
@@ -148,8 +150,13 @@ class RigBuilder:
         rig.node.start()
         return rig
 
-    def ui_kiosk(self, post_rig: PostRig, index: int) -> KioskRig:
-        """The staff UI (`chot kiosk`) as a kiosk of the post, camera and thermometer simulated."""
+    def ui_kiosk(self, post_rig: PostRig, index: int,
+                 center_config: Path | None = None) -> KioskRig:
+        """The staff UI (`chot kiosk`) as a kiosk of the post, camera and thermometer simulated.
+
+        With a center config, the center's dashboard (`chot center --view`) shares the
+        terminal with it: two tmux windows, F12 switching.
+        """
         post, name = post_rig.post, f"k{index + 1}"
         label = f"{post.id}-{name}"
         camera, stream = self._camera(index)
@@ -165,8 +172,16 @@ class RigBuilder:
             "journal": {"path": str(self.dir / f"journal-{label}.sqlite")},
             "gateway": {"host": "127.0.0.1", "port": post_rig.broker.port,
                         "province": self.province}})
-        node = Component(f"kiosk-{label}", chot_argv("kiosk", "--config", str(config)),
-                         self.dir / f"kiosk-{label}.log", foreground=True).start()
+        kiosk_argv = chot_argv("kiosk", "--config", str(config))
+        node: Component
+        if center_config is None:
+            node = Component(f"kiosk-{label}", kiosk_argv, self.dir / f"kiosk-{label}.log",
+                             foreground=True)
+        else:
+            node = TmuxScreens(f"kiosk-{label}", kiosk_argv,
+                               chot_argv("center", "--view", "--config", str(center_config)),
+                               self.dir)
+        node.start()
         rig = KioskRig(post, name, node, camera=camera, stream=stream, thermometer=thermometer,
                        ui=True)
         rig.ready.set()

@@ -124,10 +124,11 @@ class Runner:
         builder = RigBuilder(self.dir, self.province, self.options, self.scenario.seed)
         for post in self.scenario.posts:
             self.posts.append(builder.post(post, self.center_broker.port))
+        beside_kiosk = center_cfg if self.options.ui_center else None
         for post_rig in self.posts:
             for index in range(post_rig.post.kiosks):
                 if self.options.ui and not self.kiosks:
-                    self.kiosks.append(builder.ui_kiosk(post_rig, index))
+                    self.kiosks.append(builder.ui_kiosk(post_rig, index, beside_kiosk))
                 else:
                     self.kiosks.append(builder.kiosk(post_rig, index, self._kiosk_said))
         deadline = time.monotonic() + BOOT_TIMEOUT_S
@@ -137,6 +138,9 @@ class Runner:
                 time.sleep(0.5)
                 raise RuntimeError(f"kiosk {kiosk.label} did not start; see {self.dir}")
         self.log(f"started: {len(self.posts)} posts, {len(self.kiosks)} kiosks in {self.dir}")
+        if beside_kiosk is None:
+            self.log("bảng điều khiển trung tâm / center dashboard (trong lúc chạy / while it "
+                     f"runs): chot center --view --config {center_cfg}")
 
     def _write_trust(self) -> None:
         (self.dir / ISSUER_KEY_FILE).write_bytes(self.issuers.trusted.public.to_pem())
