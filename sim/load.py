@@ -103,12 +103,20 @@ def run_load(journal: Journal, events: int, rate: float,
     return done
 
 
+CONNECT_WAIT_S = 10.0
+
+
 def load_through_link(cfg: KioskLinkConfig, events: int, rate: float, wait_s: float,
                       should_stop: Callable[[], bool] = lambda: False) -> LoadResult:
     """Open the kiosk's journal and link, record the events, wait for the center's acks."""
     journal = Journal(cfg.journal.path, cfg.post, cfg.kiosk)
     link = KioskLink(cfg, journal)
     link.start()
+    # Paced load measures the relay, not this process's start: give the link a moment to
+    # connect (a kiosk that cannot reach its broker still records; the events wait).
+    connect_by = time.monotonic() + CONNECT_WAIT_S
+    while not link.link.connected and time.monotonic() < connect_by and not should_stop():
+        time.sleep(0.02)
     start = time.monotonic()
     try:
         recorded = run_load(journal, events, rate, should_stop=should_stop)
