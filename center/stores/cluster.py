@@ -1,9 +1,9 @@
-"""A throwaway PostgreSQL cluster for the tests: initdb in a temp folder, a free port, stopped
-at the end.
+"""A throwaway PostgreSQL cluster (tests, `chot bench center-store`): initdb in a temp folder,
+a free loopback port, trust auth, deleted when stopped.
 
 PostgreSQL refuses to run as root, so as root the folder is handed to the `postgres` user and
-the server runs through `runuser`. Missing binaries are a failure with the package to install,
-never a silent skip.
+the server runs through `runuser`. Missing binaries raise PostgresMissing naming the package
+to install, so a test fails with the fix instead of skipping.
 """
 
 from __future__ import annotations
@@ -35,9 +35,13 @@ def postgres_bin() -> Path:
 
 
 class PostgresCluster:
-    """A private cluster on 127.0.0.1:port with trust auth; `database()` makes a fresh DB."""
+    """A private cluster on 127.0.0.1:port with trust auth; `database()` makes a fresh DB.
 
-    def __init__(self) -> None:
+    durable=False turns fsync off: quick for tests; a benchmark keeps the server's defaults.
+    """
+
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable
         self.bin = postgres_bin()
         self.folder = Path(tempfile.mkdtemp(prefix="chot-pg-"))
         self.data = self.folder / "data"
@@ -53,10 +57,11 @@ class PostgresCluster:
         """initdb and start the server; waits until it accepts connections."""
         self._tool("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust",
                    "-E", "UTF8", "--no-sync")
-        # No fsync: the cluster is thrown away, and the tests must stay quick on 2 cores.
         options = (f"-p {self.port} -c listen_addresses=127.0.0.1 "
-                   f"-c unix_socket_directories={self.folder} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")
+                   f"-c unix_socket_directories={self.folder}")
+        if not self.durable:
+            # The cluster is thrown away, and the tests must stay quick on 2 cores.
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._tool("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"),
                    "-o", options, "-w", "-t", "30", "start")
         return self
@@ -74,6 +79,12 @@ class PostgresCluster:
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
         return self.url(name)
+
+    def __enter__(self) -> PostgresCluster:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
 
     def stop(self) -> None:
         """Stop the server and delete the folder."""

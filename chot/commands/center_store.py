@@ -1,0 +1,39 @@
+"""`chot bench center-store`: the center's store on SQLite and on PostgreSQL, compared."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def register(tree: Any) -> None:
+    """Add `chot bench center-store`."""
+    bench = tree.command("center-store", bench_center_store,
+                         "đo tốc độ lưu sự kiện: SQLite và PostgreSQL (một và hai phiên bản) / "
+                         "store throughput: SQLite vs PostgreSQL, one and two instances",
+                         group="bench")
+    bench.add_argument("--events", type=int, default=20_000, help="events per run")
+
+
+def bench_center_store(args: argparse.Namespace) -> int:
+    """Store the same events in each backend; print rates and ratios to SQLite."""
+    from center.stores import StoreUnavailable
+    from center.stores.bench import run_store_bench
+    from center.stores.cluster import PostgresMissing
+
+    if args.events < 1:
+        return _fail("--events phải dương / --events must be positive", "bad_argument")
+    try:
+        result = run_store_bench(args.events)
+    except PostgresMissing as exc:
+        return _fail(f"Thiếu PostgreSQL / PostgreSQL missing: {exc}", "postgres_missing")
+    except StoreUnavailable as exc:
+        return _fail(str(exc), exc.reason)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def _fail(message: str, reason: str) -> int:
+    print(json.dumps({"error": message, "reason": reason}, ensure_ascii=False))
+    return 2
