@@ -17,6 +17,9 @@ class StoreConfig(Strict):
     path: Path | None = Field(None, description="SQLite file (one center instance)")
     url: str | None = Field(None, description="postgresql://user@host:port/db, shared by "
                             "several instances (password: PGPASSWORD or ~/.pgpass)")
+    folder: Path | None = Field(None, description="this instance's files (reports, ledger, "
+                                "log); default: the SQLite file's folder, or the working "
+                                "directory with url")
 
     @field_validator("url")
     @classmethod
@@ -41,9 +44,10 @@ class StoreConfig(Strict):
 
         return without_password(self.url)
 
-    def folder(self) -> Path:
-        """Where files beside the store go by default (reports, ledger, log): the SQLite
-        file's folder, or the working directory with PostgreSQL."""
+    def files_folder(self) -> Path:
+        """Where this instance's files go by default (reports, ledger, log)."""
+        if self.folder is not None:
+            return self.folder
         return self.path.parent if self.path is not None else Path.cwd()
 
 

@@ -22,12 +22,12 @@ from center.watch import CenterWatch
 
 def report_folder(cfg: Any, sections: CenterSections) -> Path:
     """Where daily reports are written: the configured folder or 'reports' beside the store."""
-    return sections.report.folder or cfg.store.folder() / "reports"
+    return sections.report.folder or cfg.store.files_folder() / "reports"
 
 
 def ledger_folder(cfg: Any, sections: CenterSections) -> Path:
     """Where the ledger of published policy/trust versions is kept."""
-    return sections.publish.ledger or cfg.store.folder()
+    return sections.publish.ledger or cfg.store.files_folder()
 
 
 class CenterService:

@@ -60,8 +60,9 @@ def center_config(tmp_path: Path) -> Callable[..., Path]:
         port = broker.port if broker is not None else 1
         path = tmp_path / f"{instance}.toml"
         where = store or str(tmp_path / "center.db")
-        store_key = f'url = "{where}"' if where.startswith("postgresql://") \
-            else f'path = "{where}"'
+        # With PostgreSQL the instance's own files (reports, ledger) go to its folder.
+        store_key = f'url = "{where}"\nfolder = "{tmp_path}"' \
+            if where.startswith("postgresql://") else f'path = "{where}"'
         path.write_text(f"""province = "11"
 instance = "{instance}"
 

@@ -75,7 +75,7 @@ def test_each_publication_is_signed_retained_and_one_version_up(mosquitto_factor
     code, answer = publish(capsys, "policy", other, policy_file)
     assert answer["version"] == 4
     cfg, _sections = load_center_config(config)
-    assert json.loads((cfg.store.folder() / "published-policy.json")
+    assert json.loads((cfg.store.files_folder() / "published-policy.json")
                       .read_text())["version"] == 3
 
 

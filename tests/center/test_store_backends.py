@@ -196,3 +196,13 @@ def test_an_unreachable_database_gets_a_bilingual_answer_without_its_password(
                                                log_level="ERROR")
     assert center_tools.run_center(headless) == 2
     assert json.loads(capsys.readouterr().out)["reason"] == "store_unavailable"
+
+
+def test_an_instance_keeps_its_files_beside_sqlite_or_where_told(tmp_path: Path):
+    from center.config import StoreConfig
+
+    assert StoreConfig(path=tmp_path / "c.db").files_folder() == tmp_path
+    shared = StoreConfig(url="postgresql://center:pw@db:5432/chot", folder=tmp_path / "one")
+    assert shared.files_folder() == tmp_path / "one"
+    assert shared.where() == "postgresql://center:***@db:5432/chot"
+    assert StoreConfig(url="postgresql://db/chot").files_folder() == Path.cwd()
