@@ -1,0 +1,225 @@
+"""`chot demo` in a real terminal shows the staff kiosk and the provincial center's dashboard of
+the same run, F12 switching between them; quitting or closing the terminal leaves nothing
+running. Without a terminal the demo runs as before and says how to open the dashboard."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
+
+KIOSK_READY = "SẴN SÀNG QUÉT"
+CENTER_TITLE = "TRUNG TÂM GIÁM SÁT"
+REPO = Path(__file__).resolve().parents[2]
+OUTCOME_TODAY = re.compile(r"(?:Được qua|Cách ly nhà|Cách ly TT|Y tế|Từ chối|Thiếu TT) (\d+)")
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """Command lines of running processes (but this one) that contain text."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if text in cmdline:
+            found.append(cmdline)
+    return found
+
+
+class Terminal:
+    """A terminal of a given size: a tmux session on a private socket, read by capture-pane."""
+
+    def __init__(self, socket: str, command: str, env: dict[str, str],
+                 columns: int = 120, lines: int = 32) -> None:
+        self.socket = socket
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", str(columns),
+                  "-y", str(lines), *[arg for key, value in env.items()
+                                      for arg in ("-e", f"{key}={value}")], command)
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], check=True,
+                              capture_output=True, text=True, timeout=10).stdout
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "t", *keys)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "t")
+
+    def wait_for(self, text: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+    def wait_match(self, pattern: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if re.search(pattern, screen):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{pattern!r} never matched; the screen was:\n{screen}")
+
+    def wait_gone(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", "t"],
+                              capture_output=True, timeout=10).returncode != 0:
+                return True
+            time.sleep(0.2)
+        return False
+
+    def close(self) -> None:
+        """Close the terminal: what its programs see is a hangup."""
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
+                       timeout=10)
+
+
+def demo_in_terminal(tmp_path: Path, name: str) -> Terminal:
+    """`chot demo` in a 120×32 terminal; its report to report.json, its log to log.txt."""
+    command = (f"{sys.executable} -m chot demo > {tmp_path / 'report.json'} "
+               f"2> {tmp_path / 'log.txt'}")
+    return Terminal(f"chot-demo-center-{name}-{os.getpid()}", command,
+                    # TMPDIR: the run's directory lands where this test can find it.
+                    {"LANG": "C.UTF-8", "TERM": "xterm-256color", "TMPDIR": str(tmp_path)})
+
+
+def run_dir(tmp_path: Path) -> Path:
+    (found,) = tmp_path.glob("chot-sim-*")
+    return found
+
+
+def scans_on_dashboard(term: Terminal, timeout: float) -> int:
+    """Today's scans on the dashboard (its totals line, by outcome) once there are any."""
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = term.screen()
+        total = sum(int(n) for n in OUTCOME_TODAY.findall(screen))
+        if total > 0:
+            return total
+        time.sleep(0.5)
+    raise AssertionError(f"no scans counted today; the screen was:\n{screen}")
+
+
+@needs_tmux
+def test_f12_switches_between_kiosk_and_center_dashboard(tmp_path: Path) -> None:
+    term = demo_in_terminal(tmp_path, "switch")
+    try:
+        screen = term.wait_for(KIOSK_READY, timeout=60)
+        assert "CHỐT KIỂM SOÁT" in screen
+        status = screen.rstrip().splitlines()[-1]
+        assert "Trung tâm / Center" in status
+        assert "F12" in status and "switch" in status and "Ctrl+Q" in status
+        workdir = run_dir(tmp_path)
+
+        term.keys("F12")
+        term.wait_for(CENTER_TITLE, timeout=30)
+        # The post and its kiosks, online, as their retained states say.
+        screen = term.wait_match(r"ql279-demo\s+k1\s+TRỰC TUYẾN", timeout=20)
+        assert re.search(r"ql279-demo\s+TRỰC TUYẾN", screen)
+        assert "Chốt kiểm soát" in screen
+        assert scans_on_dashboard(term, timeout=45) > 0
+
+        term.keys("F12")
+        assert CENTER_TITLE not in term.wait_for("CHỐT KIỂM SOÁT")
+        term.keys("F12")
+        term.wait_for(CENTER_TITLE)
+        # `q` closes the dashboard: back at the kiosk, and the dashboard is there again later.
+        term.keys("q")
+        term.wait_for("CHỐT KIỂM SOÁT")
+        term.keys("F12")
+        term.wait_for(CENTER_TITLE, timeout=30)
+
+        term.keys("C-q")  # from the dashboard's window: ends the whole demo
+        assert term.wait_gone(timeout=60), "Ctrl+Q did not end the demo"
+        report = json.loads((tmp_path / "report.json").read_text().splitlines()[-1])
+        assert report["scenario"] == "demo"
+        log = (tmp_path / "log.txt").read_text()
+        assert "started: 1 posts, 3 kiosks" in log
+        assert "abnormally" not in log
+        assert processes_mentioning(str(workdir)) == []
+        assert not list(tmp_path.glob("chot-sim-*")), "a finished run keeps no files"
+    finally:
+        term.close()
+
+
+@needs_tmux
+def test_closing_the_terminal_ends_kiosk_dashboard_and_tmux(tmp_path: Path) -> None:
+    term = demo_in_terminal(tmp_path, "hangup")
+    try:
+        term.wait_for(KIOSK_READY, timeout=60)
+        workdir = run_dir(tmp_path)
+        term.keys("F12")
+        term.wait_for(CENTER_TITLE, timeout=30)
+        running = processes_mentioning(str(workdir))
+        assert any("center --view" in p for p in running)
+        assert any(p.startswith("tmux") for p in running)
+    finally:
+        term.close()
+    deadline = time.monotonic() + 30
+    while processes_mentioning(str(workdir)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_mentioning(str(workdir)) == []
+
+
+@needs_tmux
+def test_a_kiosk_that_fails_leaves_its_last_screen(tmp_path: Path) -> None:
+    script = tmp_path / "screens.py"
+    idle = f"600.{os.getpid()}"  # the dashboard's stand-in, found by its command line
+    script.write_text(f"""
+import sys, time
+from pathlib import Path
+from sim.tmux_screens import TmuxScreens
+
+screens = TmuxScreens("kiosk", ["sh", "-c", "echo 'Cấu hình sai / bad config: [camera]'; exit 2"],
+                      ["sleep", {idle!r}], Path({str(tmp_path)!r})).start()
+while screens.alive:
+    time.sleep(0.05)
+screens.kill()
+print(screens.socket)
+""")
+    term = Terminal(f"chot-demo-center-fail-{os.getpid()}",
+                    f"cd {REPO} && {sys.executable} {script} > {tmp_path / 'out'} "
+                    f"2> {tmp_path / 'err'}", {"LANG": "C.UTF-8"})
+    try:
+        assert term.wait_gone(timeout=20)
+    finally:
+        term.close()
+    told = (tmp_path / "err").read_text()
+    assert "the kiosk stopped abnormally" in told
+    assert "Cấu hình sai / bad config: [camera]" in told
+    socket = (tmp_path / "out").read_text().strip()
+    assert socket.startswith("chot-demo-")
+    assert subprocess.run(["tmux", "-L", socket, "has-session"], capture_output=True,
+                          timeout=10).returncode != 0
+    assert processes_mentioning(f"sleep {idle}") == []
+
+
+def test_without_a_terminal_the_demo_says_how_to_open_the_dashboard(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "chot", "demo", "--duration", "5"],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=90,
+                          env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert json.loads(done.stdout.splitlines()[-1])["scenario"] == "demo"
+    hint = re.search(r"chot center --view --config (\S+)", done.stderr)
+    assert hint, done.stderr[-2000:]
+    assert hint.group(1).startswith(str(tmp_path))
+    assert "install tmux and run in a terminal" in done.stderr
