@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 def register(tree: CommandTree) -> None:
     """Add `chot demo`."""
     parser = tree.command(
-        "demo", run, "toàn hệ thống trên một máy, thiết bị mô phỏng / the whole system on "
-        "this machine with simulated devices and the staff UI")
+        "demo", run, "toàn hệ thống trên một máy, thiết bị mô phỏng; F12: máy quét ⇄ trung tâm "
+        "/ the whole system on simulated devices; F12: staff UI ⇄ center dashboard")
     parser.add_argument("--headless", action="store_true",
                         help="no staff UI: run for --duration seconds, print the run's report")
     parser.add_argument("--duration", type=float, default=None,
