@@ -206,3 +206,12 @@ def test_an_instance_keeps_its_files_beside_sqlite_or_where_told(tmp_path: Path)
     assert shared.files_folder() == tmp_path / "one"
     assert shared.where() == "postgresql://center:***@db:5432/chot"
     assert StoreConfig(url="postgresql://db/chot").files_folder() == Path.cwd()
+
+
+def test_the_deployment_examples_load():
+    root = Path(__file__).resolve().parents[2] / "deploy" / "examples"
+    single, _ = load_center_config(root / "center.toml")
+    shared, _ = load_center_config(root / "center-postgres.toml")
+    assert single.store.path is not None and single.store.url is None
+    assert shared.store.url is not None and shared.store.path is None
+    assert shared.store.files_folder() == Path("/var/lib/chot/center-2")
