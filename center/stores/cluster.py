@@ -52,6 +52,7 @@ class PostgresCluster:
             shutil.chown(self.folder, "postgres", "postgres")
             self._run_as = ["runuser", "-u", "postgres", "--"]
         self._databases = 0
+        self._options = ""
 
     def start(self) -> PostgresCluster:
         """initdb and start the server; waits until it accepts connections."""
@@ -62,8 +63,8 @@ class PostgresCluster:
         if not self.durable:
             # The cluster is thrown away, and the tests must stay quick on 2 cores.
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._tool("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"),
-                   "-o", options, "-w", "-t", "30", "start")
+        self._options = options
+        self._start()
         return self
 
     def url(self, database: str = "postgres") -> str:
@@ -86,12 +87,21 @@ class PostgresCluster:
     def __exit__(self, *_exc: object) -> None:
         self.stop()
 
+    def restart(self) -> None:
+        """Stop the server (dropping every connection) and start it again."""
+        self._tool("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self._start()
+
     def stop(self) -> None:
         """Stop the server and delete the folder."""
         try:
             self._tool("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _start(self) -> None:
+        self._tool("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"),
+                   "-o", self._options, "-w", "-t", "30", "start")
 
     def _tool(self, name: str, *args: str) -> None:
         done = subprocess.run([*self._run_as, str(self.bin / name), *args],

@@ -215,3 +215,14 @@ def test_the_deployment_examples_load():
     assert single.store.path is not None and single.store.url is None
     assert shared.store.url is not None and shared.store.path is None
     assert shared.store.files_folder() == Path("/var/lib/chot/center-2")
+
+
+def test_a_restarted_database_server_is_reconnected_to(postgres, traffic):
+    store = Store(postgres.database())
+    try:
+        assert len(store.add_events(traffic[:10])) == 10
+        postgres.restart()  # every pooled connection is now dead
+        assert len(store.add_events(traffic[5:20])) == 10
+        assert store.count_events() == 20
+    finally:
+        store.close()
