@@ -52,9 +52,10 @@ bind -n C-q {{
 set-hook -g client-attached {{ set -g destroy-unattached on }}
 """
 
-# Each window runs its program under sh, which sees how it ended. (tmux's own pane-died hook
-# is not used: tmux can miss the exit of a program that closes its terminal a moment before
-# it ends, and the pane then never counts as dead.) Arguments: tmux, a file, the program.
+# Each window runs its program under sh, which sees how it ended. (tmux's pane-died hook is
+# not used: while tmux updates utmp for a closed terminal it ignores SIGCHLD, so a program
+# ending just after its terminal closed is never reaped and its pane never counts as dead.)
+# Arguments: tmux, a file, the program.
 # The kiosk's end ends the server; if it failed, its last screen (its error) is kept first.
 KIOSK_SCRIPT = """\
 tmux=$1 last_screen=$2; shift 2
