@@ -23,12 +23,17 @@ from sim.components import Component
 SESSION = "demo"
 KIOSK_WINDOW = "Máy quét / Kiosk"
 CENTER_WINDOW = "Trung tâm / Center"
+BOTH_WINDOW = "Máy quét + Trung tâm / Kiosk + Center"
+SIDE_BY_SIDE_COLUMNS = 200  # room for both screens at a readable width
 HELP = "F12 chuyển màn hình / switch screen · Ctrl+Q thoát / quit "
+HELP_SIDE_BY_SIDE = "F12 chuyển bàn phím / switch keyboard · Ctrl+Q thoát / quit "
 TMUX_TIMEOUT_S = 10.0
 LAST_SCREEN_FILE = "kiosk-last-screen.txt"
 
+# The kiosk is always pane 1 of window 1; the dashboard is window 2, or pane 2 beside it.
 CONFIG = """\
 set -g base-index 1
+set -g pane-base-index 1
 set -g prefix None
 unbind C-b
 set -g escape-time 10
@@ -44,12 +49,17 @@ set -g window-status-current-format " #I #W "
 set -g window-status-current-style "bg=colour231,fg=colour24,bold"
 set -g status-right "{help}"
 set -g status-right-length 80
-bind -n F12 next-window
+bind -n F12 {f12}
 bind -n C-q {{
   select-window -t :1
-  send-keys -t :1 C-q
+  send-keys -t :1.1 C-q
 }}
 set-hook -g client-attached {{ set -g destroy-unattached on }}
+"""
+SIDE_BY_SIDE_CONFIG = """\
+set -g pane-border-status top
+set -g pane-border-format " #{?#{==:#{pane_index},1},Máy quét / Kiosk,Trung tâm / Center} "
+set -g pane-active-border-style "fg=colour231,bg=colour24,bold"
 """
 
 # Each window runs its program under sh, which sees how it ended. (tmux's pane-died hook is
@@ -60,7 +70,7 @@ set-hook -g client-attached {{ set -g destroy-unattached on }}
 KIOSK_SCRIPT = """\
 tmux=$1 last_screen=$2; shift 2
 "$@"
-[ $? -eq 0 ] || "$tmux" capture-pane -p -J -S - > "$last_screen"
+[ $? -eq 0 ] || "$tmux" capture-pane -p -J -S - -t "$TMUX_PANE" > "$last_screen"
 "$tmux" kill-server
 """
 # The dashboard quit with `q` comes back fresh behind the kiosk; a failed one waits for Enter.
@@ -68,7 +78,7 @@ CENTER_SCRIPT = """\
 tmux=$1 log=$2; shift 2
 while :; do
   if "$@"; then
-    "$tmux" select-window -t :1
+    "$tmux" select-window -t :1 \\; select-pane -t :1.1
   else
     echo "Bảng điều khiển trung tâm lỗi, xem / the center dashboard failed, see $log"
     echo "Enter: chạy lại / restart"
@@ -86,8 +96,10 @@ def tmux_usable() -> bool:
 class TmuxScreens(Component):
     """Kiosk and center dashboard in one terminal; `alive` while staff are at the kiosk.
 
-    The foreground process is the tmux client attached to the session; the kiosk and the
-    dashboard are the server's children, found by pane when the run ends them.
+    Two windows, or in a terminal of 200 columns or more one window with both side by side
+    (F12 then moves the keyboard). The foreground process is the tmux client attached to the
+    session; the kiosk and the dashboard are the server's children, found by pane when the
+    run ends them.
     """
 
     def __init__(self, name: str, kiosk_argv: list[str], center_argv: list[str],
@@ -101,18 +113,24 @@ class TmuxScreens(Component):
 
     def start(self) -> TmuxScreens:
         """Start the server with both windows, then attach this terminal to it."""
-        config = self.workdir / "tmux.conf"
-        config.write_text(CONFIG.format(help=HELP), "utf-8")
         columns, lines = _terminal_size()
+        side_by_side = columns >= SIDE_BY_SIDE_COLUMNS
+        config = self.workdir / "tmux.conf"
+        config.write_text(
+            CONFIG.format(help=HELP_SIDE_BY_SIDE, f12="select-pane -t :.+") + SIDE_BY_SIDE_CONFIG
+            if side_by_side else CONFIG.format(help=HELP, f12="next-window"), "utf-8")
         tmux = shutil.which("tmux") or "tmux"
         kiosk = ["sh", "-c", KIOSK_SCRIPT, "sh", tmux, str(self.workdir / LAST_SCREEN_FILE),
                  *self.argv]
         center = ["sh", "-c", CENTER_SCRIPT, "sh", tmux, str(self.workdir / "center.log"),
                   *self.center_argv]
-        # One command, so window 2 exists before anything can attach.
-        self._tmux("-f", str(config), "new-session", "-d", "-s", SESSION, "-n", KIOSK_WINDOW,
+        beside = ["split-window", "-h", "-d", "-t", f"{SESSION}:1"] if side_by_side \
+            else ["new-window", "-d", "-t", f"{SESSION}:2", "-n", CENTER_WINDOW]
+        # One command, so the dashboard is there before anything can attach.
+        self._tmux("-f", str(config), "new-session", "-d", "-s", SESSION,
+                   "-n", BOTH_WINDOW if side_by_side else KIOSK_WINDOW,
                    "-x", str(columns), "-y", str(max(lines - 1, 10)), *kiosk, ";",
-                   "new-window", "-d", "-t", f"{SESSION}:2", "-n", CENTER_WINDOW, *center)
+                   *beside, *center)
         self._pane_pids |= self._panes()
         self._socket_path = self._tmux("display-message", "-p", "#{socket_path}").strip()
         # -u: the kiosk speaks Vietnamese even where the locale does not say UTF-8. tmux says

@@ -93,13 +93,15 @@ class Terminal:
                        timeout=10)
 
 
-def demo_in_terminal(tmp_path: Path, name: str) -> Terminal:
-    """`chot demo` in a 120×32 terminal; its report to report.json, its log to log.txt."""
+def demo_in_terminal(tmp_path: Path, name: str, columns: int = 120,
+                     lines: int = 32) -> Terminal:
+    """`chot demo` in a terminal; its report to report.json, its log to log.txt."""
     command = (f"{sys.executable} -m chot demo > {tmp_path / 'report.json'} "
                f"2> {tmp_path / 'log.txt'}")
     return Terminal(f"chot-demo-center-{name}-{os.getpid()}", command,
                     # TMPDIR: the run's directory lands where this test can find it.
-                    {"LANG": "C.UTF-8", "TERM": "xterm-256color", "TMPDIR": str(tmp_path)})
+                    {"LANG": "C.UTF-8", "TERM": "xterm-256color", "TMPDIR": str(tmp_path)},
+                    columns, lines)
 
 
 def run_dir(tmp_path: Path) -> Path:
@@ -158,6 +160,27 @@ def test_f12_switches_between_kiosk_and_center_dashboard(tmp_path: Path) -> None
         assert "abnormally" not in log
         assert processes_mentioning(str(workdir)) == []
         assert not list(tmp_path.glob("chot-sim-*")), "a finished run keeps no files"
+    finally:
+        term.close()
+
+
+@needs_tmux
+def test_a_wide_terminal_shows_both_and_f12_moves_the_keyboard(tmp_path: Path) -> None:
+    term = demo_in_terminal(tmp_path, "wide", columns=210, lines=45)
+    try:
+        term.wait_for(KIOSK_READY, timeout=60)
+        screen = term.wait_for(CENTER_TITLE, timeout=30)
+        assert KIOSK_READY in screen, "both screens side by side"
+        assert "F12 chuyển bàn phím / switch keyboard" in screen
+        workdir = run_dir(tmp_path)
+        term.keys("F12", "l")  # the dashboard has the keyboard: `l` switches it to English
+        term.wait_for("PROVINCIAL MONITORING CENTER")
+        term.keys("F12", "l")  # back to the kiosk, which takes the `l`
+        time.sleep(3)  # the dashboard redraws every 2 s
+        assert "PROVINCIAL MONITORING CENTER" in term.screen()
+        term.keys("C-q")
+        assert term.wait_gone(timeout=60), "Ctrl+Q did not end the demo"
+        assert processes_mentioning(str(workdir)) == []
     finally:
         term.close()
 
