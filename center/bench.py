@@ -88,7 +88,7 @@ def drain(broker: MosquittoBroker, events: list[tuple[str, bytes]], whole_center
                         "store": {"path": str(folder / f"center-{whole_center}.db")},
                         "broker": {"host": "127.0.0.1", "port": broker.port}}, CenterConfig)
     service = CenterService(cfg, CenterSections()) if whole_center else None
-    store = service.store if service else Store(cfg.store.path)
+    store = service.store if service else Store(cfg.store)
     ingest = service.ingest if service else CenterIngest(cfg, store)
     (service or ingest).start()
     ingest.link.wait_connected(10.0)

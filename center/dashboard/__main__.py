@@ -8,6 +8,7 @@ import sys
 
 from center.dashboard.run import run_viewer
 from center.settings import load_center_config
+from center.stores import StoreUnavailable
 from gateway.config import ConfigProblem
 
 
@@ -21,7 +22,11 @@ def main() -> int:
     except ConfigProblem as exc:
         print(json.dumps({"error": str(exc), "reason": exc.reason}, ensure_ascii=False))
         return 2
-    run_viewer(cfg, sections)
+    try:
+        run_viewer(cfg, sections)
+    except StoreUnavailable as exc:  # a browser session must get a message, not a traceback
+        print(json.dumps({"error": str(exc), "reason": exc.reason}, ensure_ascii=False))
+        return 1
     return 0
 
 
