@@ -126,16 +126,21 @@ class TmuxScreens(Component):
                   *self.center_argv]
         beside = ["split-window", "-h", "-d", "-t", f"{SESSION}:1"] if side_by_side \
             else ["new-window", "-d", "-t", f"{SESSION}:2", "-n", CENTER_WINDOW]
-        # One command, so the dashboard is there before anything can attach.
-        self._tmux("-f", str(config), "new-session", "-d", "-s", SESSION,
-                   "-n", BOTH_WINDOW if side_by_side else KIOSK_WINDOW,
-                   "-x", str(columns), "-y", str(max(lines - 1, 10)), *kiosk, ";",
-                   *beside, *center)
-        self._pane_pids |= self._panes()
-        self._socket_path = self._tmux("display-message", "-p", "#{socket_path}").strip()
+        # One command, so the dashboard is there before anything can attach, and the server
+        # is asked where it lives and what it runs before a failing kiosk could end it.
+        said = self._tmux("-f", str(config), "new-session", "-d", "-s", SESSION,
+                          "-n", BOTH_WINDOW if side_by_side else KIOSK_WINDOW,
+                          "-x", str(columns), "-y", str(max(lines - 1, 10)), *kiosk, ";",
+                          *beside, *center, ";",
+                          "display-message", "-p", "#{socket_path}", ";",
+                          "list-panes", "-a", "-F", "#{pane_pid}").split()
+        self._socket_path = said[0]
+        self._pane_pids |= {int(pid) for pid in said[1:]}
         # -u: the kiosk speaks Vietnamese even where the locale does not say UTF-8. tmux says
         # "[server exited]" on stdout at the end, where the run's report goes: not wanted.
-        self.proc = subprocess.Popen(self._base() + ["-u", "attach", "-t", SESSION],
+        # The config again: a kiosk gone already makes attach start a server of its own.
+        self.proc = subprocess.Popen(self._base() + ["-u", "-f", str(config), "attach",
+                                                     "-t", SESSION],
                                      env=_env(), stdout=subprocess.DEVNULL, text=True)
         self.starts += 1
         return self
