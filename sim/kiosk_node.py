@@ -31,7 +31,7 @@ from screening.event import ScanEvent
 from screening.identity import Identity
 from screening.keys import VerifyKey, keyring
 from screening.places import Place
-from screening.policy import Policy
+from screening.policy import POLICY_KIND, Policy, parse_policy
 from screening.scan import (
     CodeKind,
     ScanResult,
@@ -41,6 +41,7 @@ from screening.scan import (
     read_code,
     with_manual_entry,
 )
+from screening.signed_doc import SignedDoc
 from sim.code_sources import CameraSource, ReaderSource
 
 STAFF_WAIT_S = 3.0  # how long a CCCD scan waits for staff's typed travel before going on
@@ -131,7 +132,10 @@ class HeadlessKiosk:
                                 client_id=f"kiosk-{cfg.post}-{cfg.kiosk}",
                                 reconnect_max_s=2.0),
             resend_after_s=cfg.resend_after_s, state_interval_s=5.0)
-        self.link = KioskLink(link_cfg, self.journal)
+        # Like the staff UI: report the policy in force and take newer ones the center signs.
+        versions = {POLICY_KIND: self.policy.version} if self.policy.version else {}
+        self.link = KioskLink(link_cfg, self.journal, center, on_doc=self._on_doc,
+                              doc_versions=versions)
         self.inbox: queue.Queue[Code | Manual | None] = queue.Queue()
         self.staff_travel: dict[str, Travel] = {}
         self._staff_lock = threading.Condition()
@@ -186,6 +190,11 @@ class HeadlessKiosk:
                 reading = fresh
                 _emit({"thermometer": fresh, "kiosk": self.cfg.kiosk})
             time.sleep(0.1)
+
+    def _on_doc(self, doc: SignedDoc) -> None:
+        """A newer center-signed policy arrived through the gateway: screen with it from now."""
+        if doc.kind == POLICY_KIND:
+            self.policy = parse_policy(doc.body, doc.version)
 
     def _on_code(self, text: str, source: str, read_at: float) -> None:
         self.inbox.put(Code(text, source, read_at))

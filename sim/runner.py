@@ -24,6 +24,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from center.publish import Ledger, publish_retained
+from gateway import topics
+from gateway.config import BrokerConfig
 from screening.keys import SigningKey
 from screening.policy import POLICY_KIND, policy_body
 from screening.signed_doc import sign_doc
@@ -82,6 +85,7 @@ class Runner:
         self.center: Component | None = None
         self._events: list[tuple[float, int, Callable[[], object]]] = []
         self._order = 0
+        self._policy_envelope: dict[str, Any] = {}
         self._t0 = 0.0
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sim-device")
         self._lock = threading.Lock()
@@ -121,6 +125,7 @@ class Runner:
         self.center = Component("center", chot_argv("center", "--config", str(center_cfg),
                                                     "--headless"),
                                 self.dir / "center.log").start()
+        self._publish_policy(BrokerConfig(port=self.center_broker.port))
         builder = RigBuilder(self.dir, self.province, self.options, self.scenario.seed)
         for post in self.scenario.posts:
             self.posts.append(builder.post(post, self.center_broker.port))
@@ -150,6 +155,12 @@ class Runner:
         issued_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         envelope = sign_doc(POLICY_KIND, 1, issued_at, policy_body(self.policy), center)
         (self.dir / POLICY_FILE).write_text(json.dumps(envelope, ensure_ascii=False), "utf-8")
+        self._policy_envelope = envelope
+
+    def _publish_policy(self, broker: BrokerConfig) -> None:
+        """Publish the kiosks' policy as the center does, so rollout shows on the dashboard."""
+        publish_retained(broker, topics.policy(self.province), self._policy_envelope)
+        Ledger(self.dir).record(self._policy_envelope)  # `chot center policy publish` goes on
 
     def _kiosk_said(self, rig: KioskRig, line: str) -> None:
         try:

@@ -140,6 +140,8 @@ def test_f12_switches_between_kiosk_and_center_dashboard(tmp_path: Path) -> None
         assert re.search(r"ql279-demo\s+TRỰC TUYẾN", screen)
         assert "Chốt kiểm soát" in screen
         assert scans_on_dashboard(term, timeout=45) > 0
+        # The run publishes its policy as the center does; every kiosk reports having it.
+        term.wait_match(r"Chính sách v1 — 3/3 máy đã nhận", timeout=30)
 
         term.keys("F12")
         assert CENTER_TITLE not in term.wait_for("CHỐT KIỂM SOÁT")
