@@ -10,7 +10,8 @@ from textual.widgets import DataTable
 from center.dashboard.i18n import age, t
 from center.dashboard.snapshot import PostRow
 
-COLUMNS = ("post", "status", "backlog_oldest", "policy", "kiosks_online", "scans_today",
+# What staff look for first comes first: a narrow terminal cuts the table on the right.
+COLUMNS = ("post", "status", "scans_today", "kiosks_online", "backlog_oldest", "policy",
            "alarms")
 
 
@@ -35,7 +36,7 @@ class PostsTable(DataTable[object]):
                 status.append(f" {age((now - row.since).total_seconds(), lang)}", style="")
             backlog = "—" if row.backlog is None else \
                 f"{row.backlog} ({age(row.oldest_pending_age_s, lang)})"
-            self.add_row(row.post, status, backlog,
+            self.add_row(row.post, status, str(row.scans_today),
+                         f"{row.kiosks_online}/{row.kiosks_total}", backlog,
                          "—" if row.policy_version is None else f"v{row.policy_version}",
-                         f"{row.kiosks_online}/{row.kiosks_total}", str(row.scans_today),
                          Text(" ".join(row.alarms), style="bold yellow"), key=row.post)
