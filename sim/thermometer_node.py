@@ -167,9 +167,16 @@ class SimulatedThermometer:
             self._thread.start()
 
     def unplug(self) -> None:
-        """Cut power and close the pty: the host's reads fail as on a pulled USB cable."""
+        """Cut power and close the pty: the host's reads fail as on a pulled USB cable.
+
+        The stable link goes too, as udev removes /dev/serial/by-id/… on unplug: the freed pty
+        number may be handed to another device, which a host must not open by mistake.
+        """
         with self._lock:
             thread, self._thread = self._thread, None
+            if self.link_path is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    self.link_path.unlink()
             self.board.power_off()
             if thread is not None:
                 thread.join(timeout=5)

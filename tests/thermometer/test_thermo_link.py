@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +132,19 @@ def test_implausible_temperatures_are_rejected(node: SimulatedThermometer,
     latest = link.latest()
     assert latest is not None and 30 < latest.object_c < 40
     assert link.health().last_fault == "out_of_range"
+
+
+def test_unplugging_takes_the_stable_link_away_until_replugged(tmp_path: Path) -> None:
+    # Like udev's /dev/serial/by-id link: a host reopening the path after an unplug must not
+    # land on whatever device is given the freed pty number next.
+    link = tmp_path / "ttyTHERMO"
+    node = SimulatedThermometer(link_path=link)
+    node.start()
+    try:
+        assert link.is_symlink() and Path(os.path.realpath(link)).exists()
+        node.unplug()
+        assert not link.is_symlink() and not link.exists()
+        node.plug_in()
+        assert link.is_symlink() and os.path.realpath(link) == node.pty_name
+    finally:
+        node.stop()
