@@ -59,7 +59,11 @@ class WedgeSection(Section):
 class ThermometerSection(Section):
     """The thermometer node on a serial port; it also drives the LED and buzzer."""
 
-    port: str | None = Field(None, description="serial port; none: no thermometer")
+    port: str | None = Field(None, description="serial port, or 'auto': the first node found "
+                                               "by its USB id; none: no thermometer")
+    calibration_offset_c: float = Field(0.0, ge=-5.0, le=5.0,
+                                        description="added to every reading (from a reference "
+                                                    "thermometer check)")
     simulated_c: float | None = Field(None, ge=30.0, le=45.0,
                                       description="a simulated thermometer reading this value")
 

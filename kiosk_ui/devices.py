@@ -185,6 +185,9 @@ def _iso(text: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+AUTO_PORT = "auto"
+
+
 def _thermometer(config: KioskConfig, ports: KioskPorts,
                  clock: Callable[[], datetime]) -> Callable[[], None] | None:
     section = config.thermometer
@@ -197,7 +200,10 @@ def _thermometer(config: KioskConfig, ports: KioskPorts,
         from hardware.thermometer_types import ThermometerConfig
         from kiosk_ui.node_thermometer import NodeThermometer
 
-        link = ThermometerLink(ThermometerConfig(port=section.port)).start()
+        # "auto" finds the node by its USB vid/pid, so staff need not know the device name.
+        port = None if section.port == AUTO_PORT else section.port
+        link = ThermometerLink(ThermometerConfig(
+            port=port, calibration_offset_c=section.calibration_offset_c)).start()
         ports.thermometer = NodeThermometer(link, clock)
         return link.stop
     return None

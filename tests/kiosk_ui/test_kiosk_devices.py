@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,8 +23,7 @@ from kiosk_ui.devices import build_ports
 from kiosk_ui.sample_travellers import sample_codes
 from kiosk_ui.screen_text import screen_text
 from sim.qr_reader_device import QrReaderDevice
-
-pytestmark = pytest.mark.asyncio
+from sim.thermometer_node import SimulatedThermometer
 
 
 async def wait_screen(app: object, text: str, timeout: float = 8.0) -> str:
@@ -36,6 +36,7 @@ async def wait_screen(app: object, text: str, timeout: float = 8.0) -> str:
     raise AssertionError(f"{text!r} never appeared:\n{screen}")
 
 
+@pytest.mark.asyncio
 async def test_serial_reader_scan_is_journalled_and_an_unplug_is_shown(tmp_path: Path) -> None:
     issuer_pub = tmp_path / "issuer.pub"
     issuer_pub.write_bytes(ISSUER.public.to_pem())
@@ -69,3 +70,33 @@ async def test_serial_reader_scan_is_journalled_and_an_unplug_is_shown(tmp_path:
     event = json.loads(payload)
     assert (event["outcome"], event["code_kind"], event["temperature_c"]) == (
         "home_quarantine", "declaration", 36.5)
+
+
+def test_the_thermometer_section_applies_its_calibration_and_finds_auto_ports(
+        tmp_path: Path) -> None:
+    node = SimulatedThermometer(link_path=tmp_path / "ttyTHERMO", object_c=36.2)
+    node.start()
+    calibrated = build_ports(parse_config({
+        "post": "tuan-giao", "kiosk": "k4",
+        "thermometer": {"port": str(tmp_path / "ttyTHERMO"), "calibration_offset_c": 0.5}}))
+    try:
+        thermometer = calibrated.ports.thermometer
+        assert thermometer is not None
+        deadline = time.monotonic() + 10
+        reading = None
+        while reading is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            reading = thermometer.latest()
+        assert reading is not None and abs(reading.celsius - 36.7) < 0.05
+    finally:
+        calibrated.stop()
+        node.stop()
+    # "auto" looks for the node by its USB id; none is attached here: down, with why.
+    searching = build_ports(parse_config({"post": "tuan-giao", "kiosk": "k4",
+                                          "thermometer": {"port": "auto"}}))
+    try:
+        assert searching.ports.thermometer is not None
+        health = searching.ports.thermometer.health()
+        assert health.state == "down" and "no port" in health.detail
+    finally:
+        searching.stop()
