@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from test_kiosk_tmux import Terminal, pick_ba_dinh_to_dien_bien_phu
+from test_kiosk_tmux import pick_ba_dinh_to_dien_bien_phu
 
 from kiosk_ui.sample_travellers import CCCD_LINE
+from tests.terminal import Terminal
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
 
@@ -28,10 +29,8 @@ def newest_ui_journal(since: float) -> Path | None:
 
 def test_manual_declaration_inside_the_demo() -> None:
     started = time.time()
-    term = Terminal(f"chot-demo-test-{os.getpid()}", "demo")
-    term.tmux("-f", "/dev/null", "new-session", "-d", "-s", "demo", "-x", "100", "-y", "30",
-              "-e", "LANG=C.UTF-8", "-e", "TERM=xterm-256color",
-              f"{sys.executable} -m chot demo")
+    term = Terminal(f"chot-demo-test-{os.getpid()}", "demo", f"{sys.executable} -m chot demo",
+                    columns=100, lines=30)
     try:
         term.wait_for("CHỐT KIỂM SOÁT", timeout=90)
         term.wait_for("CS v1", timeout=30)  # the center-signed policy, not a stale one

@@ -12,55 +12,15 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kiosk_ui.sample_travellers import CCCD_LINE
+from tests.terminal import Terminal
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
-
-
-class Terminal:
-    """One tmux session on a private socket."""
-
-    def __init__(self, socket: str, session: str) -> None:
-        self.socket, self.session = socket, session
-
-    def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], check=True,
-                              capture_output=True, text=True, timeout=10).stdout
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", self.session, *keys)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", self.session, "-l", text)
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", self.session)
-
-    def wait_gone(self, timeout: float = 10.0) -> bool:
-        """True once the session ended (its only program exited)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", self.session],
-                              capture_output=True, timeout=10).returncode != 0:
-                return True
-            time.sleep(0.1)
-        return False
-
-    def wait_for(self, text: str, timeout: float = 10.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
 
 def pick_ba_dinh_to_dien_bien_phu(term: Terminal) -> None:
@@ -98,12 +58,8 @@ simulated_c = 36.8
 [journal]
 path = "{journal}"
 """)
-    terminal = Terminal(f"chot-kiosk-test-{os.getpid()}", "kiosk")
-    command = f"{sys.executable} -m chot kiosk --config {config}"
-    env = {"LANG": "C.UTF-8", "TERM": "xterm-256color"}
-    terminal.tmux("-f", "/dev/null", "new-session", "-d", "-s", "kiosk", "-x", "80", "-y", "24",
-                  *[arg for key, value in env.items() for arg in ("-e", f"{key}={value}")],
-                  command)
+    terminal = Terminal(f"chot-kiosk-test-{os.getpid()}", "kiosk",
+                        f"{sys.executable} -m chot kiosk --config {config}")
     try:
         yield terminal, journal
     finally:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.terminal import Terminal, processes_mentioning
+
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
 
 KIOSK_READY = "SẴN SÀNG QUÉT"
@@ -23,82 +25,12 @@ REPO = Path(__file__).resolve().parents[2]
 OUTCOME_TODAY = re.compile(r"(?:Được qua|Cách ly nhà|Cách ly TT|Y tế|Từ chối|Thiếu TT) (\d+)")
 
 
-def processes_mentioning(text: str) -> list[str]:
-    """Command lines of running processes (but this one) that contain text."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if text in cmdline:
-            found.append(cmdline)
-    return found
-
-
-class Terminal:
-    """A terminal of a given size: a tmux session on a private socket, read by capture-pane."""
-
-    def __init__(self, socket: str, command: str, env: dict[str, str],
-                 columns: int = 120, lines: int = 32) -> None:
-        self.socket = socket
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", str(columns),
-                  "-y", str(lines), *[arg for key, value in env.items()
-                                      for arg in ("-e", f"{key}={value}")], command)
-
-    def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], check=True,
-                              capture_output=True, text=True, timeout=10).stdout
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "t", *keys)
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "t")
-
-    def wait_for(self, text: str, timeout: float = 15.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
-
-    def wait_match(self, pattern: str, timeout: float = 15.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if re.search(pattern, screen):
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{pattern!r} never matched; the screen was:\n{screen}")
-
-    def wait_gone(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", "t"],
-                              capture_output=True, timeout=10).returncode != 0:
-                return True
-            time.sleep(0.2)
-        return False
-
-    def close(self) -> None:
-        """Close the terminal: what its programs see is a hangup."""
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
-                       timeout=10)
-
-
 def demo_in_terminal(tmp_path: Path, name: str, columns: int = 120,
                      lines: int = 32) -> Terminal:
     """`chot demo` in a terminal; its report to report.json, its log to log.txt."""
     command = (f"{sys.executable} -m chot demo > {tmp_path / 'report.json'} "
                f"2> {tmp_path / 'log.txt'}")
-    return Terminal(f"chot-demo-center-{name}-{os.getpid()}", command,
+    return Terminal(f"chot-demo-center-{name}-{os.getpid()}", "t", command,
                     # TMPDIR: the run's directory lands where this test can find it.
                     {"LANG": "C.UTF-8", "TERM": "xterm-256color", "TMPDIR": str(tmp_path)},
                     columns, lines)
@@ -222,7 +154,7 @@ while screens.alive:
 screens.kill()
 print(screens.socket)
 """)
-    term = Terminal(f"chot-demo-center-fail-{os.getpid()}",
+    term = Terminal(f"chot-demo-center-fail-{os.getpid()}", "t",
                     f"cd {REPO} && {sys.executable} {script} > {tmp_path / 'out'} "
                     f"2> {tmp_path / 'err'}", {"LANG": "C.UTF-8"})
     try:
