@@ -25,7 +25,7 @@ from center.config import CenterConfig
 from center.store import Store
 from gateway import topics
 from gateway.mqtt import BrokerLink, drain, make_client
-from gateway.wire import Malformed, acks_payload, check_event, event_payloads
+from gateway.wire import Malformed, acks_payloads, check_event, event_payloads
 
 log = logging.getLogger(__name__)
 
@@ -167,8 +167,9 @@ class CenterIngest:
             if item.generation == generation and item.qos > 0:
                 self.client.ack(item.mid, item.qos)
         for post, ids in acks.items():
-            self.client.publish(topics.post_acks(self.prov, post), acks_payload(ids), qos=1)
-            self.counters.acks_sent += 1
+            for payload in acks_payloads(ids):
+                self.client.publish(topics.post_acks(self.prov, post), payload, qos=1)
+                self.counters.acks_sent += 1
         self._count(events, stored, refused)
         if stored and self._on_stored is not None:
             self._on_stored(stored)

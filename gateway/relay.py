@@ -31,7 +31,7 @@ from gateway.mqtt import BrokerLink, drain, failed, make_client, wait_published
 from gateway.outbox import Added, Incoming, Outbox, OutboxFull, Outgoing
 from gateway.wire import (
     Malformed,
-    acks_payload,
+    acks_payloads,
     check_event_object,
     events_payload,
     parse_acks,
@@ -456,8 +456,9 @@ class Gateway:
         for event_id, kiosk in acked:
             by_kiosk.setdefault(kiosk, []).append(event_id)
         for kiosk, ids in by_kiosk.items():
-            self.post_client.publish(topics.kiosk_acks(self.prov, self.post, kiosk),
-                                     acks_payload(ids), qos=1)
+            for payload in acks_payloads(ids):
+                self.post_client.publish(topics.kiosk_acks(self.prov, self.post, kiosk),
+                                         payload, qos=1)
 
     def _fan_out(self, kind: str, topic: str, payload: bytes) -> None:
         """Verify a signed policy/trust document and re-publish it to the kiosks if newer."""

@@ -17,9 +17,11 @@ from typing import Any
 from gateway.topics import KioskTopic
 
 SCHEMA = 1
+MAX_SEQ = 2**63 - 1  # what SQLite and PostgreSQL integers hold
 BATCH = "batch"
 ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 MAX_ACK_IDS = 10_000
+ACK_CHUNK = 5_000  # ids per ack message sent: about 150 KB, well within both limits
 # A batch stays well under any broker's packet limit and one commit's worth of work.
 MAX_BATCH_EVENTS = 200
 MAX_BATCH_BYTES = 256 * 1024
@@ -52,7 +54,7 @@ def check_event_object(event: Any, topic: KioskTopic) -> dict[str, Any] | Malfor
     if not isinstance(event_id, str) or not ULID_RE.match(event_id):
         return Malformed("bad_event_id", repr(event_id)[:40])
     seq = event.get("seq")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ:
         return Malformed("bad_seq", repr(seq)[:40])
     if event.get("post") != topic.post or event.get("kiosk") != topic.kiosk:
         return Malformed("topic_mismatch", f"{event.get('post')}/{event.get('kiosk')}"[:80])
@@ -90,7 +92,10 @@ def split_events(payload: bytes) -> list[tuple[Any, bytes]] | Malformed:
         return Malformed("wrong_schema", repr(data.get("schema"))[:40])
     if not isinstance(events, list) or not 1 <= len(events) <= MAX_BATCH_EVENTS:
         return Malformed("bad_batch", f"events must be a list of 1..{MAX_BATCH_EVENTS}")
-    return [(event, event_bytes(event)) for event in events]
+    try:
+        return [(event, event_bytes(event)) for event in events]
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800") is valid JSON, not valid UTF-8
+        return Malformed("bad_text", "an event holds text that is not valid Unicode")
 
 
 def event_payloads(payload: bytes) -> list[bytes]:
@@ -111,6 +116,13 @@ def event_bytes(event: Any) -> bytes:
 def acks_payload(event_ids: list[str]) -> bytes:
     """The ack message: {"schema": 1, "event_ids": [...]}."""
     return json.dumps({"schema": SCHEMA, "event_ids": event_ids}, separators=(",", ":")).encode()
+
+
+def acks_payloads(event_ids: list[str]) -> list[bytes]:
+    """Ack messages for any number of ids, each within MAX_ACK_IDS (a drained backlog can be
+    acknowledged hundreds of thousands at a time; one message would be refused)."""
+    return [acks_payload(event_ids[i:i + ACK_CHUNK])
+            for i in range(0, len(event_ids), ACK_CHUNK)]
 
 
 def parse_acks(payload: bytes) -> list[str] | Malformed:

@@ -16,10 +16,12 @@ from gateway.backoff import backoff_delay
 from gateway.batching import fill_batch
 from gateway.config import ConfigProblem, GatewayConfig, load_config
 from gateway.wire import (
+    MAX_ACK_IDS,
     MAX_BATCH_BYTES,
     MAX_BATCH_EVENTS,
     Malformed,
     acks_payload,
+    acks_payloads,
     check_event,
     event_payloads,
     events_payload,
@@ -164,3 +166,27 @@ def test_clock_watch_reports_jumps_and_sticky_alarm_stays_visible() -> None:
     assert not alarms.clear("clock_jump") and alarms.codes() == ["clock_jump"]
     alarms.raise_("disk_full")
     assert alarms.clear("disk_full") and alarms.codes() == ["clock_jump"]
+
+
+def test_any_number_of_acks_goes_in_messages_the_receiver_accepts() -> None:
+    ids = [f"01JABCDEFGHJKMNPQRS{n:07d}" for n in range(12_345)]
+    messages = acks_payloads(ids)
+    parsed = [parse_acks(m) for m in messages]
+    assert all(isinstance(p, list) and len(p) <= MAX_ACK_IDS for p in parsed)
+    assert [i for p in parsed for i in p] == ids  # type: ignore[union-attr]
+    assert acks_payloads([]) == []
+
+
+def test_a_batch_with_text_that_is_not_unicode_is_malformed_not_a_crash() -> None:
+    lone_surrogate = (b'{"schema":1,"type":"batch","events":[{"schema":1,"name":"\\ud800"},'
+                      b'{"schema":1}]}')
+    assert split_events(lone_surrogate) == Malformed(
+        "bad_text", "an event holds text that is not valid Unicode")
+    assert event_payloads(lone_surrogate) == [lone_surrogate]
+
+
+def test_a_sequence_number_no_database_can_hold_is_malformed() -> None:
+    assert check_event(json.dumps({**EVENT, "seq": 2**63 - 1}).encode(), KIOSK) != \
+        Malformed("bad_seq", repr(2**63 - 1))
+    assert check_event(json.dumps({**EVENT, "seq": 2**63}).encode(), KIOSK) == \
+        Malformed("bad_seq", repr(2**63)[:40])
