@@ -13,6 +13,7 @@ from center.report import DailyReport
 from center.report_formats import FORMATS
 
 log = logging.getLogger(__name__)
+RETRY_S = 60.0
 
 
 def next_run(now: datetime, at: time, tz: ZoneInfo) -> datetime:
@@ -48,6 +49,7 @@ class ReportScheduler:
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="daily-report", daemon=True)
         self.written: list[Path] = []
+        self._retry_day: date | None = None
         self.next_at = self._first_run(clock())
 
     def _first_run(self, now: datetime) -> datetime:
@@ -74,13 +76,16 @@ class ReportScheduler:
         now = self._clock()
         if now < self.next_at:
             return []
-        day = self.next_at.astimezone(self.tz).date()
-        self.next_at = next_run(now, self.at, self.tz)
+        day = self._retry_day or self.next_at.astimezone(self.tz).date()
         try:
             paths = write_report(self._build(day, now), self.folder, self.formats)
-        except (OSError, ValueError) as exc:
-            log.error("daily report for %s not written: %s", day, exc)
+        except Exception as exc:  # noqa: BLE001 - a full disk or a database outage: try again
+            log.error("daily report for %s not written, retrying in %.0f s: %s", day,
+                      RETRY_S, exc)
+            self.next_at, self._retry_day = now + timedelta(seconds=RETRY_S), day
             return []
+        # Only a written report moves on to the next day: an outage must not skip one.
+        self.next_at, self._retry_day = next_run(now, self.at, self.tz), None
         self.written += paths
         log.info("daily report for %s written: %s", day, [str(p) for p in paths])
         return paths

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.message import Message
 
-from center.dashboard.i18n import LANGUAGES
+from center.dashboard.i18n import LANGUAGES, t
 from center.dashboard.screens.overview import OverviewScreen
 from center.dashboard.snapshot import Snapshot
 
@@ -65,7 +65,13 @@ class CenterDashboard(App[None]):
 
     @work(thread=True, exclusive=True, group="snapshot")
     def _take(self) -> None:
-        self.post_message(SnapshotReady(self.source()))
+        try:
+            snapshot = self.source()
+        except Exception as exc:  # noqa: BLE001 - e.g. PostgreSQL down: keep the last picture
+            self.call_from_thread(self.notify, f"{t('store_down', self.lang)}: {exc}"[:300],
+                                  severity="error")
+            return
+        self.post_message(SnapshotReady(snapshot))
 
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
         """Redraw from the new snapshot."""

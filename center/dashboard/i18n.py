@@ -5,6 +5,8 @@ from __future__ import annotations
 LANGUAGES = ("vi", "en")
 
 STRINGS: dict[str, tuple[str, str]] = {
+    "store_down": ("Không đọc được kho dữ liệu — đang hiện số liệu lần trước",
+                   "Cannot read the store — showing the last figures"),
     "title": ("TRUNG TÂM GIÁM SÁT — {province}", "PROVINCIAL MONITORING CENTER — {province}"),
     "posts": ("Chốt kiểm soát", "Posts"),
     "kiosks": ("Máy quét", "Kiosks"),

@@ -84,7 +84,10 @@ class SqliteDatabase:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield SqliteTransaction(self._db)
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            # A failed COMMIT (disk full) leaves the transaction open, and a later BEGIN would
+            # fail for good; SQLite may also have rolled back already.
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")

@@ -154,3 +154,17 @@ async def test_a_post_that_comes_back_and_a_kiosk_that_updates_show_on_the_next_
         assert cells(app.screen.query_one("#kiosks", DataTable), "pha-din/k2")[4] == "v2"
         assert "5/5" in str(app.screen.query_one("#totals", Static).content)
     assert AlertKind.POST_ONLINE in {a.kind for a in watch.alerts()}
+
+
+async def test_a_store_that_cannot_be_read_keeps_the_last_picture_and_says_so(live):
+    watch, counts = live
+    app = app_for(watch, counts)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await until(pilot, lambda: shown(app))
+        last = app.snapshot
+        counts.close()  # every read now fails, as with the database server gone
+        await until(pilot, lambda: any("Không đọc được kho dữ liệu" in str(n.message)
+                                       for n in app._notifications))
+        assert app.is_running and app.snapshot is last
+        posts = app.screen.query_one("#posts", DataTable)
+        assert cells(posts, "huoi-puoc")[1] == "MẤT KẾT NỐI 60 s"

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from center.link_log import LinkLog
-from center.report import Outage, outages_from_log
+from center.report import Outage, build_report, outages_from_log
 from center.schedule import ReportScheduler, next_run
 from center.settings import load_center_config
 from center.store import Store
@@ -218,3 +218,24 @@ def test_outages_from_the_log_pair_downs_with_ups():
            ("q", None, False, t0 + timedelta(hours=1))]
     assert outages_from_log(log) == [Outage("p", t0, t0 + timedelta(minutes=10)),
                                      Outage("q", t0 + timedelta(hours=1), None)]
+
+
+def test_a_report_that_fails_to_build_is_retried_not_skipped(tmp_path: Path):
+    at_four = datetime.combine(DAY, time(16), TZ).astimezone(UTC)
+    clock = [at_four + timedelta(seconds=1)]
+    outage = [True]
+
+    def build(day: Any, now: datetime) -> Any:
+        if outage[0]:
+            raise ConnectionError("the database is down")  # what a PostgreSQL outage looks like
+        return build_report(day, TZ, "11", [], [], now)
+
+    scheduler = ReportScheduler(build, time(16), TZ, tmp_path / "reports", ["md"],
+                                clock=lambda: clock[0])
+    assert scheduler.run_due() == []  # logged, not raised: the thread lives on
+    assert scheduler.next_at == clock[0] + timedelta(seconds=60)
+    outage[0] = False
+    clock[0] += timedelta(minutes=30)
+    assert [p.name for p in scheduler.run_due()] == ["report-2026-11-21.md"]
+    assert scheduler.next_at == datetime.combine(DAY + timedelta(days=1), time(16), TZ) \
+        .astimezone(UTC)
