@@ -18,26 +18,36 @@ class HasPayload(Protocol):
 
 
 E = TypeVar("E", bound=HasPayload)
+LOOKAHEAD = 4 * MAX_BATCH_EVENTS
 
 
 def fill_batch(next_entry: Callable[[], E | None], push_back: Callable[[E], None],
                same_message: Callable[[E, E], bool] = lambda _a, _b: True) -> list[E]:
-    """The next entries, in order, that fit one message; the first one that does not goes back.
+    """The next entries that fit one message with the first, in order; the rest go back.
 
     Only what is already waiting is taken, so a lone live event leaves at once and a backlog
-    leaves MAX_BATCH_EVENTS at a time.
+    leaves MAX_BATCH_EVENTS at a time. Entries for another message (another kiosk's, whose
+    events interleave in a gateway's outbox) are looked past, up to LOOKAHEAD, and put back in
+    their order, so each kiosk's backlog still travels in full batches.
     """
     first = next_entry()
     if first is None:
         return []
-    batch, size = [first], len(first.payload)
-    while len(batch) < MAX_BATCH_EVENTS:
+    batch, size, others = [first], len(first.payload), []
+    for _ in range(LOOKAHEAD):
+        if len(batch) >= MAX_BATCH_EVENTS:
+            break
         entry = next_entry()
         if entry is None:
             break
-        if not same_message(first, entry) or size + len(entry.payload) > MAX_BATCH_BYTES:
-            push_back(entry)
+        if not same_message(first, entry):
+            others.append(entry)
+            continue
+        if size + len(entry.payload) > MAX_BATCH_BYTES:
+            others.append(entry)
             break
         batch.append(entry)
         size += len(entry.payload) + 1
+    for entry in reversed(others):
+        push_back(entry)
     return batch

@@ -190,3 +190,25 @@ def test_a_sequence_number_no_database_can_hold_is_malformed() -> None:
         Malformed("bad_seq", repr(2**63 - 1))
     assert check_event(json.dumps({**EVENT, "seq": 2**63}).encode(), KIOSK) == \
         Malformed("bad_seq", repr(2**63)[:40])
+
+
+def test_fill_batch_looks_past_other_kiosks_and_keeps_each_kiosks_order() -> None:
+    class Item:
+        def __init__(self, topic: str, n: int) -> None:
+            self.topic, self.n, self.payload = topic, n, b"x" * 10
+
+    queue = [Item(topic, n) for n in range(150) for topic in ("a", "b", "c")]
+    back: list[Item] = []
+
+    def next_item() -> Item | None:
+        return back.pop() if back else (queue.pop(0) if queue else None)
+
+    def push_back(item: Item) -> None:
+        back.append(item)
+
+    same = lambda x, y: x.topic == y.topic  # noqa: E731
+    batches = []
+    while batch := fill_batch(next_item, push_back, same):
+        batches.append(batch)
+    assert [(b[0].topic, len(b)) for b in batches] == [("a", 150), ("b", 150), ("c", 150)]
+    assert all([i.n for i in b] == list(range(150)) for b in batches)
