@@ -44,7 +44,8 @@ class BrokerConfig(Strict):
     session_expiry_s: int = Field(7 * DAY_S, ge=0)
     reconnect_min_s: float = Field(0.5, gt=0)
     reconnect_max_s: float = Field(60.0, gt=0)
-    inflight: int = Field(1000, ge=1, le=65535)
+    inflight: int = Field(1000, ge=1, le=65535,
+                          description="events published and not yet PUBACKed, at most")
 
     def secret(self) -> str | None:
         """The password, read from password_file when one is given."""

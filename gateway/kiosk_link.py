@@ -115,6 +115,8 @@ class KioskLink:
         self._retry: deque[Entry] = deque()
         self._cursor = 0
         self._more = True
+        self._inflight_events = 0
+        self.sending = threading.Event()  # set once a connection is up and handled
         self._window = cfg.broker.inflight
         journal.add_listener(lambda entries: self._work.put(_Recorded(entries)))
 
@@ -171,6 +173,9 @@ class KioskLink:
                                        (topics.policy(self.prov), SubscribeOptions(qos=1)),
                                        (topics.trust(self.prov), SubscribeOptions(qos=1))])
                 self.publish_state()
+                self.sending.set()
+            elif isinstance(item, _Up):
+                self.sending.clear()
         if acked:
             self.counters["acked"] += self.journal.ack(acked)
             for event_id in acked:
@@ -187,7 +192,8 @@ class KioskLink:
     def _send(self) -> None:
         if not self.link.connected:
             return
-        while len(self._inflight) < self._window:
+        # The window counts events, not messages: a batch must not multiply what is held.
+        while self._inflight_events < self._window:
             batch = fill_batch(self._next_entry, self._retry.appendleft)
             if not batch:
                 return
@@ -197,6 +203,7 @@ class KioskLink:
                 self._retry.extendleft(reversed(batch))
                 return
             self._inflight[info.mid] = batch
+            self._inflight_events += len(batch)
             self.counters["published"] += len(batch)
 
     def _next_entry(self) -> Entry | None:
@@ -215,6 +222,7 @@ class KioskLink:
         batch = self._inflight.pop(result.mid, None)
         if batch is None:
             return
+        self._inflight_events -= len(batch)
         refused = failed(result.reason)
         if refused:
             self.counters["refused"] += len(batch)

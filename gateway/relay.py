@@ -164,6 +164,7 @@ class Gateway:
         self._more_in_outbox = True
         self._held: list[tuple[Received, list[Incoming]]] = []
         self._held_since = 0.0
+        self._inflight_events = 0
         self._window = cfg.center_broker.inflight
         self._clock = ClockWatch(cfg.clock_jump_s, time.time(), time.monotonic())
         self._started_at = time.time()
@@ -353,7 +354,8 @@ class Gateway:
         """Publish pending events upstream while the window has room."""
         if not self.center_link.connected:
             return
-        while len(self._inflight) < self._window:
+        # The window counts events, not messages: a batch must not multiply what is held.
+        while self._inflight_events < self._window:
             batch = fill_batch(self._next_entry, self._retry.appendleft, _same_kiosk)
             if not batch:
                 return
@@ -363,6 +365,7 @@ class Gateway:
                 self._retry.extendleft(reversed(batch))
                 return
             self._inflight[info.mid] = batch
+            self._inflight_events += len(batch)
             self.counters.published += len(batch)
 
     def _next_entry(self) -> Outgoing | None:
@@ -383,6 +386,7 @@ class Gateway:
             batch = self._inflight.pop(result.mid, None)
             if batch is None:
                 continue
+            self._inflight_events -= len(batch)
             refused = failed(result.reason)
             if refused:
                 # e.g. 135 Not authorized: the broker did not take it; it is not delivered.
@@ -525,7 +529,7 @@ class Gateway:
         return {
             "post": self.post, "at": _now_iso(), "backlog": backlog,
             "oldest_pending_age_s": round(time.time() - oldest, 3) if oldest else None,
-            "inflight": len(self._inflight), "awaiting_ack": len(self._waiting),
+            "inflight": self._inflight_events, "awaiting_ack": len(self._waiting),
             "held_disk_full": len(self._held),
             "uplink": {**self.center_link.stats.to_json(), **vars(self.counters)},
             "post_link": {"connected": self.post_link.connected},

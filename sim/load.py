@@ -115,8 +115,8 @@ def load_through_link(cfg: KioskLinkConfig, events: int, rate: float, wait_s: fl
     # Paced load measures the relay, not this process's start: give the link a moment to
     # connect (a kiosk that cannot reach its broker still records; the events wait).
     connect_by = time.monotonic() + CONNECT_WAIT_S
-    while not link.link.connected and time.monotonic() < connect_by and not should_stop():
-        time.sleep(0.02)
+    while not link.sending.wait(0.05) and time.monotonic() < connect_by and not should_stop():
+        pass
     start = time.monotonic()
     try:
         recorded = run_load(journal, events, rate, should_stop=should_stop)
