@@ -251,7 +251,9 @@ class ThermometerSession:
     def _on_reading(self, payload: bytes, now: float) -> None:
         boot_id, seq, object_raw, ambient_raw, distance, calibration = struct.unpack(
             proto.READING_FORMAT, payload)
-        object_c = (proto.raw_to_centi_c(object_raw) + calibration) / 100
+        # The host's offset, not the one the node applied (still kept in the reading): a reading
+        # taken before the node got its calibration command must be corrected all the same.
+        object_c = (proto.raw_to_centi_c(object_raw) + round(self.calibration_offset_c * 100)) / 100
         ambient_c = proto.raw_to_centi_c(ambient_raw) / 100
         low, high = self.config.plausible_min_c, self.config.plausible_max_c
         if not (low <= object_c <= high and low <= ambient_c <= high):
