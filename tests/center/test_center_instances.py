@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +22,7 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from center.alerts import AlertKind
+from center.ingest import wait_for
 from center.link_log import LinkLog
 from center.service import CenterService
 from center.settings import load_center_config
@@ -49,13 +49,7 @@ time.sleep(120)
 """
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
+WAIT_S = 20.0
 
 
 class Listener:
@@ -141,7 +135,7 @@ def test_two_instances_store_each_event_once_ack_all_and_alert_once(
         for event in traffic[:60]:  # redelivered, e.g. after a gateway restart
             gateway.publish(topics.kiosk_events(PROV, event["post"], event["kiosk"]),
                             json.dumps(event, ensure_ascii=False).encode())
-        assert wait_for(lambda: sum(s.ingest.counters.duplicates for s in services) >= 60)
+        assert wait_for(lambda: sum(s.ingest.counters.duplicates for s in services) >= 60, WAIT_S)
         assert sum(s.ingest.counters.stored for s in services) == len(traffic)
         assert services[1].store.count_events() == len(traffic)
 
@@ -153,7 +147,8 @@ def test_two_instances_store_each_event_once_ack_all_and_alert_once(
              state_payload("offline", post=POST, kiosk="k9", reason="connection_lost")
              .decode()], stdout=subprocess.PIPE, text=True)
         assert kiosk.stdout is not None and kiosk.stdout.readline().strip() == "online"
-        assert wait_for(lambda: all((POST, "k9") in s.watch.monitor.kiosks for s in services))
+        assert wait_for(lambda: all((POST, "k9") in s.watch.monitor.kiosks for s in services),
+                        WAIT_S)
         kiosk.send_signal(signal.SIGKILL)
         kiosk.wait(10)
 
@@ -161,7 +156,7 @@ def test_two_instances_store_each_event_once_ack_all_and_alert_once(
             return [a for a in gateway.messages(topics.alerts(PROV))
                     if a["kind"] == "kiosk_offline" and a["kiosk"] == "k9"]
 
-        assert wait_for(lambda: len(offline_alerts()) >= 1), "no kiosk_offline alert"
+        assert wait_for(lambda: len(offline_alerts()) >= 1, WAIT_S), "no kiosk_offline alert"
         # The post's gateway reports its disk full: every instance reads that state.
         disk_full = {"code": "disk_full", "vi": "Ổ đĩa đầy", "en": "disk full", "detail": "",
                      "since": 1795300000.5}
@@ -169,9 +164,9 @@ def test_two_instances_store_each_event_once_ack_all_and_alert_once(
                         state_payload("online", post=POST, backlog=0, alarms=[disk_full]),
                         retain=True)
         assert wait_for(lambda: any(a["kind"] == "device_alarm"
-                                    for a in gateway.messages(topics.alerts(PROV))))
+                                    for a in gateway.messages(topics.alerts(PROV))), WAIT_S)
         assert wait_for(lambda: all(any(a.kind is AlertKind.KIOSK_OFFLINE
-                                        for a in s.watch.alerts()) for s in services))
+                                        for a in s.watch.alerts()) for s in services), WAIT_S)
         time.sleep(1.0)  # room for a second copy to show up, if one were sent
     finally:
         if kiosk is not None:
