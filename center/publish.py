@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from center.files import private_folder, write_private
 from gateway import topics
 from gateway.config import BrokerConfig
 from screening.event import utc_iso
@@ -116,11 +117,8 @@ class Ledger:
 
     def record(self, envelope: dict[str, Any]) -> None:
         """Remember a published envelope (atomically replaced)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self._path(str(envelope["kind"]))
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(canonical(envelope))
-        tmp.replace(path)
+        private_folder(self.folder)
+        write_private(self._path(str(envelope["kind"])), canonical(envelope))
 
 
 def retained_version(cfg: BrokerConfig, topic: str, timeout_s: float = 5.0) -> int | None:

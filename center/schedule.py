@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from center.files import private_folder, write_private
 from center.report import DailyReport
 from center.report_formats import FORMATS
 
@@ -27,14 +28,11 @@ def next_run(now: datetime, at: time, tz: ZoneInfo) -> datetime:
 
 def write_report(report: DailyReport, folder: Path, formats: list[str]) -> list[Path]:
     """Write the report in each format as `report-YYYY-MM-DD.EXT`; returns the paths."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     written = []
     for fmt in formats:
         path = folder / f"report-{report.day.isoformat()}.{fmt}"
-        tmp = path.with_suffix(f".{fmt}.tmp")
-        tmp.write_text(FORMATS[fmt](report), "utf-8")
-        tmp.replace(path)
-        written.append(path)
+        written.append(write_private(path, FORMATS[fmt](report).encode("utf-8")))
     return written
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from center.files import private_file, restrict
 from center.stores.database import COLUMN_TYPES, Row, StoreUnavailable
 from gateway.sqlite import open_durable, relaxed_sync
 
@@ -37,7 +38,10 @@ class SqliteTransaction:
 
 
 class SqliteDatabase:
-    """A SQLite file (or memory when `path` is None); `read_only` opens an existing file."""
+    """A SQLite file (or memory when `path` is None); `read_only` opens an existing file.
+
+    The file (and a folder created for it) is readable by this user only: it names travellers.
+    """
 
     def __init__(self, path: str | Path | None, read_only: bool = False) -> None:
         self.where = ":memory:" if path is None else str(path)
@@ -50,7 +54,11 @@ class SqliteDatabase:
                                            isolation_level=None, check_same_thread=False,
                                            timeout=10.0)
             else:
+                # Created 0600 before SQLite opens it: its -wal and -shm take the same mode.
+                private_file(Path(path))
                 self._db = open_durable(path)
+                for suffix in ("-wal", "-shm"):
+                    restrict(Path(f"{path}{suffix}"))
         except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailable(self.where, str(exc)) from None
         self._lock = threading.Lock()
