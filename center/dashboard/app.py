@@ -19,6 +19,7 @@ from textual.message import Message
 from center.dashboard.i18n import LANGUAGES, t
 from center.dashboard.screens.overview import OverviewScreen
 from center.dashboard.snapshot import Snapshot
+from center.dashboard.widgets.section_tabs import SECTIONS
 
 
 class SnapshotReady(Message):
@@ -30,7 +31,7 @@ class SnapshotReady(Message):
 
 
 class CenterDashboard(App[None]):
-    """The provincial center's live view; `l` switches Vietnamese/English."""
+    """The provincial center's live view; `l` switches Vietnamese/English, 1-4 the section."""
 
     CSS_PATH = "dashboard.tcss"
     TITLE = "chốt — trung tâm tỉnh"
@@ -38,7 +39,10 @@ class CenterDashboard(App[None]):
     # Both languages at once: an operator who switched by mistake can still read the way back.
     BINDINGS = [Binding("l", "language", "Tiếng Việt / English"),
                 Binding("r", "refresh", "Làm mới / Refresh"),
-                Binding("q", "quit", "Thoát / Quit")]
+                Binding("q", "quit", "Thoát / Quit"),
+                # Their keys are written on the tabs themselves, in the language shown.
+                *(Binding(str(n), f"section('{s}')", s, show=False)
+                  for n, s in enumerate(SECTIONS, start=1))]
 
     def __init__(self, source: Callable[[], Snapshot], tz: ZoneInfo, lang: str = "vi",
                  refresh_s: float = 2.0) -> None:
@@ -57,6 +61,10 @@ class CenterDashboard(App[None]):
     def action_refresh(self) -> None:
         """Take a new snapshot now."""
         self._take()
+
+    def action_section(self, section: str) -> None:
+        """Bring posts, kiosks, alerts or the hourly chart forward."""
+        self.overview.show_section(section)
 
     def action_language(self) -> None:
         """Switch between Vietnamese and English."""

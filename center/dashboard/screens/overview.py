@@ -1,22 +1,33 @@
-"""The one screen of the dashboard: totals, hourly chart, posts, kiosks and alerts."""
+"""The one screen of the dashboard: totals, hourly chart, posts, kiosks and alerts.
+
+On a big terminal everything shows at once (posts and kiosks on the left, alerts on the
+right); on a small one (80x24, a laptop, a browser tab) the totals stay on top and the
+sections take turns under numbered tabs, the posts first.
+"""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import DataTable, Footer, Static, Tabs
 
+from center.alerts import Severity
 from center.dashboard.i18n import t
 from center.dashboard.snapshot import Snapshot
 from center.dashboard.widgets.alerts_table import AlertsTable
 from center.dashboard.widgets.hourly_chart import HourlyChart
 from center.dashboard.widgets.kiosks_table import KiosksTable
 from center.dashboard.widgets.posts_table import PostsTable
+from center.dashboard.widgets.section_tabs import SECTIONS, SectionTabs, section_of, tab_id
 from center.dashboard.widgets.totals_line import TotalsLine
 from screening.places import province_name
+
+# Below this the chart and the header rows leave the tables a few lines each.
+WIDE_MIN_SIZE = (120, 36)
 
 
 class OverviewScreen(Screen[None]):
@@ -26,6 +37,7 @@ class OverviewScreen(Screen[None]):
         """Lay out the widgets."""
         yield Static(id="title")
         yield TotalsLine(id="totals")
+        yield SectionTabs(id="sections")
         yield HourlyChart(id="hourly")
         with Horizontal(id="tables"):
             with Vertical(id="left"):
@@ -38,6 +50,36 @@ class OverviewScreen(Screen[None]):
                 yield AlertsTable(id="alerts", cursor_type="row")
         yield Footer()
 
+    def on_mount(self) -> None:
+        """Start on the posts, in the layout the terminal has room for."""
+        self.add_class("-show-posts")
+        self._fit(self.app.size.width, self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Switch between the wide and the compact layout."""
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        wide_w, wide_h = WIDE_MIN_SIZE
+        self.set_class(width < wide_w or height < wide_h, "-compact")
+
+    @property
+    def compact(self) -> bool:
+        """Whether the sections take turns under the tabs."""
+        return self.has_class("-compact")
+
+    def show_section(self, section: str) -> None:
+        """Bring a section forward: its tab on a small screen, the focus on its table."""
+        self.query_one(SectionTabs).active = tab_id(section)
+
+    @on(Tabs.TabActivated, "#sections")
+    def _section_chosen(self, event: Tabs.TabActivated) -> None:
+        section = section_of(event.tab)
+        for other in SECTIONS:
+            self.set_class(other == section, f"-show-{other}")
+        if section != "hourly":
+            self.query_one(f"#{section}", DataTable).focus()
+
     def show(self, snapshot: Snapshot, lang: str, tz: ZoneInfo) -> None:
         """Redraw every widget from a snapshot."""
         name = province_name(snapshot.province) or snapshot.province
@@ -45,6 +87,8 @@ class OverviewScreen(Screen[None]):
         self.query_one("#title", Static).update(
             f"{t('title', lang, province=name.upper())}  —  {clock}")
         self.query_one(TotalsLine).show(snapshot, lang)
+        critical = any(a.severity is Severity.CRITICAL for a in snapshot.alerts)
+        self.query_one(SectionTabs).relabel(lang, len(snapshot.alerts), critical)
         self.query_one(HourlyChart).show(snapshot.hourly, lang)
         self.query_one("#posts-title", Static).update(t("posts", lang))
         self.query_one(PostsTable).show(snapshot.posts, snapshot.taken_at, lang)
