@@ -29,6 +29,13 @@ class TlsConfig(Strict):
     key_file: Path | None = None
     check_hostname: bool = True
 
+    def check_files(self) -> None:
+        """Raise ConfigProblem (tls_file_unreadable) unless each named file can be read."""
+        for key, path in (("tls.ca_file", self.ca_file), ("tls.cert_file", self.cert_file),
+                          ("tls.key_file", self.key_file)):
+            if path is not None:
+                readable_file(path, key, "tls_file_unreadable")
+
 
 class BrokerConfig(Strict):
     """How to reach one MQTT broker."""
@@ -48,9 +55,14 @@ class BrokerConfig(Strict):
                           description="events published and not yet PUBACKed, at most")
 
     def secret(self) -> str | None:
-        """The password, read from password_file when one is given."""
+        """The password, read from password_file when one is given; raises ConfigProblem."""
         if self.password_file is not None:
-            return self.password_file.read_text("utf-8").strip()
+            path = readable_file(self.password_file, "password_file", "password_file_unreadable")
+            try:
+                return path.read_text("utf-8").strip()
+            except UnicodeDecodeError as exc:
+                raise ConfigProblem(path, f"password_file: không phải UTF-8 / not UTF-8: {exc}",
+                                    "password_file_unreadable") from None
         return self.password
 
 
@@ -103,6 +115,24 @@ class ConfigProblem(ValueError):
         self.reason = reason
         super().__init__(f"Cấu hình không dùng được / config not usable: {path}: {detail} "
                          f"[{reason}]")
+
+
+def readable_file(path: Path, key: str, reason: str) -> Path:
+    """The path if it names a file this process can read; ConfigProblem naming the key if not.
+
+    Checked where a file is first needed, so a missing or folder path is a config mistake
+    (exit code 2 with the key named), not a traceback from deep inside a library.
+    """
+    try:
+        with path.open("rb"):
+            pass
+    except IsADirectoryError:
+        raise ConfigProblem(path, f"{key}: là thư mục, không phải tệp / is a folder, not a file",
+                            reason) from None
+    except OSError as exc:
+        raise ConfigProblem(path, f"{key}: không đọc được / cannot be read: "
+                                  f"{exc.strerror or exc}", reason) from None
+    return path
 
 
 Model = TypeVar("Model", bound=BaseModel)

@@ -25,7 +25,7 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from gateway.backoff import backoff_delay
-from gateway.config import BrokerConfig
+from gateway.config import BrokerConfig, ConfigProblem
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,10 @@ class LinkStats:
 
 
 def make_client(cfg: BrokerConfig, client_id: str, manual_ack: bool = False) -> mqtt.Client:
-    """A paho MQTT v5 client set up from a broker section (credentials, TLS, windows)."""
+    """A paho MQTT v5 client set up from a broker section (credentials, TLS, windows).
+
+    Raises ConfigProblem when the password or TLS files named there cannot be used.
+    """
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=cfg.client_id or client_id,
                          protocol=mqtt.MQTTv5, reconnect_on_failure=False,
                          manual_ack=manual_ack)
@@ -62,10 +65,16 @@ def make_client(cfg: BrokerConfig, client_id: str, manual_ack: bool = False) -> 
     if cfg.username is not None:
         client.username_pw_set(cfg.username, cfg.secret())
     if cfg.tls is not None:
-        client.tls_set(ca_certs=str(cfg.tls.ca_file),
-                       certfile=str(cfg.tls.cert_file) if cfg.tls.cert_file else None,
-                       keyfile=str(cfg.tls.key_file) if cfg.tls.key_file else None,
-                       cert_reqs=ssl.CERT_REQUIRED, tls_version=ssl.PROTOCOL_TLS_CLIENT)
+        cfg.tls.check_files()
+        try:
+            client.tls_set(ca_certs=str(cfg.tls.ca_file),
+                           certfile=str(cfg.tls.cert_file) if cfg.tls.cert_file else None,
+                           keyfile=str(cfg.tls.key_file) if cfg.tls.key_file else None,
+                           cert_reqs=ssl.CERT_REQUIRED, tls_version=ssl.PROTOCOL_TLS_CLIENT)
+        except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError: not PEM, key mismatch
+            raise ConfigProblem(cfg.tls.ca_file, f"tls: tệp chứng chỉ không dùng được / "
+                                f"certificate files not usable: {exc}",
+                                "tls_file_unusable") from None
         client.tls_insecure_set(not cfg.tls.check_hostname)
     return client
 
@@ -154,7 +163,7 @@ class BrokerLink:
                     first = False
                 else:
                     self.client.reconnect()
-            except (OSError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - the link thread must never die
                 self.stats.last_error = f"connect: {exc}"
                 attempt += 1
                 self._stopping.wait(backoff_delay(attempt, self.cfg.reconnect_min_s,

@@ -28,11 +28,12 @@ def run_gateway(args: argparse.Namespace) -> int:
     try:
         cfg = load_config(args.config, GatewayConfig)
         keys = [read_verify_key(path) for path in cfg.center_keys]
+        # Opens the outbox and reads password and TLS files: their mistakes are config ones.
+        gateway = Gateway(cfg, keys)
     except (ConfigProblem, FileProblem) as exc:
         print(json.dumps({"error": str(exc), "reason": getattr(exc, "reason", "key_file")},
                          ensure_ascii=False))
         return 2
-    gateway = Gateway(cfg, keys)
     gateway.start()
     print(json.dumps({"gateway": cfg.post, "status": "running", "outbox": str(cfg.outbox.path)},
                      ensure_ascii=False), flush=True)

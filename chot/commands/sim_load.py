@@ -38,10 +38,14 @@ def run_sim_load(args: argparse.Namespace) -> int:
         print(json.dumps({"error": str(exc), "reason": exc.reason}, ensure_ascii=False))
         return 2
     stop = threading.Event()
-    results: list[LoadResult] = []
+    results: list[LoadResult | ConfigProblem] = []
 
     def work() -> None:
-        results.append(load_through_link(cfg, args.events, args.rate, args.wait, stop.is_set))
+        try:
+            results.append(load_through_link(cfg, args.events, args.rate, args.wait,
+                                             stop.is_set))
+        except ConfigProblem as exc:  # journal path, password or TLS files, found on opening
+            results.append(exc)
 
     worker = threading.Thread(target=work, name="sim-load")
     worker.start()
@@ -49,5 +53,8 @@ def run_sim_load(args: argparse.Namespace) -> int:
     stop.set()
     worker.join()
     result = results[0]
+    if isinstance(result, ConfigProblem):
+        print(json.dumps({"error": str(result), "reason": result.reason}, ensure_ascii=False))
+        return 2
     print(json.dumps({"kiosk": cfg.kiosk, **result.to_json()}, ensure_ascii=False))
     return 0 if result.acked == result.recorded else 1

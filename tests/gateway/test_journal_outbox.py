@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
+from ulid import ULID
 
 from gateway.journal import Journal, JournalFull
 from gateway.outbox import Incoming, Outbox, OutboxFull
 from gateway.wire import ULID_RE
-from sim.load import sample_makers
+from sim.load import run_load, sample_makers
 
 
 def test_journal_assigns_ulid_and_gapless_sequence_that_survive_reopening(tmp_path: Path) -> None:
@@ -87,3 +90,48 @@ def test_outbox_full_raises_and_keeps_what_it_had(tmp_path: Path) -> None:
     assert added > 0
     count = sqlite3.connect(tmp_path / "gw.db").execute("SELECT count(*) FROM outbox").fetchone()
     assert count[0] == added
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_journal_and_outbox_are_private_files_in_private_folders(tmp_path: Path) -> None:
+    old_umask = os.umask(0o022)  # a typical system umask, under which files come out 0644
+    try:
+        tmp_path.chmod(0o755)
+        journal = Journal(tmp_path / "var" / "chot" / "kiosk.db", "P", "K")
+        run_load(journal, 3, rate=0)
+        outbox = Outbox(tmp_path / "gw" / "outbox.db")
+        outbox.add([_incoming(str(ULID()))])
+        for folder in (tmp_path / "var", tmp_path / "var" / "chot", tmp_path / "gw"):
+            assert mode(folder) == 0o700, folder
+        assert mode(tmp_path) == 0o755  # a folder we did not create is left alone
+        for db in (journal.path, outbox.path):
+            for suffix in ("", "-wal", "-shm"):
+                companion = db.with_name(db.name + suffix)
+                assert mode(companion) == 0o600, companion
+        journal.close()
+        outbox.close()
+    finally:
+        os.umask(old_umask)
+
+
+def test_an_existing_world_readable_journal_is_made_private_before_use(tmp_path: Path) -> None:
+    old_umask = os.umask(0o022)
+    try:
+        db = tmp_path / "kiosk.db"
+        journal = Journal(db, "P", "K")
+        run_load(journal, 2, rate=0)
+        journal.close()
+        for suffix in ("", "-wal", "-shm"):
+            if db.with_name(db.name + suffix).exists():
+                db.with_name(db.name + suffix).chmod(0o644)  # as an older version left it
+        journal = Journal(db, "P", "K")
+        assert mode(db) == 0o600
+        assert all(mode(db.with_name(db.name + s)) == 0o600 for s in ("-wal", "-shm")
+                   if db.with_name(db.name + s).exists())
+        assert journal.counts()["last_seq"] == 2
+        journal.close()
+    finally:
+        os.umask(old_umask)
