@@ -1,0 +1,26 @@
+"""Bounded decompression: a zlib or raw-DEFLATE bomb must not exhaust a kiosk."""
+
+from __future__ import annotations
+
+import zlib
+
+ZLIB = zlib.MAX_WBITS  # EU DCC / WHO DDCC: zlib stream with header
+RAW_DEFLATE = -zlib.MAX_WBITS  # SMART Health Cards: `zip: DEF`, no header
+
+
+class Overflow(ValueError):
+    """The data inflates past the limit."""
+
+
+def inflate(data: bytes, wbits: int, limit: int) -> bytes:
+    """Decompress one complete stream of at most `limit` bytes; raises zlib.error when the
+    data is not such a stream (truncated, or followed by other bytes) and Overflow past it."""
+    inflater = zlib.decompressobj(wbits)
+    out = inflater.decompress(data, limit)
+    if inflater.unconsumed_tail:
+        raise Overflow(f"inflates past {limit} bytes")
+    if not inflater.eof:
+        raise zlib.error("truncated stream")
+    if inflater.unused_data:
+        raise zlib.error("bytes after the stream")
+    return out

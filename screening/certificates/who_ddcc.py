@@ -1,0 +1,81 @@
+"""The WHO DDCC core data set carried in an HC1 container (hcert claim -260, keys 2 to 4).
+
+WHO's trust framework (smart-trust, "HCert" logical model) assigns hcert subclaim 3 to the
+DDCC vaccination status (DDCC:VS) and 4 to the test result (DDCC:TR); the earlier DDCC guide
+(RC2) used 2 and 3. Both layouts are read, telling VS from TR by content ("vaccination" or
+"test"). The data set's element names are those of the DDCC logical models.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+
+from screening.certificates.payload import SchemaInvalid, count, text, to_json
+from screening.certificates.result import CertificateFacts, CertType, Holder
+
+SUBCLAIMS = (2, 3, 4)
+CODING = {"anyOf": [{"type": "string"}, {"type": "object"}]}
+SCHEMA = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "birthDate": {"type": "string", "maxLength": 40},
+        "vaccination": {
+            "type": "object", "required": ["date", "dose"],
+            "properties": {"date": {"type": "string"}, "dose": {"type": "number", "minimum": 1},
+                           "totalDoses": {"type": "number", "minimum": 1},
+                           "total_doses": {"type": "number", "minimum": 1},
+                           "country": CODING, "vaccine": CODING, "brand": CODING}},
+        "test": {
+            "type": "object", "required": ["date"],
+            "properties": {"date": {"type": "string"}, "result": CODING, "type": CODING,
+                           "country": CODING}},
+    },
+    "oneOf": [{"required": ["vaccination"]}, {"required": ["test"]}],
+}
+# SNOMED CT codes WHO lists for test results
+TEST_RESULTS = {"260415000": "negative", "260373001": "positive"}
+
+
+def find(hcert: dict[Any, Any]) -> Any:
+    """The DDCC data set inside an hcert claim map, or None when there is none."""
+    return next((hcert[key] for key in SUBCLAIMS if key in hcert), None)
+
+
+def read(payload: Any) -> tuple[Holder, CertificateFacts]:
+    """Holder and facts of a DDCC data set; raises SchemaInvalid when it lacks what we need."""
+    data = to_json(payload)
+    error = next(iter(_validator().iter_errors(data)), None)
+    if error is not None:
+        raise SchemaInvalid(f"{error.message[:120]} at /{'/'.join(map(str, error.instance_path))}")
+    holder = Holder(name=data["name"], date_of_birth=text(data.get("birthDate")))
+    certificate = data.get("certificate")
+    period = certificate.get("period") if isinstance(certificate, dict) else None
+    valid_until = text(period.get("end")) if isinstance(period, dict) else None
+    if "vaccination" in data:
+        v = data["vaccination"]
+        return holder, CertificateFacts(
+            type=CertType.VACCINATION, date=text(v["date"]), doses=count(v["dose"]),
+            series=count(v.get("totalDoses", v.get("total_doses"))),
+            issuer_country=_code(v.get("country")), valid_until=valid_until)
+    t = data["test"]
+    result = _code(t.get("result"))
+    return holder, CertificateFacts(
+        type=CertType.TEST, date=text(t["date"]),
+        test_result=TEST_RESULTS.get(result, result) if result else None,
+        issuer_country=_code(t.get("country")), valid_until=valid_until)
+
+
+def _code(coding: Any) -> str | None:
+    if isinstance(coding, dict):
+        return text(coding.get("code"))
+    return text(coding)
+
+
+@cache
+def _validator() -> Any:
+    return jsonschema_rs.validator_for(SCHEMA)
