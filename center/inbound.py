@@ -8,6 +8,7 @@ clock far ahead) that become alerts; the event is still stored, since the scan d
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +20,9 @@ import jsonschema
 import jsonschema_rs
 
 from center.alerts import Alert, AlertKind
+from center.decode import Unreadable, loads
 
+ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 EVENT_SCHEMA_FILE = Path(__file__).resolve().parents[1] / "docs" / "schemas" / "event.json"
 SUPPORTED_SCHEMAS = frozenset({1})
 MAX_PAYLOAD_BYTES = 64 * 1024
@@ -93,15 +96,19 @@ def check_event(payload: bytes, post: str, kiosk: str, received_at: datetime,
     if len(payload) > MAX_PAYLOAD_BYTES:
         return Quarantined("too_large", f"{len(payload)} bytes > {MAX_PAYLOAD_BYTES}")
     try:
-        data = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        data = loads(payload)
+    except Unreadable as exc:
         return Quarantined("malformed_json", str(exc)[:200])
     if not isinstance(data, dict):
         return Quarantined("not_an_object", type(data).__name__)
-    event_id = data.get("event_id") if isinstance(data.get("event_id"), str) else None
+    # Only a well-formed id is acknowledged; any other could name nothing a gateway holds.
+    event_id = data.get("event_id") if isinstance(data.get("event_id"), str) \
+        and ULID_RE.match(data["event_id"]) else None
     schema = data.get("schema")
-    if schema not in SUPPORTED_SCHEMAS or isinstance(schema, bool):
-        return Quarantined("unknown_schema", f"schema {schema!r} not in "
+    # `schema` may be any JSON value: a list is unhashable, and True == 1.
+    if not isinstance(schema, int) or isinstance(schema, bool) \
+            or schema not in SUPPORTED_SCHEMAS:
+        return Quarantined("unknown_schema", f"schema {schema!r:.40} not in "
                            f"{sorted(SUPPORTED_SCHEMAS)}", event_id)
     problem = schema_problem(data)
     if problem is not None:

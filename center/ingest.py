@@ -22,10 +22,11 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from center.config import CenterConfig
+from center.decode import dumps, event_messages, mend, needs_mending
 from center.store import Store
 from gateway import topics
 from gateway.mqtt import BrokerLink, drain, make_client
-from gateway.wire import Malformed, acks_payloads, check_event, event_payloads
+from gateway.wire import Malformed, acks_payloads, check_event
 
 log = logging.getLogger(__name__)
 
@@ -129,62 +130,147 @@ class CenterIngest:
                 self._stopping.wait(1.0)
 
     def _ingest(self, items: list[_Event]) -> None:
-        """Store a batch in one commit, then PUBACK it and ack each post's events."""
+        """Store a batch in one commit, then PUBACK it and ack each post's events.
+
+        Should the batch's commit fail, each message is committed on its own, and one that
+        still fails is quarantined whole: a message the store cannot take must not hold back
+        the others, nor come back after every reconnect. Only a store that cannot even take
+        the quarantine row (it is down) leaves the batch unacknowledged.
+        """
         now = datetime.now(UTC)
-        events: list[dict[str, Any]] = []
-        payloads: list[bytes] = []
-        refused: list[tuple[str, str | None, str | None, str | None, str, str, bytes]] = []
-        states: list[tuple[str, str, str, str | None, bytes]] = []
-        acks: dict[str, list[str]] = {}
-        for item in items:
-            kiosk_topic = topics.parse_kiosk_topic(item.topic)
-            if kiosk_topic is not None and kiosk_topic.leaf == "events":
-                for payload in event_payloads(item.payload):
-                    result = self._check(payload, kiosk_topic.post, kiosk_topic.kiosk, now)
-                    if isinstance(result, dict):
-                        events.append(result)
-                        payloads.append(payload)
-                        acks.setdefault(kiosk_topic.post, []).append(result["event_id"])
-                        continue
-                    event_id = _event_id_of(result)
-                    refused.append((item.topic, kiosk_topic.post, kiosk_topic.kiosk, event_id,
-                                    result.reason, result.detail, payload))
-                    if event_id is not None:
-                        # Kept in quarantine: acknowledged, or the gateway would resend forever.
-                        acks.setdefault(kiosk_topic.post, []).append(event_id)
-            elif kiosk_topic is not None:
-                states.append((item.topic, "kiosk", kiosk_topic.post, kiosk_topic.kiosk,
-                               item.payload))
-            elif (gw := topics.parse_gateway_state_topic(item.topic)) is not None:
-                states.append((item.topic, "gateway", gw[1], None, item.payload))
-        stored = self.store.add_events(events, now.timestamp(), payloads) if events else []
-        if refused:
-            self.store.add_quarantined(refused)
-        if states:
-            self.store.set_states(states)
+        parts = [self._sort(item, now) for item in items]
+        try:
+            stored = self._commit(parts, now)
+        except Exception:  # noqa: BLE001 - find the message at fault, keep the others
+            log.exception("center ingest: a batch failed to commit; committing its %d "
+                          "messages one by one", len(parts))
+            stored = []
+            for index, part in enumerate(parts):
+                try:
+                    stored += self._commit([part], now)
+                except Exception as exc:  # noqa: BLE001 - this message is at fault
+                    parts[index] = self._quarantine_whole(part, exc)
         generation = self.link.generation
         for item in items:
             if item.generation == generation and item.qos > 0:
                 self.client.ack(item.mid, item.qos)
+        acks: dict[str, list[str]] = {}
+        for part in parts:
+            for post, event_id in part.acks:
+                acks.setdefault(post, []).append(event_id)
         for post, ids in acks.items():
             for payload in acks_payloads(ids):
                 self.client.publish(topics.post_acks(self.prov, post), payload, qos=1)
                 self.counters.acks_sent += 1
-        self._count(events, stored, refused)
-        if stored and self._on_stored is not None:
-            self._on_stored(stored)
+        self._count(parts, stored)
 
-    def _count(self, events: list[dict[str, Any]], stored: list[dict[str, Any]],
-               refused: list[Any]) -> None:
-        self.counters.received += len(events) + len(refused)
+    def _sort(self, item: _Event, now: datetime) -> _Message:
+        """What one message asks of the store; whatever goes wrong here quarantines it."""
+        part = _Message(item)
+        try:
+            kiosk_topic = topics.parse_kiosk_topic(item.topic)
+            if kiosk_topic is not None and kiosk_topic.leaf == "events":
+                for payload in event_messages(item.payload):
+                    self._sort_event(part, kiosk_topic.post, kiosk_topic.kiosk, payload, now)
+            elif kiosk_topic is not None:
+                part.states.append((item.topic, "kiosk", kiosk_topic.post, kiosk_topic.kiosk,
+                                    item.payload))
+            elif (gw := topics.parse_gateway_state_topic(item.topic)) is not None:
+                part.states.append((item.topic, "gateway", gw[1], None, item.payload))
+        except Exception as exc:  # noqa: BLE001 - a bug met by one message stops only it
+            log.exception("center ingest: checking a message on %s failed", item.topic)
+            return _Message(item, refused=[_whole(item, "check_failed", repr(exc))])
+        return part
+
+    def _sort_event(self, part: _Message, post: str, kiosk: str, payload: bytes,
+                    now: datetime) -> None:
+        result = self._check(payload, post, kiosk, now)
+        if isinstance(result, dict):
+            if needs_mending(payload):  # a check that parsed it without decode.loads
+                result = mend(result)
+                payload = dumps(result)
+            part.events.append(result)
+            part.payloads.append(payload)
+            part.acks.append((post, result["event_id"]))
+            return
+        event_id = _event_id_of(result)
+        part.refused.append((part.item.topic, post, kiosk, event_id, result.reason,
+                             result.detail, payload))
+        if event_id is not None:
+            # Kept in quarantine: acknowledged, or the gateway would resend it forever.
+            part.acks.append((post, event_id))
+
+    def _commit(self, parts: list[_Message], now: datetime) -> list[dict[str, Any]]:
+        """Events, then quarantine and states; alerts and notices as soon as events are in."""
+        events = [event for part in parts for event in part.events]
+        payloads = [payload for part in parts for payload in part.payloads]
+        stored = self.store.add_events(events, now.timestamp(), payloads) if events else []
+        # Announced at once: a later step failing must not lose the notices of these, since
+        # a redelivery finds them stored already and announces nothing.
+        self._announce(stored)
+        refused = [row for part in parts for row in part.refused]
+        if refused:
+            self.store.add_quarantined(refused)
+        states = [state for part in parts for state in part.states]
+        if states:
+            self.store.set_states(states)
+        return stored
+
+    def _quarantine_whole(self, part: _Message, exc: Exception) -> _Message:
+        """Keep a message the store refused as one quarantine row; raises if the store is
+        down (then nothing of the batch is acknowledged and the broker sends it again)."""
+        log.warning("center ingest: quarantining a message on %s the store refused: %r",
+                    part.item.topic, exc)
+        whole = _whole(part.item, "unstorable", repr(exc))
+        self.store.add_quarantined([whole])
+        # Its events are either stored (the failure came later) or quarantined: acked.
+        return _Message(part.item, refused=[whole], acks=part.acks)
+
+    def _announce(self, stored: list[dict[str, Any]]) -> None:
+        if not stored or self._on_stored is None:
+            return
+        try:
+            self._on_stored(stored)
+        except Exception:  # noqa: BLE001 - the events are stored; the watch logs its part
+            log.exception("center ingest: alerts and notices of %d stored events failed",
+                          len(stored))
+
+    def _count(self, parts: list[_Message], stored: list[dict[str, Any]]) -> None:
+        events = sum(len(part.events) for part in parts)
+        refused = [row for part in parts for row in part.refused]
+        self.counters.received += events + len(refused)
         self.counters.stored += len(stored)
-        self.counters.duplicates += len(events) - len(stored)
+        self.counters.duplicates += max(0, events - len(stored))
         self.counters.quarantined += len(refused)
         for event in stored:
             self.counters.by_post[event["post"]] = self.counters.by_post.get(event["post"], 0) + 1
         if refused:
             log.warning("quarantined %d messages, e.g. %s: %s", len(refused), refused[0][4],
                         refused[0][5])
+
+
+QuarantineRow = tuple[str, "str | None", "str | None", "str | None", str, str, bytes]
+StateRow = tuple[str, str, str, "str | None", bytes]
+
+
+@dataclass
+class _Message:
+    """One MQTT message's share of a batch: what to store, keep aside and acknowledge."""
+
+    item: _Event
+    events: list[dict[str, Any]] = field(default_factory=list)
+    payloads: list[bytes] = field(default_factory=list)
+    refused: list[QuarantineRow] = field(default_factory=list)
+    states: list[StateRow] = field(default_factory=list)
+    acks: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _whole(item: _Event, reason: str, detail: str) -> QuarantineRow:
+    kiosk_topic = topics.parse_kiosk_topic(item.topic)
+    gateway = topics.parse_gateway_state_topic(item.topic)
+    post = kiosk_topic.post if kiosk_topic else gateway[1] if gateway else None
+    return (item.topic, post, kiosk_topic.kiosk if kiosk_topic else None, None, reason,
+            detail[:200], item.payload)
 
 
 def _event_id_of(refusal: Refusal) -> str | None:

@@ -7,12 +7,12 @@ Pure: topics, payloads and times in; the view and any alerts out.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from center.alerts import Alert, AlertKind, link_alert
+from center.decode import Unreadable, loads
 from gateway.topics import parse_gateway_state_topic, parse_kiosk_topic
 
 
@@ -157,7 +157,7 @@ def _int_or_none(value: Any) -> int | None:
 
 def _json_object(payload: bytes) -> dict[str, Any] | None:
     try:
-        data = json.loads(payload)
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        data = loads(payload)
+    except Unreadable:
         return None
     return data if isinstance(data, dict) else None

@@ -8,6 +8,7 @@ kiosk, outcome). One SQLite file by default, or PostgreSQL shared by several ins
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+from center.decode import Unreadable, loads, storable
 from center.stores import StoreLocation, open_database
 
 # Vietnam keeps UTC+7 all year; a "day" in reports is the province's calendar day.
@@ -45,7 +47,9 @@ CREATE TABLE IF NOT EXISTS quarantine (
     event_id {text},
     reason {text} NOT NULL,
     detail {text} NOT NULL,
-    payload {blob} NOT NULL
+    payload {blob} NOT NULL,
+    size BIGINT,
+    sha256 {text}
 );
 CREATE TABLE IF NOT EXISTS device_state (
     topic {text} PRIMARY KEY,
@@ -62,7 +66,15 @@ CREATE TABLE IF NOT EXISTS alert_claims (
 );
 """
 
+# Added after the first release: a store made by an older version gains them at start.
+LATER_COLUMNS = {"quarantine": {"size": "BIGINT", "sha256": "{text}"}}
 INSERT_EVENT = "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
+# A quarantined message is kept as its first bytes, its size and its hash: enough to see
+# what it was and to match it with a sender's copy, without letting junk fill the disk.
+EXCERPT_BYTES = 2048
+DETAIL_CHARS = 500
+# A state message is a few hundred bytes; anything much larger is kept as unreadable.
+MAX_STATE_BYTES = 64 * 1024
 UPSERT_STATE = ("INSERT INTO device_state VALUES (?,?,?,?,?,?,?) ON CONFLICT (topic) DO UPDATE "
                 "SET kind=excluded.kind, post=excluded.post, kiosk=excluded.kiosk, "
                 "status=excluded.status, payload=excluded.payload, "
@@ -113,6 +125,8 @@ class Store:
     def __init__(self, where: StoreLocation) -> None:
         self.db = open_database(where)
         self.db.create(SCHEMA)
+        for table, columns in LATER_COLUMNS.items():
+            self.db.add_columns(table, columns)
 
     def add_events(self, events: Sequence[dict[str, Any]], received_at: float | None = None,
                    payloads: Sequence[bytes] | None = None) -> list[dict[str, Any]]:
@@ -142,13 +156,16 @@ class Store:
 
     def add_quarantined(self, items: Iterable[tuple[str, str | None, str | None, str | None,
                                                     str, str, bytes]]) -> None:
-        """Keep messages that may not be stored as events:
-        (topic, post, kiosk, event_id, reason, detail, payload)."""
+        """Keep messages that may not be stored as events, each as an excerpt with its size
+        and SHA-256: (topic, post, kiosk, event_id, reason, detail, payload)."""
         now = time.time()
-        rows = [(now, *(_clean(text) for text in item[:6]), item[6]) for item in items]
+        rows = [(now, *(_clean(text) for text in item[:5]), _clean(item[5][:DETAIL_CHARS]),
+                 bytes(item[6][:EXCERPT_BYTES]), len(item[6]),
+                 hashlib.sha256(item[6]).hexdigest()) for item in items]
         with self.db.transaction() as tx:
             tx.executemany("INSERT INTO quarantine(received_at, topic, post, kiosk, event_id, "
-                           "reason, detail, payload) VALUES (?,?,?,?,?,?,?,?)", rows)
+                           "reason, detail, payload, size, sha256) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                           rows)
 
     def set_states(self, states: Iterable[tuple[str, str, str, str | None, bytes]]) -> None:
         """Remember the last state message of devices: (topic, kind, post, kiosk, payload)."""
@@ -156,11 +173,11 @@ class Store:
         rows = []
         for topic, kind, post, kiosk, payload in states:
             try:
-                data = json.loads(payload) if payload else {}
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+                data = loads(payload) if 0 < len(payload) <= MAX_STATE_BYTES else {}
+            except Unreadable:
                 data = {}
             status = data.get("status") if isinstance(data, dict) else None
-            rows.append((topic, kind, post, kiosk,
+            rows.append((storable(topic), kind, storable(post), _clean(kiosk),
                          _clean(status) if isinstance(status, str) else None,
                          json.dumps(data if isinstance(data, dict) else {}), now))
         rows.sort(key=lambda row: row[0])  # a stable lock order, as in add_events
@@ -220,13 +237,14 @@ class Store:
         return [DeviceState(k, p, ks, s, json.loads(pl), u) for k, p, ks, s, pl, u in rows]
 
     def quarantined(self, limit: int = 100) -> list[dict[str, Any]]:
-        """The newest quarantined messages (payload as text)."""
+        """The newest quarantined messages: the payload's excerpt as text, its size and hash."""
         rows = self.db.rows(
-            "SELECT received_at, topic, post, kiosk, event_id, reason, detail, payload "
-            "FROM quarantine ORDER BY id DESC LIMIT ?", (limit,))
-        keys = ("received_at", "topic", "post", "kiosk", "event_id", "reason", "detail")
-        return [{**dict(zip(keys, row[:7], strict=True)),
-                 "payload": bytes(row[7]).decode("utf-8", "replace")} for row in rows]
+            "SELECT received_at, topic, post, kiosk, event_id, reason, detail, size, sha256, "
+            "payload FROM quarantine ORDER BY id DESC LIMIT ?", (limit,))
+        keys = ("received_at", "topic", "post", "kiosk", "event_id", "reason", "detail",
+                "size", "sha256")
+        return [{**dict(zip(keys, row[:9], strict=True)),
+                 "payload": bytes(row[9]).decode("utf-8", "replace")} for row in rows]
 
     def close(self) -> None:
         """Close the file or the connections."""
@@ -234,8 +252,8 @@ class Store:
 
 
 def _clean(text: str | None) -> str | None:
-    # PostgreSQL text cannot hold NUL; a hostile message must not make its batch unstorable.
-    return text.replace("\x00", "\\u0000") if isinstance(text, str) else text
+    # A hostile message must not make its batch unstorable (NUL, lone surrogates).
+    return storable(text) if isinstance(text, str) else text
 
 
 def _filters(day: str | date | None, post: str | None, kiosk: str | None,

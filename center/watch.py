@@ -11,13 +11,13 @@ comes back on the alerts topic.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any, Protocol
 
 from ulid import ULID
@@ -32,6 +32,7 @@ from center.alerts import (
 )
 from center.arrivals import Arrival, arrival_of, ward_summary
 from center.day import effective_scans, zone
+from center.decode import Unreadable, dumps, loads
 from center.inbound import Accepted, Intake, Quarantined
 from center.link_log import LinkLog
 from center.monitor import LinkState, Monitor
@@ -55,7 +56,7 @@ class AlertClaims(Protocol):
 
 
 def _json(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return dumps(data)
 
 
 class CenterWatch:
@@ -95,26 +96,46 @@ class CenterWatch:
             return verdict.event
 
     def on_stored(self, events: list[dict[str, Any]]) -> None:
-        """Alerts and arrival notices for events stored for the first time."""
+        """Alerts and arrival notices for events stored for the first time.
+
+        Each event is handled on its own: one that cannot be announced is logged and the
+        rest of the batch still is (they are stored, so no redelivery would announce them).
+        """
         now = self._clock()
         with self._lock:
-            self._raise([a for event in events for a in scan_alerts(event, now)])
+            for event in events:
+                self._guarded(partial(self._raise_scan_alerts, event, now), event)
             touched: set[tuple[date, str]] = set()
             announced: list[tuple[Arrival, str]] = []
             for scan, status in self._scans_to_announce(events):
-                arrival = arrival_of(scan, self.tz)
+                arrival = self._guarded(partial(arrival_of, scan, self.tz), scan)
                 if arrival is not None:
                     announced.append((arrival, status))
                 elif status == "changed":
-                    touched |= self._withdraw(scan)
+                    touched |= self._guarded(partial(self._withdraw, scan), scan) or set()
             self.book.put([(a.ward, a.local_day, a.event_id, str(a.event["outcome"]))
                            for a, _ in announced])
             for arrival, status in announced:
-                self._publish(topics.arrivals(self.province, arrival.ward),
-                              arrival.to_json(status), retain=False)
+                self._guarded(partial(self._announce, arrival, status), arrival.event)
                 touched.add((arrival.local_day, arrival.ward))
             for day, ward in sorted(touched):
                 self._publish_summary(day, ward, now)
+
+    def _raise_scan_alerts(self, event: dict[str, Any], now: datetime) -> None:
+        self._raise(scan_alerts(event, now))
+
+    def _announce(self, arrival: Arrival, status: str) -> None:
+        self._publish(topics.arrivals(self.province, arrival.ward), arrival.to_json(status),
+                      retain=False)
+
+    def _guarded(self, step: Callable[[], Any], event: dict[str, Any]) -> Any:
+        """Run one event's step; log and skip it if it fails (None)."""
+        try:
+            return step()
+        except Exception:  # noqa: BLE001 - one event must not cost the batch its notices
+            log.exception("center watch: event %.40r could not be announced",
+                          event.get("event_id"))
+            return None
 
     def on_state(self, topic: str, payload: bytes, received_at: datetime) -> None:
         """A kiosk or gateway state message (retained, or a Last Will)."""
@@ -135,8 +156,8 @@ class CenterWatch:
     def on_alert_message(self, payload: bytes) -> None:
         """An alert published by any center instance; shown once, by alert id."""
         try:
-            alert = alert_from_json(json.loads(payload))
-        except (UnicodeDecodeError, ValueError, RecursionError):
+            alert = alert_from_json(loads(payload))
+        except Unreadable:
             return
         if alert is None or not alert.alert_id:
             return

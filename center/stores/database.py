@@ -58,6 +58,11 @@ class Database(Protocol):
         """Create tables and indexes (IF NOT EXISTS) from DDL with COLUMN_TYPES placeholders."""
         ...
 
+    def add_columns(self, table: str, columns: dict[str, str]) -> None:
+        """Add columns (name: DDL type with COLUMN_TYPES placeholders) a table made by an
+        older version lacks; existing ones are left alone."""
+        ...
+
     def transaction(self, durable: bool = True) -> AbstractContextManager[Transaction]:
         """A transaction; durable=False commits without waiting for the disk (derived rows)."""
         ...

@@ -93,6 +93,14 @@ class PostgresDatabase:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
             conn.execute(ddl.format(**COLUMN_TYPES["postgres"]))
 
+    def add_columns(self, table: str, columns: dict[str, str]) -> None:
+        """Add the columns `table` lacks (one instance at a time, as `create`)."""
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+            for name, kind in columns.items():
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} "
+                             + kind.format(**COLUMN_TYPES["postgres"]))
+
     @contextmanager
     def transaction(self, durable: bool = True) -> Iterator[PostgresTransaction]:
         """BEGIN … COMMIT on a pooled connection, rolled back if the block raises."""

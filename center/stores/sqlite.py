@@ -68,6 +68,15 @@ class SqliteDatabase:
         with self._lock:
             self._db.executescript(ddl.format(**COLUMN_TYPES["sqlite"]))
 
+    def add_columns(self, table: str, columns: dict[str, str]) -> None:
+        """Add the columns `table` lacks (a file made by an older version)."""
+        with self._lock:
+            have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns.items():
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} "
+                                     + kind.format(**COLUMN_TYPES["sqlite"]))
+
     @contextmanager
     def transaction(self, durable: bool = True) -> Iterator[SqliteTransaction]:
         """BEGIN IMMEDIATE … COMMIT, rolled back if the block raises."""
