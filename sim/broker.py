@@ -1,13 +1,15 @@
 """A real mosquitto on a free loopback port, configured from a generated file in a temp dir.
 
-Used by the tests, `chot demo` and `chot sim run`: optional password file, ACL and TLS
-listener; restart keeps the port and the persistence file, kill() is a kill -9.
+Used by the tests, `chot demo` and `chot sim run`: optional password file, ACL, TLS
+listener or dynamic-security document (center/broker_access.py), or a whole config given as
+text; restart keeps the port and the persistence file, kill() is a kill -9.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import secrets
 import shutil
@@ -19,8 +21,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 MOSQUITTO_PATHS = ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/usr/bin/mosquitto")
+DYNSEC_PLUGIN = "mosquitto_dynamic_security.so"
+DYNSEC_DIRS = ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+               "/usr/lib/arm-linux-gnueabihf", "/usr/local/lib", "/usr/lib")
 PBKDF2_ITERATIONS = 101
 
 
@@ -47,6 +53,15 @@ def find_mosquitto() -> str:
     return found
 
 
+def find_dynsec_plugin() -> str:
+    """The dynamic security plugin's path; raises BrokerUnavailable when it is missing."""
+    for folder in DYNSEC_DIRS:
+        path = Path(folder) / DYNSEC_PLUGIN
+        if path.exists():
+            return str(path)
+    raise BrokerUnavailable(f"Không thấy / not found: {DYNSEC_PLUGIN} (apt-get install mosquitto)")
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port that is free right now on host."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -69,10 +84,14 @@ class MosquittoBroker:
                  tls: TlsFiles | None = None, port: int | None = None,
                  host: str = "127.0.0.1", workdir: str | Path | None = None,
                  persistence: bool = True, max_inflight: int = 1000,
-                 extra_config: str = "") -> None:
+                 extra_config: str = "", dynsec: dict[str, Any] | None = None,
+                 config: str | None = None) -> None:
         self.host = host
         self.port = port or free_port(host)
         self.users, self.acl, self.tls = users, acl, tls
+        # dynsec: a dynamic-security.json document (logins, roles), written into the dir;
+        # config: the whole mosquitto.conf, written as given (port and host must agree).
+        self.dynsec, self.config = dynsec, config
         self.persistence, self.max_inflight, self.extra_config = \
             persistence, max_inflight, extra_config
         self._own_dir = workdir is None
@@ -83,9 +102,13 @@ class MosquittoBroker:
         self._proc: subprocess.Popen[bytes] | None = None
 
     def write_config(self) -> Path:
-        """Write mosquitto.conf (and password/ACL files) into the broker's dir."""
+        """Write mosquitto.conf (and password/ACL/dynsec files) into the broker's dir."""
+        dynsec = self.write_dynsec(self.dynsec) if self.dynsec is not None else None
+        if self.config is not None:
+            self.config_path.write_text(self.config)
+            return self.config_path
         lines = [f"listener {self.port} {self.host}",
-                 f"allow_anonymous {'false' if self.users else 'true'}",
+                 f"allow_anonymous {'false' if self.users or self.dynsec else 'true'}",
                  f"max_inflight_messages {self.max_inflight}",
                  "max_queued_messages 0",
                  "max_queued_bytes 0",
@@ -109,11 +132,20 @@ class MosquittoBroker:
             acl.write_text(self.acl)
             acl.chmod(0o600)
             lines.append(f"acl_file {acl}")
+        if dynsec is not None:
+            lines += [f"plugin {find_dynsec_plugin()}", f"plugin_opt_config_file {dynsec}"]
         if self.tls is not None:
             lines += [f"cafile {self.tls.ca_file}", f"certfile {self.tls.cert_file}",
                       f"keyfile {self.tls.key_file}", "require_certificate false"]
         self.config_path.write_text("\n".join(lines) + "\n" + self.extra_config)
         return self.config_path
+
+    def write_dynsec(self, document: dict[str, Any]) -> Path:
+        """Write a dynamic-security.json (0600) into the broker's dir; it takes effect on start."""
+        path = self.dir / "dynamic-security.json"
+        path.touch(0o600)
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=1))
+        return path
 
     def start(self, timeout: float = 10.0) -> MosquittoBroker:
         """Start mosquitto and wait until it accepts connections."""
