@@ -2,7 +2,8 @@
 
 Each event gets a ULID and the next per-kiosk sequence number in the same transaction that
 stores it, and stays until the center acknowledges it end to end; acknowledged events are
-purged after the retention period (personal data must not linger on kiosks).
+purged after the retention period (personal data must not linger on kiosks). The signed
+policy and trust list the kiosk accepted are kept here too (gateway.doc_store).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any, Protocol
 
 from ulid import ULID
 
+from gateway.doc_store import SCHEMA as DOCS_SCHEMA
+from gateway.doc_store import read_doc, write_doc
 from gateway.sqlite import is_disk_full, open_durable, relaxed_sync
 from screening.event import EventHeader
 
@@ -73,7 +76,7 @@ class Journal:
                  ) -> None:
         self.path, self.post, self.kiosk, self._clock = Path(path), post, kiosk, clock
         self._db = open_durable(path, max_size_mb)
-        self._db.executescript(SCHEMA)
+        self._db.executescript(SCHEMA + DOCS_SCHEMA)
         self._lock = threading.Lock()
         self._listeners: list[Callable[[list[Entry]], None]] = []
 
@@ -173,6 +176,16 @@ class Journal:
             oldest = first[0] if first else None
         return {"last_seq": row[0] if row else 0, "pending": pending,
                 "oldest_pending_age_s": round(time.time() - oldest, 3) if oldest else None}
+
+    def doc(self, kind: str) -> tuple[int, dict[str, Any]] | None:
+        """The signed document of this kind the kiosk accepted last: (version, envelope)."""
+        with self._lock:
+            return read_doc(self._db, kind)
+
+    def put_doc(self, kind: str, version: int, envelope: dict[str, Any]) -> None:
+        """Keep an accepted signed document (fsync), so a restart knows its version."""
+        with self._lock:
+            write_doc(self._db, kind, version, envelope)
 
     def close(self) -> None:
         """Close the file."""

@@ -4,7 +4,9 @@ Events leave in journal order with QoS 1 (a backlog several to a message, see ga
 and stay in the journal until the center's ack comes back through the gateway; an event with
 no ack after resend_after_s is sent again (the gateway's outbox and the center both ignore
 duplicates). Policy and trust documents are accepted only when signed by the center and
-newer than the one in force.
+newer than the one in force; accepted ones are kept in the journal with their versions, so a
+restart refuses older ones too. A document that cannot be used costs only itself, and any
+failure of the loop is logged, alarmed (`internal_error`) and the loop started again.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from gateway import topics
 from gateway.alarms import Alarms
 from gateway.batching import fill_batch
 from gateway.config import KioskLinkConfig
+from gateway.doc_store import verified_docs
 from gateway.journal import Entry, Journal
 from gateway.mqtt import BrokerLink, drain, failed, make_client, wait_published
 from gateway.wire import Malformed, events_payload, parse_acks, state_payload
@@ -43,6 +46,8 @@ LOAD_CHUNK = 1000
 RETRY_CAP_S = 3600.0
 TICK_S = 0.25
 PURGE_EVERY_S = 60.0
+RESTART_PAUSE_S = 1.0
+RESTART_ALARM_S = 600.0  # the restart stays visible to staff and the center this long
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,8 @@ class KioskLink:
         self.prov, self.post, self.kiosk = cfg.province, cfg.post, cfg.kiosk
         self.keys = keyring(center_keys or [])
         self.docs_versions: dict[str, int] = dict(doc_versions or {})
+        for kind, doc in verified_docs(journal, self.keys).items():
+            self.docs_versions[kind] = max(doc.version, self.docs_versions.get(kind, 0))
         self.alarms = Alarms()
         self.counters = {"published": 0, "accepted": 0, "refused": 0, "acked": 0, "resent": 0,
                          "docs_accepted": 0, "docs_rejected": 0}
@@ -142,6 +149,27 @@ class KioskLink:
         self._work.put(_Published(mid, value, str(reason)))
 
     def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._loop()
+            except Exception as exc:  # noqa: BLE001 - a dead link thread leaves events pending
+                log.exception("kiosk link failed; starting it again")
+                self.alarms.raise_("internal_error", f"{type(exc).__name__}: {exc}"[:200],
+                                   sticky_s=RESTART_ALARM_S)
+                self._forget_sending()
+                self._stopping.wait(RESTART_PAUSE_S)
+
+    def _forget_sending(self) -> None:
+        """Start sending afresh from the journal: what was in flight goes again (the gateway
+        and the center drop duplicates), late PUBACKs of the old window are ignored."""
+        self._inflight.clear()
+        self._waiting.clear()
+        self._due.clear()
+        self._loaded.clear()
+        self._retry.clear()
+        self._cursor, self._more, self._inflight_events = 0, True, 0
+
+    def _loop(self) -> None:
         next_tick = next_state = next_purge = 0.0
         while not self._stopping.is_set():
             items = drain(self._work, TICK_S, 2000)
@@ -267,20 +295,33 @@ class KioskLink:
         return []
 
     def _offer_doc(self, kind: str, payload: bytes) -> None:
+        # Anyone who can publish on the post broker can send anything here: whatever goes
+        # wrong with one document is that document's rejection, never the link's end.
+        try:
+            result = self._accept_doc(kind, payload)
+        except Exception as exc:  # noqa: BLE001 - see above; RecursionError included
+            result = DocRejected("unusable", f"{type(exc).__name__}: {exc}"[:200])
+        if isinstance(result, DocRejected):
+            if result.reason != "not_newer":
+                self.counters["docs_rejected"] += 1
+                log.warning("rejected %s: %s %s", kind, result.reason, result.detail)
+            return
+        self.counters["docs_accepted"] += 1
+
+    def _accept_doc(self, kind: str, payload: bytes) -> SignedDoc | DocRejected:
         try:
             envelope = json.loads(payload)
         except (UnicodeDecodeError, json.JSONDecodeError):
             envelope = None
         result = accept_update(self.docs_versions.get(kind), envelope, kind, self.keys)
         if isinstance(result, DocRejected):
-            if result.reason != "not_newer":
-                self.counters["docs_rejected"] += 1
-                log.warning("rejected %s: %s %s", kind, result.reason, result.detail)
-            return
-        self.docs_versions[kind] = result.version
-        self.counters["docs_accepted"] += 1
+            return result
+        # Put in force first (it checks the body), then keep it: a restart must know it.
         if self._on_doc is not None:
             self._on_doc(result)
+        self.docs_versions[kind] = result.version
+        self.journal.put_doc(kind, result.version, result.envelope)
+        return result
 
     def state(self) -> dict[str, Any]:
         """The kiosk's state as published (retained) on the post broker."""

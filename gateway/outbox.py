@@ -8,7 +8,6 @@ gateway accepted are kept here too, so a restart never fans out an older version
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import time
@@ -18,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gateway.doc_store import SCHEMA as DOCS_SCHEMA
+from gateway.doc_store import read_doc, write_doc
 from gateway.sqlite import is_disk_full, open_durable, relaxed_sync
 
 SCHEMA = """
@@ -37,11 +38,6 @@ CREATE TABLE IF NOT EXISTS delivered (
 CREATE INDEX IF NOT EXISTS delivered_age ON delivered(acked_at);
 -- The state's backlog count and oldest age read this small index, not 100k payloads.
 CREATE INDEX IF NOT EXISTS outbox_age ON outbox(received_at);
-CREATE TABLE IF NOT EXISTS docs (
-    kind TEXT PRIMARY KEY,
-    version INTEGER NOT NULL,
-    envelope TEXT NOT NULL
-);
 """
 
 
@@ -84,7 +80,7 @@ class Outbox:
     def __init__(self, path: str | Path, max_size_mb: float | None = None) -> None:
         self.path = Path(path)
         self._db = open_durable(path, max_size_mb)
-        self._db.executescript(SCHEMA)
+        self._db.executescript(SCHEMA + DOCS_SCHEMA)
         self._lock = threading.Lock()
 
     def add(self, items: Sequence[Incoming]) -> Added:
@@ -169,15 +165,12 @@ class Outbox:
     def doc(self, kind: str) -> tuple[int, dict[str, Any]] | None:
         """The accepted signed document of this kind: (version, envelope), or None."""
         with self._lock:
-            row = self._db.execute("SELECT version, envelope FROM docs WHERE kind=?",
-                                   (kind,)).fetchone()
-        return (row[0], json.loads(row[1])) if row else None
+            return read_doc(self._db, kind)
 
     def put_doc(self, kind: str, version: int, envelope: dict[str, Any]) -> None:
-        """Remember an accepted signed document."""
+        """Remember an accepted signed document (an older version never replaces a newer)."""
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?)",
-                             (kind, version, json.dumps(envelope, ensure_ascii=False)))
+            write_doc(self._db, kind, version, envelope)
 
     def close(self) -> None:
         """Close the file."""

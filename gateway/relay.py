@@ -471,22 +471,29 @@ class Gateway:
         if not self.keys:
             self.alarms.raise_("no_center_keys")
             return
+        # Whatever goes wrong with one document is its rejection: a poisoned retained message
+        # would otherwise fail the worker again on every reconnect.
         try:
-            envelope = json.loads(payload)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            envelope = None
-        current = self.outbox.doc(kind)
-        result = accept_update(current[0] if current else None, envelope, kind, self.keys)
+            result = self._accept_doc(kind, payload)
+        except Exception as exc:  # noqa: BLE001 - RecursionError, encoding errors, anything
+            result = DocRejected("unusable", f"{type(exc).__name__}: {exc}"[:200])
         if isinstance(result, DocRejected):
             if result.reason != "not_newer":
                 self.counters.docs_rejected += 1
                 log.warning("rejected %s from the center: %s %s", kind, result.reason,
                             result.detail)
             return
-        assert isinstance(result, SignedDoc)
         self.outbox.put_doc(kind, result.version, result.envelope)
         self.counters.docs_accepted += 1
         self._publish_doc(topic, result.envelope)
+
+    def _accept_doc(self, kind: str, payload: bytes) -> SignedDoc | DocRejected:
+        try:
+            envelope = json.loads(payload)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            envelope = None
+        current = self.outbox.doc(kind)
+        return accept_update(current[0] if current else None, envelope, kind, self.keys)
 
     def _publish_doc(self, topic: str, envelope: dict[str, Any]) -> None:
         self.post_client.publish(topic, json.dumps(envelope, ensure_ascii=False).encode(),

@@ -129,7 +129,7 @@ def parse_acks(payload: bytes) -> list[str] | Malformed:
     """Event ids of an ack message, or Malformed."""
     try:
         data = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return Malformed("not_json")
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         return Malformed("wrong_schema")

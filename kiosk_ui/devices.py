@@ -61,7 +61,12 @@ class BrokerLinkPort:
         self.link = link
 
     def health(self) -> DeviceHealth:
-        """Connected to the post broker or not."""
+        """Connected to the post broker or not; down while a restart of the link is recent."""
+        for alarm in self.link.alarms.active():
+            if alarm.code == "internal_error":
+                # The link restarted itself after a failure: staff should know and call it in.
+                vi, en = alarm.to_json()["vi"], alarm.to_json()["en"]
+                return DeviceHealth("down", f"{vi} / {en}")
         if self.link.link.connected:
             return DeviceHealth("ok")
         return DeviceHealth("down", "post broker unreachable")

@@ -18,6 +18,10 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from gateway.config import KioskLinkConfig, load_config
+from gateway.journal import Journal
+from gateway.kiosk_link import KioskLink
+
 REPO = Path(__file__).resolve().parents[2]
 PROV = "01"
 POST = "P01"
@@ -207,3 +211,15 @@ def ids_in(db: Path, sql: str) -> list[str]:
         return [row[0] for row in conn.execute(sql)]
     finally:
         conn.close()
+
+
+def open_kiosk(site: dict[str, Any], tmp: Path, name: str,
+               **kwargs: Any) -> tuple[Journal, KioskLink]:
+    """A kiosk's journal and running link on the site's post broker (stopped by the fixture)."""
+    cfg = load_config(kiosk_toml(tmp, name, site["post"].port, keys=[tmp / "center.pub"]),
+                      KioskLinkConfig)
+    journal = Journal(cfg.journal.path, POST, name)
+    link = KioskLink(cfg, journal, **kwargs)
+    link.start()
+    site["links"].append(link)
+    return journal, link

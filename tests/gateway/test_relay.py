@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import pytest
 from ulid import ULID
 
 from center.config import CenterConfig
@@ -32,47 +30,10 @@ from tests.gateway.parts import (
     count_rows,
     gateway_toml,
     kiosk_toml,
+    open_kiosk,
     probe,
     wait_for,
 )
-
-
-@pytest.fixture
-def center_key(tmp_path: Path) -> SigningKey:
-    key = SigningKey.generate()
-    (tmp_path / "center.pub").write_bytes(key.public.to_pem())
-    return key
-
-
-@pytest.fixture
-def site(tmp_path: Path, mosquitto_factory: Callable[..., MosquittoBroker],
-         center_key: SigningKey) -> Iterator[dict[str, Any]]:
-    """Two brokers, center ingest and a gateway, all in this process."""
-    post, center = mosquitto_factory(), mosquitto_factory()
-    store = Store(tmp_path / "center.db")
-    ingest = CenterIngest(load_config(center_toml(tmp_path, center.port), CenterConfig), store)
-    ingest.start()
-    gw_cfg = load_config(gateway_toml(tmp_path, post.port, center.port,
-                                      keys=[tmp_path / "center.pub"]), GatewayConfig)
-    gateway = Gateway(gw_cfg, [center_key.public])
-    gateway.start()
-    links: list[KioskLink] = []
-    yield {"post": post, "center": center, "store": store, "gateway": gateway, "links": links}
-    for link in links:
-        link.stop()
-    gateway.stop()
-    ingest.stop()
-    store.close()
-
-
-def open_kiosk(site: dict, tmp: Path, name: str, **kwargs: object) -> tuple[Journal, KioskLink]:
-    cfg = load_config(kiosk_toml(tmp, name, site["post"].port, keys=[tmp / "center.pub"]),
-                      KioskLinkConfig)
-    journal = Journal(cfg.journal.path, POST, name)
-    link = KioskLink(cfg, journal, **kwargs)  # type: ignore[arg-type]
-    link.start()
-    site["links"].append(link)
-    return journal, link
 
 
 def test_two_kiosks_events_reach_the_center_once_and_the_kiosks_learn_it(
