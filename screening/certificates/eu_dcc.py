@@ -9,7 +9,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from screening.certificates.payload import SchemaInvalid, count, text, to_json
+from screening.certificates.payload import SchemaInvalid, count, first_error, text, to_json
 from screening.certificates.result import CertificateFacts, CertType, Holder
 
 # SNOMED CT codes of the DCC test-result value set
@@ -19,9 +19,8 @@ TEST_RESULTS = {"260415000": "negative", "260373001": "positive"}
 def read(payload: Any) -> tuple[Holder, CertificateFacts]:
     """Holder and facts of a DCC payload; raises SchemaInvalid when it breaks the schema."""
     dcc = to_json(payload)
-    error = next(iter(_validator().iter_errors(dcc)), None)
-    if error is not None:
-        raise SchemaInvalid(f"{error.message[:120]} at /{'/'.join(map(str, error.instance_path))}")
+    if (error := first_error(_validator(), dcc)) is not None:
+        raise SchemaInvalid(error)
     return _holder(dcc), _facts(dcc)
 
 

@@ -47,7 +47,8 @@ def read(text: str, trust: CertificateTrust, now: datetime, max_trust_age: timed
         message = _cose(_inflate(_base45(text[len(PREFIX):])))
         signers = _signers(message, trust, now, max_trust_age)
         claims = _claims(message)
-        fmt, holder, facts = _content(claims)
+        fmt, payload = _payload(claims)
+        holder, facts = _content(fmt, payload, claims)
         signer = _check(signers, facts, now, clock_skew)
     except _Refused as refused:
         return CertificateRejected(refused.reason, refused.detail, fmt)
@@ -139,16 +140,20 @@ def _claims(message: _Sign1) -> dict[Any, Any]:
     return claims
 
 
-def _content(claims: dict[Any, Any]) -> tuple[CertFormat, Holder, CertificateFacts]:
+def _payload(claims: dict[Any, Any]) -> tuple[CertFormat, Any]:
     hcert = claims.get(HCERT)
     if not isinstance(hcert, dict):
         raise _Refused(CertReason.SCHEMA_INVALID, "no hcert claim (-260)")
     if EU_DCC_KEY in hcert:
-        fmt, reader, payload = CertFormat.EU_DCC, eu_dcc.read, hcert[EU_DCC_KEY]
-    elif (ddcc := who_ddcc.find(hcert)) is not None:
-        fmt, reader, payload = CertFormat.WHO_DDCC, who_ddcc.read, ddcc
-    else:
-        raise _Refused(CertReason.SCHEMA_INVALID, "hcert claim holds no DCC or DDCC")
+        return CertFormat.EU_DCC, hcert[EU_DCC_KEY]
+    if (ddcc := who_ddcc.find(hcert)) is not None:
+        return CertFormat.WHO_DDCC, ddcc
+    raise _Refused(CertReason.SCHEMA_INVALID, "hcert claim holds no DCC or DDCC")
+
+
+def _content(fmt: CertFormat, payload: Any,
+             claims: dict[Any, Any]) -> tuple[Holder, CertificateFacts]:
+    reader = eu_dcc.read if fmt is CertFormat.EU_DCC else who_ddcc.read
     try:
         holder, facts = reader(payload)
     except SchemaInvalid as exc:
@@ -159,8 +164,8 @@ def _content(claims: dict[Any, Any]) -> tuple[CertFormat, Holder, CertificateFac
     if fmt is CertFormat.EU_DCC and (issued is None or expires is None):
         raise _Refused(CertReason.SCHEMA_INVALID, "a DCC needs iat and exp")
     country = claims.get(ISS) if isinstance(claims.get(ISS), str) else None
-    return fmt, holder, replace(facts, issued_at=issued, expires_at=expires,
-                                issuer_country=country or facts.issuer_country)
+    return holder, replace(facts, issued_at=issued, expires_at=expires,
+                           issuer_country=country or facts.issuer_country)
 
 
 def _check(signers: list[TrustEntry], facts: CertificateFacts, now: datetime,

@@ -47,3 +47,12 @@ def count(value: Any) -> int | None:
     return int(value)
 
 
+
+
+def first_error(validator: Any, instance: Any) -> str | None:
+    """Where a JSON schema first fails: keyword and path only, never the holder's data."""
+    error = next(iter(validator.iter_errors(instance)), None)
+    if error is None:
+        return None
+    keyword = error.schema_path[-1] if error.schema_path else "schema"
+    return f"{keyword} fails at /{'/'.join(map(str, error.instance_path))}"

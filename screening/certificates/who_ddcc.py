@@ -13,7 +13,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from screening.certificates.payload import SchemaInvalid, count, text, to_json
+from screening.certificates.payload import SchemaInvalid, count, first_error, text, to_json
 from screening.certificates.result import CertificateFacts, CertType, Holder
 
 SUBCLAIMS = (2, 3, 4)
@@ -49,9 +49,8 @@ def find(hcert: dict[Any, Any]) -> Any:
 def read(payload: Any) -> tuple[Holder, CertificateFacts]:
     """Holder and facts of a DDCC data set; raises SchemaInvalid when it lacks what we need."""
     data = to_json(payload)
-    error = next(iter(_validator().iter_errors(data)), None)
-    if error is not None:
-        raise SchemaInvalid(f"{error.message[:120]} at /{'/'.join(map(str, error.instance_path))}")
+    if (error := first_error(_validator(), data)) is not None:
+        raise SchemaInvalid(error)
     holder = Holder(name=data["name"], date_of_birth=text(data.get("birthDate")))
     certificate = data.get("certificate")
     period = certificate.get("period") if isinstance(certificate, dict) else None
