@@ -128,6 +128,8 @@ class Device:
         self.client.connect("127.0.0.1", port)
         self.client.loop_start()
         self._connected.wait(5)
+        if self.connect_reason != "Success":
+            self.close()  # paho's loop would otherwise retry the refused login forever
 
     def _on_connect(self, _c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
         self.connect_reason = str(reason)
