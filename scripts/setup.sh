@@ -1,34 +1,96 @@
 #!/usr/bin/env bash
 # Installs what chot needs on a fresh Debian/Ubuntu machine: system packages through apt
-# (only those missing) and the Python packages into ./.venv. Safe to run again.
+# (only those missing) and chot itself, editable, with its dev tools into ./.venv. Safe to
+# run again. Says one line per step; apt's and pip's own output go to the log, whose path
+# and last lines are printed if a step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+LOG=.venv/setup.log
+PY=${PYTHON:-python3}
+
+# Why each system package is needed, said when it is installed.
+declare -A WHY=(
+    [libzbar0]="QR decoding by pyzbar"
+    [mosquitto]="MQTT broker for the tests and demo"
+    [mosquitto-clients]="mosquitto_sub/pub to watch the broker"
+    [tmux]="the demo's kiosk and center windows"
+    [postgresql]="the center's multi-instance store, started per test"
+    [python3-venv]="to create .venv"
+)
+
+logging=0
+start_log() {
+    # A fresh log per run that installs something; .venv/ is ignored by git.
+    [ "$logging" -eq 1 ] && return
+    mkdir -p .venv
+    echo "chot setup log, $(date -Is)" >"$LOG"
+    logging=1
+}
+
+run() {
+    # Runs a command with its output in the log; on failure names the log and shows its end.
+    start_log
+    echo "+ $*" >>"$LOG"
+    if ! "$@" >>"$LOG" 2>&1; then
+        echo
+        echo "chot setup: FAILED: $*" >&2
+        echo "chot setup: full output in $PWD/$LOG; its last lines:" >&2
+        tail -n 15 "$LOG" | sed 's/^/    /' >&2
+        exit 1
+    fi
+}
 
 need=()
 for pkg in libzbar0 mosquitto mosquitto-clients tmux postgresql; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
+# Debian's python3 creates venvs only with python3-venv (ensurepip) installed.
+"$PY" -c "import ensurepip" 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
-    echo "chot setup: installing system packages: ${need[*]}"
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
-    # The Debian package enables a system-wide broker; chot starts its own on free ports.
-    # Likewise PostgreSQL: the tests start throwaway clusters of their own.
-    if command -v systemctl >/dev/null 2>&1; then
-        $sudo systemctl disable --now mosquitto postgresql >/dev/null 2>&1 || true
+    for pkg in "${need[@]}"; do
+        echo "chot setup: apt: $pkg (${WHY[$pkg]})"
+    done
+    sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if ! command -v sudo >/dev/null 2>&1; then
+            echo "chot setup: apt needs root: run this as root, or install sudo" >&2
+            exit 1
+        fi
+        sudo=(sudo)
+        sudo -v  # asks for the password here, not inside the log
     fi
+    printf 'chot setup: apt: installing %s … ' "${#need[@]}"
+    run "${sudo[@]}" apt-get update -q
+    run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -q --no-install-recommends "${need[@]}"
+    # The Debian packages enable a system-wide broker and database; chot starts its own on
+    # free ports, and the tests start throwaway PostgreSQL clusters.
+    if command -v systemctl >/dev/null 2>&1; then
+        "${sudo[@]}" systemctl disable --now mosquitto postgresql >>"$LOG" 2>&1 || true
+    fi
+    echo "done"
+else
+    echo "chot setup: apt: nothing to install (libzbar0, mosquitto, tmux, postgresql present)"
 fi
 
-PY=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-    "$PY" -m venv .venv
-fi
+# Reinstall when pyproject.toml's content changes (its dependencies or packages), not on a
+# mere touch: a checkout or a rebase gives every file a new time.
 stamp=.venv/.chot-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    .venv/bin/python -m pip install -q --upgrade pip
-    # compat mode puts the checkout on sys.path, so new packages need no reinstall
-    .venv/bin/python -m pip install -q -e ".[dev]" --config-settings editable_mode=compat
-    touch "$stamp"
+want="editable $(sha256sum pyproject.toml | cut -c1-16)"
+if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    echo "chot setup: python: .venv is up to date with pyproject.toml"
+    exit 0
 fi
+if [ ! -x .venv/bin/python ]; then
+    echo "chot setup: python: creating .venv with $("$PY" --version 2>&1)"
+    run "$PY" -m venv .venv
+fi
+started=$SECONDS
+printf 'chot setup: pip: chot (editable) and its dependencies and dev tools into .venv … '
+run .venv/bin/python -m pip install --upgrade pip
+# The default editable mode: the packages found by [tool.setuptools.packages.find] are served
+# from this checkout, so new modules and subpackages need no reinstall.
+run .venv/bin/python -m pip install -e ".[dev]"
+echo "$want" >"$stamp"
+echo "done in $((SECONDS - started)) s (log: $LOG)"
