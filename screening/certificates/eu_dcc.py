@@ -59,8 +59,8 @@ def _untransliterated(value: Any) -> str | None:
 def _validator() -> Any:
     # Package data read once, like an import. Tolerant on form: real issuers send other
     # characters in transliterated names and partial or "XX" birth dates.
-    source = resources.files("screening.certificates").joinpath(
-        "schema/DCC.combined-schema.json").read_text("utf-8")
+    source = resources.files("screening.certificates.schema").joinpath(
+        "DCC.combined-schema.json").read_text("utf-8")
     schema = json.loads(source)
     for field in ("fnt", "gnt"):
         schema["$defs"]["person_name"]["properties"][field].pop("pattern")

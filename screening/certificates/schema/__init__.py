@@ -1,0 +1,1 @@
+"""The vendored EU DCC JSON schema, shipped as package data (see README.md here)."""
