@@ -34,6 +34,9 @@ class AlertKind(StrEnum):
     CLOCK_SKEW = "clock_skew"
     QUARANTINED = "quarantined"
     DEVICE_ALARM = "device_alarm"
+    UNKNOWN_KIOSK = "unknown_kiosk"
+    RATE_LIMITED = "rate_limited"
+    SEQUENCE_GAP = "sequence_gap"
 
 
 class Severity(StrEnum):
@@ -59,6 +62,12 @@ ALERT_TEXT: dict[AlertKind, tuple[Severity, str, str]] = {
                             "Malformed message quarantined"),
     AlertKind.DEVICE_ALARM: (Severity.WARNING, "Thiết bị báo sự cố",
                              "Gateway or kiosk reports a problem"),
+    AlertKind.UNKNOWN_KIOSK: (Severity.WARNING, "Máy quét lạ gửi sự kiện",
+                              "Events from a kiosk not registered at the post"),
+    AlertKind.RATE_LIMITED: (Severity.WARNING, "Chốt gửi quá nhanh, bản tin bị hoãn",
+                             "Post over its message rate: messages held back for resending"),
+    AlertKind.SEQUENCE_GAP: (Severity.WARNING, "Thiếu sự kiện trong dãy số của máy quét",
+                             "Events missing from a kiosk's sequence"),
 }
 
 
@@ -144,7 +153,8 @@ def link_alert(post: str, kiosk: str | None, online: bool, at: datetime,
 LINK_KINDS = frozenset({AlertKind.POST_OFFLINE, AlertKind.POST_ONLINE, AlertKind.KIOSK_OFFLINE,
                         AlertKind.KIOSK_ONLINE})
 # Each feverish traveller and each forged code matters; only noisy kinds are throttled.
-THROTTLED_KINDS = frozenset({AlertKind.FLOOD, AlertKind.CLOCK_SKEW, AlertKind.QUARANTINED})
+THROTTLED_KINDS = frozenset({AlertKind.FLOOD, AlertKind.CLOCK_SKEW, AlertKind.QUARANTINED,
+                             AlertKind.UNKNOWN_KIOSK, AlertKind.RATE_LIMITED})
 
 
 def alert_key(alert: Alert, window_s: float) -> str:

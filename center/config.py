@@ -52,10 +52,17 @@ class StoreConfig(Strict):
 
 
 class IngestConfig(Strict):
-    """How ingest batches its commits and acks."""
+    """How ingest batches its commits and acks, and how much one post may send."""
 
     share_group: str = Field("center", min_length=1)
     batch_max: int = Field(2000, ge=1)
+    post_rate_per_s: float = Field(500.0, ge=0, description="tokens per second per post: a "
+                                   "message costs one per started 64 KiB; over it, messages "
+                                   "are not acknowledged to the gateway, which resends them "
+                                   "later (0: no cap)")
+    post_burst: float = Field(10_000.0, ge=1, description="tokens a post may spend at once")
+    quarantine_per_post_hour: int = Field(1000, ge=0, description="quarantine rows kept per "
+                                          "post per hour; further ones are only counted")
 
 
 class CenterConfig(Strict):
@@ -66,3 +73,6 @@ class CenterConfig(Strict):
     store: StoreConfig
     broker: BrokerConfig
     ingest: IngestConfig = IngestConfig()
+    registry: Path | None = Field(None, description="the province's registry (posts and "
+                                  "their kiosks): events from kiosks not listed at their post "
+                                  "are quarantined; without it, 64 kiosks per post are learnt")

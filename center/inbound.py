@@ -21,6 +21,7 @@ import jsonschema_rs
 
 from center.alerts import Alert, AlertKind
 from center.decode import Unreadable, loads
+from center.roster import KioskRoster
 
 ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 EVENT_SCHEMA_FILE = Path(__file__).resolve().parents[1] / "docs" / "schemas" / "event.json"
@@ -45,14 +46,20 @@ class Quarantined:
     """A message kept aside, not stored as an event, and why."""
 
     reason: str  # too_large | malformed_json | not_an_object | unknown_schema | invalid_event
-    #              | topic_mismatch | unknown_post | bad_time | flood
+    #              | topic_mismatch | unknown_post | unknown_kiosk | too_many_kiosks | bad_time
+    #              | flood
     detail: str
     event_id: str | None = None
+    # False: kept aside but not acknowledged, so the gateway sends it again later (a kiosk
+    # the registry does not list yet is stored once it is added).
+    acknowledge: bool = True
 
     def alert(self, post: str | None, kiosk: str | None, at: datetime) -> Alert:
         """The alert that tells the center a message was quarantined."""
-        kind = {"flood": AlertKind.FLOOD, "bad_time": AlertKind.CLOCK_SKEW}.get(
-            self.reason, AlertKind.QUARANTINED)
+        kind = {"flood": AlertKind.FLOOD, "bad_time": AlertKind.CLOCK_SKEW,
+                "unknown_kiosk": AlertKind.UNKNOWN_KIOSK,
+                "too_many_kiosks": AlertKind.UNKNOWN_KIOSK}.get(self.reason,
+                                                                AlertKind.QUARANTINED)
         return Alert(kind, at, post=post, kiosk=kiosk, event_id=self.event_id,
                      detail=f"{self.reason}: {self.detail}")
 
@@ -177,7 +184,7 @@ class FloodGuard:
 
 @dataclass
 class Intake:
-    """Inbound checks in the order ingest applies them: shape, then the flood cap.
+    """Inbound checks in the order ingest applies them: shape, the post's kiosks, the flood cap.
 
     Events over the cap are stored with a flood alert by default, since each was committed
     in a kiosk's journal and nothing may be lost; `flood_quarantine` keeps them out of the
@@ -188,6 +195,7 @@ class Intake:
     max_skew_s: float = 300.0
     per_minute: int = 60
     flood_quarantine: bool = False
+    roster: KioskRoster | None = None
 
     def __post_init__(self) -> None:
         self._flood = FloodGuard(self.per_minute)
@@ -200,6 +208,9 @@ class Intake:
         if isinstance(verdict, Quarantined):
             return verdict
         event = verdict.event
+        refusal = self.roster.refusal(post, kiosk) if self.roster is not None else None
+        if refusal is not None:
+            return Quarantined(*refusal, event["event_id"], acknowledge=False)
         if self._flood.admit(post, kiosk, event["event_id"], event_time(event)):
             return verdict
         flood = Quarantined("flood", f"over {self.per_minute} events in one minute",

@@ -23,6 +23,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from center.config import CenterConfig
 from center.decode import dumps, event_messages, mend, needs_mending
+from center.limits import PostRate, QuarantineBudget
 from center.store import Store
 from gateway import topics
 from gateway.mqtt import BrokerLink, drain, make_client
@@ -75,6 +76,8 @@ class IngestCounters:
     quarantined: int = 0
     acks_sent: int = 0
     errors: int = 0
+    held_back: int = 0  # over a post's rate: PUBACKed, not acknowledged to the gateway
+    quarantine_uncounted: int = 0  # over a post's quarantine budget: alerted, not kept
     by_post: dict[str, int] = field(default_factory=dict)
 
 
@@ -82,10 +85,16 @@ class CenterIngest:
     """Subscribes, stores, acknowledges; `start()` runs it in the background."""
 
     def __init__(self, cfg: CenterConfig, store: Store, check: EventCheck = light_check,
-                 on_stored: Callable[[list[dict[str, Any]]], None] | None = None) -> None:
+                 on_stored: Callable[[list[dict[str, Any]]], None] | None = None,
+                 on_held_back: Callable[[str, int], None] | None = None) -> None:
         self.cfg, self.store, self._check, self._on_stored = cfg, store, check, on_stored
         self.prov = cfg.province
         self.counters = IngestCounters()
+        self._rate = PostRate(cfg.ingest.post_rate_per_s, cfg.ingest.post_burst)
+        self._budget = QuarantineBudget(cfg.ingest.quarantine_per_post_hour)
+        self._on_held_back = on_held_back
+        self._held_back: dict[str, int] = {}
+        self._held_lock = threading.Lock()
         self._work: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="center-ingest", daemon=True)
@@ -112,11 +121,23 @@ class CenterIngest:
 
     def _on_message(self, client: mqtt.Client, userdata: Any,
                     message: mqtt.MQTTMessage) -> None:
+        where = topics.parse_kiosk_topic(message.topic)
+        if where is not None and where.leaf == "events" and not self._rate.admit(
+                where.post, len(message.payload), time.monotonic()):
+            # Over the post's rate: dropped here, before it costs a parse or a queue slot.
+            # PUBACKed so the broker's in-flight window stays open for the other posts; not
+            # acknowledged end to end, so a real event comes again from the gateway later.
+            if message.qos > 0:
+                client.ack(message.mid, message.qos)
+            with self._held_lock:
+                self._held_back[where.post] = self._held_back.get(where.post, 0) + 1
+            return
         self._work.put(_Event(self.link.generation, message.mid, message.qos, message.topic,
                               bytes(message.payload)))
 
     def _run(self) -> None:
         while not self._stopping.is_set():
+            self._report_held_back()
             items = drain(self._work, TICK_S, self.cfg.ingest.batch_max)
             if not items:
                 continue
@@ -128,6 +149,19 @@ class CenterIngest:
                 self.counters.errors += 1
                 self.client.disconnect()
                 self._stopping.wait(1.0)
+
+    def _report_held_back(self) -> None:
+        with self._held_lock:
+            held, self._held_back = self._held_back, {}
+        for post, count in held.items():
+            self.counters.held_back += count
+            log.warning("center ingest: post %s over its rate, %d messages held back", post,
+                        count)
+            if self._on_held_back is not None:
+                try:
+                    self._on_held_back(post, count)
+                except Exception:  # noqa: BLE001 - an alert must not stop ingest
+                    log.exception("center ingest: the rate alert of %s failed", post)
 
     def _ingest(self, items: list[_Event]) -> None:
         """Store a batch in one commit, then PUBACK it and ack each post's events.
@@ -194,9 +228,12 @@ class CenterIngest:
             part.acks.append((post, result["event_id"]))
             return
         event_id = _event_id_of(result)
-        part.refused.append((part.item.topic, post, kiosk, event_id, result.reason,
-                             result.detail, payload))
-        if event_id is not None:
+        if self._budget.admit(post, now.timestamp()):
+            part.refused.append((part.item.topic, post, kiosk, event_id, result.reason,
+                                 result.detail, payload))
+        else:  # the alert (raised by the check) counts it; the table keeps a sample
+            self.counters.quarantine_uncounted += 1
+        if event_id is not None and getattr(result, "acknowledge", True):
             # Kept in quarantine: acknowledged, or the gateway would resend it forever.
             part.acks.append((post, event_id))
 

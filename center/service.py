@@ -13,8 +13,9 @@ from center.link_log import LinkLog
 from center.live import LiveLink
 from center.queries import daily_report
 from center.report import DailyReport
+from center.roster import KioskRoster
 from center.schedule import ReportScheduler
-from center.settings import CenterSections, sections_of
+from center.settings import CenterSections, registry_of, sections_of
 from center.store import Store
 from center.ward_book import WardBook
 from center.watch import CenterWatch
@@ -41,11 +42,14 @@ class CenterService:
         self.links = LinkLog(cfg.store)
         self.book = WardBook(cfg.store)
         self.live = LiveLink(cfg.broker, cfg.province, f"{cfg.instance}-live")
+        roster = KioskRoster(registry_of(cfg), self.sections.alerts.kiosks_per_post,
+                             self.store.kiosks())
         self.watch = CenterWatch(cfg.province, self.sections, self.live.send, self.store,
-                                 self.links, self.book, claims=self.store)
+                                 self.links, self.book, claims=self.store, roster=roster)
         self.live.attach(self.watch)
         self.ingest = CenterIngest(cfg, self.store, check=self.watch.check,
-                                   on_stored=self.watch.on_stored)
+                                   on_stored=self.watch.on_stored,
+                                   on_held_back=self.watch.on_held_back)
         self.stored_total: int | None = None
         report = self.sections.report
         self.scheduler = ReportScheduler(self.report, report.local_time(), self.tz,

@@ -15,7 +15,8 @@ from pydantic import Field, field_validator
 
 from center.config import CenterConfig
 from center.day import DEFAULT_TZ, zone
-from gateway.config import Strict, parse_config, read_toml
+from center.registry import Registry, load_registry
+from gateway.config import ConfigProblem, Strict, parse_config, read_toml, readable_file
 
 HHMM_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
@@ -31,6 +32,8 @@ class AlertsConfig(Strict):
     flood_quarantine: bool = Field(False, description="quarantine events over the flood "
                                    "cap instead of storing them")
     throttle_s: float = Field(300.0, ge=0, description="repeat interval of noisy alerts")
+    kiosks_per_post: int = Field(64, ge=1, description="without a registry: kiosks learnt per "
+                                 "post; events of further ones are quarantined")
 
 
 class ReportConfig(Strict):
@@ -93,8 +96,22 @@ def sections_of(cfg: Any) -> CenterSections:
 def load_center_config(path: str | Path) -> tuple[CenterConfig, CenterSections]:
     """Read a center TOML file: ingest's keys into CenterConfig, this module's sections apart.
 
-    Raises ConfigProblem naming the bad key, as every config loader here does.
+    Raises ConfigProblem naming the bad key, as every config loader here does (the registry
+    file it names is read and checked too).
     """
     data = read_toml(path)
     mine = {name: data.pop(name) for name in CenterSections.model_fields if name in data}
-    return parse_config(data, CenterConfig, path), parse_config(mine, CenterSections, path)
+    cfg = parse_config(data, CenterConfig, path)
+    registry_of(cfg)
+    return cfg, parse_config(mine, CenterSections, path)
+
+
+def registry_of(cfg: CenterConfig) -> Registry | None:
+    """The registry the config names, read and checked; None when it names none."""
+    if cfg.registry is None:
+        return None
+    registry = load_registry(readable_file(cfg.registry, "registry", "config_invalid"))
+    if registry.province != cfg.province:
+        raise ConfigProblem(cfg.registry, f"province: {registry.province!r} khác cấu hình "
+                            f"trung tâm / differs from the center's {cfg.province!r}")
+    return registry

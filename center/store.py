@@ -227,6 +227,11 @@ class Store:
                             "GROUP BY post, kiosk ORDER BY post, kiosk")
         return [KioskSequence(post, kiosk, int(n), int(top)) for post, kiosk, n, top in rows]
 
+    def kiosks(self) -> list[tuple[str, str]]:
+        """Every (post, kiosk) with an event stored."""
+        return [(str(p), str(k)) for p, k in
+                self.db.rows("SELECT DISTINCT post, kiosk FROM events ORDER BY post, kiosk")]
+
     def states(self, kind: str | None = None) -> list[DeviceState]:
         """The last state of every kiosk and/or gateway heard from."""
         sql = "SELECT kind, post, kiosk, status, payload, updated_at FROM device_state"

@@ -25,6 +25,7 @@ from ulid import ULID
 from center.alerts import (
     LINK_KINDS,
     Alert,
+    AlertKind,
     AlertThrottle,
     alert_from_json,
     alert_key,
@@ -37,6 +38,7 @@ from center.inbound import Accepted, Intake, Quarantined
 from center.link_log import LinkLog
 from center.monitor import LinkState, Monitor
 from center.queries import EventSource
+from center.roster import KioskRoster
 from center.settings import CenterSections
 from center.ward_book import WardBook
 from gateway import topics
@@ -66,13 +68,14 @@ class CenterWatch:
                  store: EventSource | None = None, links: LinkLog | None = None,
                  book: WardBook | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 claims: AlertClaims | None = None) -> None:
+                 claims: AlertClaims | None = None, roster: KioskRoster | None = None) -> None:
         self.province, self.sections = province, sections
         self.tz = zone(sections.report.timezone)
         alerts = sections.alerts
         known = frozenset(alerts.known_posts) if alerts.known_posts is not None else None
         self.intake = Intake(known, alerts.max_skew_s, alerts.flood_per_minute,
-                             alerts.flood_quarantine)
+                             alerts.flood_quarantine,
+                             roster or KioskRoster(learn_cap=alerts.kiosks_per_post))
         self.throttle = AlertThrottle(alerts.throttle_s)
         self.monitor = Monitor(alerts.max_skew_s)
         self.recent: deque[Alert] = deque(maxlen=RECENT_ALERTS)
@@ -136,6 +139,12 @@ class CenterWatch:
             log.exception("center watch: event %.40r could not be announced",
                           event.get("event_id"))
             return None
+
+    def on_held_back(self, post: str, count: int) -> None:
+        """Ingest held back `count` messages of a post over its rate (throttled alert)."""
+        with self._lock:
+            self._raise([Alert(AlertKind.RATE_LIMITED, self._clock(), post=post, count=count,
+                               detail=f"{count} messages held back; the gateway resends them")])
 
     def on_state(self, topic: str, payload: bytes, received_at: datetime) -> None:
         """A kiosk or gateway state message (retained, or a Last Will)."""

@@ -53,10 +53,11 @@ def store_at(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def center_config(tmp_path: Path) -> Callable[..., Path]:
-    """Write a center TOML for a broker (extra TOML text appended); returns its path.
-    store: a SQLite path or a postgresql:// URL (default: center.db in tmp_path)."""
+    """Write a center TOML for a broker (extra TOML text appended, top-level keys in `top`);
+    returns its path. store: a SQLite path or a postgresql:// URL (default: center.db in
+    tmp_path)."""
     def write(broker: MosquittoBroker | None = None, extra: str = "",
-              instance: str = "center-1", store: str | None = None) -> Path:
+              instance: str = "center-1", store: str | None = None, top: str = "") -> Path:
         port = broker.port if broker is not None else 1
         path = tmp_path / f"{instance}.toml"
         where = store or str(tmp_path / "center.db")
@@ -65,6 +66,7 @@ def center_config(tmp_path: Path) -> Callable[..., Path]:
             if where.startswith("postgresql://") else f'path = "{where}"'
         path.write_text(f"""province = "11"
 instance = "{instance}"
+{top}
 
 [store]
 {store_key}
