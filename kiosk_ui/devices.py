@@ -115,9 +115,11 @@ class Running:
 
 def build_ports(config: KioskConfig, clock: Callable[[], datetime] = utc_now) -> Running:
     """Open the journal, link and devices the config names; raises ConfigProblem-like errors."""
-    in_force = load_policy(config.policy)
-    policy = FilePolicy(in_force)
-    running = Running(KioskPorts(journal=_journal(config, clock), policy=policy, clock=clock))
+    journal = _journal(config, clock)
+    # The journal keeps the documents the link accepted: newer than the files, they win.
+    policy = load_policy(config.policy,
+                         journal.journal if isinstance(journal, SqliteJournal) else None)
+    running = Running(KioskPorts(journal=journal, policy=policy, clock=clock))
     ports = running.ports
     if isinstance(ports.journal, SqliteJournal):
         running.stoppers.append(ports.journal.journal.close)
@@ -177,9 +179,7 @@ def _link(config: KioskConfig, journal: Any, policy: FilePolicy) -> Any:
         else:
             policy.replace(PolicyInForce(now.policy, issuer_keys(doc.body), now.issued_at))
 
-    versions = {POLICY_KIND: policy.current().policy.version} \
-        if policy.current().policy.version else {}
-    return KioskLink(cfg, journal, center, on_doc=on_doc, doc_versions=versions)
+    return KioskLink(cfg, journal, center, on_doc=on_doc, doc_versions=policy.start_versions)
 
 
 def _iso(text: str) -> datetime | None:

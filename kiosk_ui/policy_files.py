@@ -1,18 +1,35 @@
-"""The policy in force at start, read from the files the config names."""
+"""The policy in force at start: the config's files, unless the kiosk has kept newer ones.
+
+Documents the gateway link accepted are kept in the journal (gateway.doc_store); at start
+they are checked again against the center's keys and win over older files, so a restarted
+kiosk, online or not, keeps the newest policy and never takes back a revoked issuer.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from kiosk_ui.config import PolicySection
 from kiosk_ui.ports import PolicyInForce
+
+if TYPE_CHECKING:
+    from gateway.doc_store import DocHolder
+    from screening.keys import VerifyKey
+    from screening.signed_doc import SignedDoc
+
+log = logging.getLogger(__name__)
 
 
 class FilePolicy:
     """A PolicySource fixed at start from files; the gateway link replaces it when it lands."""
 
-    def __init__(self, in_force: PolicyInForce) -> None:
+    def __init__(self, in_force: PolicyInForce,
+                 start_versions: dict[str, int] | None = None) -> None:
         self._in_force = in_force
+        # Versions of the signed documents in force at start, by kind: older ones are refused.
+        self.start_versions = dict(start_versions or {})
 
     def current(self) -> PolicyInForce:
         """The policy in force now."""
@@ -23,9 +40,12 @@ class FilePolicy:
         self._in_force = in_force
 
 
-def load_policy(section: PolicySection) -> PolicyInForce:
-    """Policy, trusted issuers and issue time from files; raises chot.files.FileProblem."""
+def load_policy(section: PolicySection, kept: DocHolder | None = None) -> FilePolicy:
+    """Policy, trusted issuers and issue time from files and the documents kept in `kept`
+    (the journal), the newer of each; raises chot.files.FileProblem."""
     from chot.files import read_json, read_policy, read_trusted_issuers, read_verify_key
+    from screening.policy import POLICY_KIND, parse_policy
+    from screening.trust import TRUST_KIND, issuer_keys
 
     center = [read_verify_key(p) for p in section.center_keys]
     trusted = read_trusted_issuers(section.trust, center)
@@ -35,12 +55,48 @@ def load_policy(section: PolicySection) -> PolicyInForce:
         envelope = read_json(section.file)
         if isinstance(envelope, dict) and isinstance(envelope.get("issued_at"), str):
             issued_at = _parse_time(envelope["issued_at"])
-    return PolicyInForce(policy, trusted, issued_at)
+    trust_version = _trust_files_version(section.trust, center)
+    stored = _kept_docs(kept, center)
+    doc = stored.get(POLICY_KIND)
+    if doc is not None and doc.version > policy.version:
+        try:
+            policy, issued_at = parse_policy(doc.body, doc.version), _parse_time(doc.issued_at)
+        except ValueError as exc:
+            log.warning("kept policy v%d is not usable: %s", doc.version, exc)
+    doc = stored.get(TRUST_KIND)
+    if doc is not None and doc.version > (trust_version or 0):
+        try:
+            trusted, trust_version = issuer_keys(doc.body), doc.version
+        except ValueError as exc:
+            log.warning("kept trust list v%d is not usable: %s", doc.version, exc)
+    versions = {kind: version for kind, version in ((POLICY_KIND, policy.version),
+                                                    (TRUST_KIND, trust_version)) if version}
+    return FilePolicy(PolicyInForce(policy, trusted, issued_at), versions)
+
+
+def _kept_docs(kept: DocHolder | None, center: list[VerifyKey]) -> dict[str, SignedDoc]:
+    if kept is None or not center:
+        return {}
+    from gateway.doc_store import verified_docs
+    from screening.keys import keyring
+
+    return verified_docs(kept, keyring(center))
+
+
+def _trust_files_version(paths: list[str], center: list[VerifyKey]) -> int | None:
+    """The newest version among the signed trust lists the config names (already checked)."""
+    from chot.files import read_json
+    from screening.keys import keyring
+    from screening.signed_doc import SignedDoc, open_doc
+    from screening.trust import TRUST_KIND
+
+    versions = [doc.version for doc in (open_doc(read_json(p), TRUST_KIND, keyring(center))
+                                        for p in paths if p.endswith(".json"))
+                if isinstance(doc, SignedDoc)]
+    return max(versions, default=None)
 
 
 def _parse_time(text: str) -> datetime | None:
-    from datetime import UTC
-
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
