@@ -85,6 +85,16 @@ async def test_at_80x24_the_number_keys_bring_kiosks_alerts_and_the_chart_forwar
 
 
 @pytest.mark.asyncio
+async def test_the_smallest_wide_layout_still_shows_every_post_beside_the_alerts(live):
+    app = app_for(*live)
+    async with app.run_test(size=(120, 30)) as pilot:  # the demo's tmux window
+        await ready(app, pilot, "vi")
+        text = screen_text(app)
+        assert post_rows(text, "vi") == ALL_POSTS, text
+        assert "Chốt mất kết nối" in text and "1 Chốt kiểm soát" not in text
+
+
+@pytest.mark.asyncio
 async def test_a_terminal_shrunk_to_80x24_switches_to_tabs_and_grown_back_shows_all(live):
     app = app_for(*live)
     async with app.run_test(size=BIG) as pilot:

@@ -27,7 +27,7 @@ from center.dashboard.widgets.totals_line import TotalsLine
 from screening.places import province_name
 
 # Below this the chart and the header rows leave the tables a few lines each.
-WIDE_MIN_SIZE = (120, 36)
+WIDE_MIN_SIZE = (120, 30)
 
 
 class OverviewScreen(Screen[None]):
