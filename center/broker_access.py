@@ -109,9 +109,11 @@ def center_access(registry: Registry, share_group: str = topics.CENTER_SHARE_GRO
               for name in registry.centers]
     for post in registry.post:
         role = f"gateway-{post.code}"
-        sends = [t for k in post.kiosks for t in (topics.kiosk_events(prov, post.code, k),
-                                                  topics.kiosk_state(prov, post.code, k))]
-        roles.append(_role(role, _send(*sends, topics.gateway_state(prov, post.code))
+        # Any kiosk of its own post: the center quarantines kiosks missing from its registry,
+        # while a refused publish would make mosquitto 2.0.11 drop the gateway's connection.
+        roles.append(_role(role, _send(topics.all_kiosk_events(prov, post.code),
+                                       topics.all_kiosk_states(prov, post.code),
+                                       topics.gateway_state(prov, post.code))
                            + _read(topics.post_acks(prov, post.code), topics.policy(prov),
                                    topics.trust(prov))))
         logins.append(Login(post.code, gateway_clientid(post.code), role,
