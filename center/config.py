@@ -20,6 +20,8 @@ class StoreConfig(Strict):
     folder: Path | None = Field(None, description="this instance's files (reports, ledger, "
                                 "log); default: the SQLite file's folder, or the working "
                                 "directory with url")
+    retention_days: float = Field(30.0, gt=0, description="days after which travellers' "
+                                  "details are deleted from stored events (counts stay)")
 
     @field_validator("url")
     @classmethod

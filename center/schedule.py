@@ -94,3 +94,32 @@ class ReportScheduler:
             wait = (self.next_at - self._clock()).total_seconds()
             # Wake at least each minute: the wall clock may be set while we sleep.
             self._stopping.wait(min(max(wait, 0.5), 60.0))
+
+
+class Every:
+    """A thread that runs `job` now and then every `interval_s`; a failure is logged and
+    tried again at the next turn (a database outage must not end the schedule)."""
+
+    def __init__(self, name: str, interval_s: float, job: Callable[[], object]) -> None:
+        self.name, self.interval_s, self._job = name, interval_s, job
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self.runs = 0
+
+    def start(self) -> None:
+        """Run the first turn now, in the background."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop after the current turn."""
+        self._stopping.set()
+        self._thread.join(5.0)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._job()
+            except Exception:  # noqa: BLE001 - the next turn tries again
+                log.exception("%s failed; trying again in %.0f s", self.name, self.interval_s)
+            self.runs += 1
+            self._stopping.wait(self.interval_s)

@@ -1,7 +1,9 @@
-"""One center instance put together: ingest, the watch and its live link, the daily report."""
+"""One center instance put together: ingest, the watch and its live link, the daily report,
+the sequence-gap check and the retention purge."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,12 +15,16 @@ from center.link_log import LinkLog
 from center.live import LiveLink
 from center.queries import daily_report
 from center.report import DailyReport
+from center.retention import PURGE_EVERY_S, Purged, purge
 from center.roster import KioskRoster
-from center.schedule import ReportScheduler
+from center.schedule import Every, ReportScheduler
+from center.sequence_gaps import CHECK_EVERY_S, sequence_gaps
 from center.settings import CenterSections, registry_of, sections_of
 from center.store import Store
 from center.ward_book import WardBook
 from center.watch import CenterWatch
+
+log = logging.getLogger(__name__)
 
 
 def report_folder(cfg: Any, sections: CenterSections) -> Path:
@@ -54,20 +60,39 @@ class CenterService:
         report = self.sections.report
         self.scheduler = ReportScheduler(self.report, report.local_time(), self.tz,
                                          report_folder(cfg, self.sections), list(report.formats))
+        self.jobs = [Every("sequence-gaps", CHECK_EVERY_S, self.check_sequences),
+                     Every("retention-purge", PURGE_EVERY_S, self.purge)]
 
     def report(self, day: date, now: datetime | None = None) -> DailyReport:
         """The daily report of a local day, as of now."""
         return daily_report(self.store, self.links, self.cfg.province, day, self.tz,
                             now or datetime.now(UTC), self.sections.alerts.known_posts)
 
+    def check_sequences(self) -> None:
+        """Alert on kiosks' sequence gaps that stay open (run each minute)."""
+        now = datetime.now(UTC)
+        self.watch.on_gaps(sequence_gaps(self.store, now), now)
+
+    def purge(self) -> Purged:
+        """Delete personal data older than the retention period (run each hour)."""
+        done = purge(self.store, datetime.now(UTC), self.cfg.store.retention_days)
+        if done.events or done.quarantined:
+            log.info("retention: %d events stripped of personal data, %d quarantined "
+                     "messages deleted", done.events, done.quarantined)
+        return done
+
     def start(self) -> None:
         """Connect and start ingesting, watching and scheduling."""
         self.live.start()
         self.ingest.start()
         self.scheduler.start()
+        for job in self.jobs:
+            job.start()
 
     def stop(self) -> None:
         """Stop everything and close the store."""
+        for job in self.jobs:
+            job.stop()
         self.scheduler.stop()
         self.ingest.stop()
         self.live.stop()

@@ -32,6 +32,9 @@ class AlertsConfig(Strict):
     flood_quarantine: bool = Field(False, description="quarantine events over the flood "
                                    "cap instead of storing them")
     throttle_s: float = Field(300.0, ge=0, description="repeat interval of noisy alerts")
+    gap_after_s: float = Field(300.0, gt=0, description="a gap in a kiosk's sequence numbers "
+                               "open this long raises one alert (the gateway resends "
+                               "unacknowledged events after 60 s, then 120 s …)")
     kiosks_per_post: int = Field(64, ge=1, description="without a registry: kiosks learnt per "
                                  "post; events of further ones are quarantined")
 

@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS events (
     day {text} NOT NULL,
     outcome {text},
     received_at {real} NOT NULL,
-    payload {text} NOT NULL
+    payload {text} NOT NULL,
+    personal INTEGER NOT NULL DEFAULT 1
 ) {without_rowid};
 CREATE INDEX IF NOT EXISTS events_day_post ON events(day, post, kiosk);
 CREATE INDEX IF NOT EXISTS events_day_outcome ON events(day, outcome);
@@ -67,8 +68,12 @@ CREATE TABLE IF NOT EXISTS alert_claims (
 """
 
 # Added after the first release: a store made by an older version gains them at start.
-LATER_COLUMNS = {"quarantine": {"size": "BIGINT", "sha256": "{text}"}}
-INSERT_EVENT = "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
+LATER_COLUMNS = {"quarantine": {"size": "BIGINT", "sha256": "{text}"},
+                 "events": {"personal": "INTEGER NOT NULL DEFAULT 1"}}
+# Events still holding personal data, oldest day first: what the retention purge looks for.
+LATER_INDEXES = "CREATE INDEX IF NOT EXISTS events_personal ON events(day) WHERE personal = 1;"
+INSERT_EVENT = ("INSERT INTO events(event_id, post, kiosk, seq, type, at, day, outcome, "
+                "received_at, payload) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
 # A quarantined message is kept as its first bytes, its size and its hash: enough to see
 # what it was and to match it with a sender's copy, without letting junk fill the disk.
 EXCERPT_BYTES = 2048
@@ -127,6 +132,7 @@ class Store:
         self.db.create(SCHEMA)
         for table, columns in LATER_COLUMNS.items():
             self.db.add_columns(table, columns)
+        self.db.create(LATER_INDEXES)
 
     def add_events(self, events: Sequence[dict[str, Any]], received_at: float | None = None,
                    payloads: Sequence[bytes] | None = None) -> list[dict[str, Any]]:

@@ -39,6 +39,7 @@ from center.link_log import LinkLog
 from center.monitor import LinkState, Monitor
 from center.queries import EventSource
 from center.roster import KioskRoster
+from center.sequence_gaps import Gap, GapTracker
 from center.settings import CenterSections
 from center.ward_book import WardBook
 from gateway import topics
@@ -77,6 +78,7 @@ class CenterWatch:
                              alerts.flood_quarantine,
                              roster or KioskRoster(learn_cap=alerts.kiosks_per_post))
         self.throttle = AlertThrottle(alerts.throttle_s)
+        self.gaps = GapTracker(alerts.gap_after_s)
         self.monitor = Monitor(alerts.max_skew_s)
         self.recent: deque[Alert] = deque(maxlen=RECENT_ALERTS)
         self.alert_counts: dict[str, int] = {}
@@ -139,6 +141,11 @@ class CenterWatch:
             log.exception("center watch: event %.40r could not be announced",
                           event.get("event_id"))
             return None
+
+    def on_gaps(self, gaps: list[Gap], now: datetime) -> None:
+        """The kiosks' open sequence gaps (center.sequence_gaps); alerts those overdue."""
+        with self._lock:
+            self._raise(self.gaps.update(gaps, now))
 
     def on_held_back(self, post: str, count: int) -> None:
         """Ingest held back `count` messages of a post over its rate (throttled alert)."""

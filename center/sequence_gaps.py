@@ -1,0 +1,63 @@
+"""Gaps in kiosks' sequence numbers that do not close: events stolen or lost on the way.
+
+Each kiosk numbers its events 1, 2, 3 …; a number missing below a later one is an event
+still on the way (the gateway resends after its ack timeout) or one that will never come (an
+attacker's subscription took it). A gap still open after `after_s` raises one alert, named
+by the number just above it, so every center instance names it alike and the shared alert
+record lets one of them publish it; a gap that closes is forgotten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from center.alerts import Alert, AlertKind
+from center.store import Store, province_day
+
+# Gaps are looked for among recent days only: the query stays cheap as the table grows.
+DAYS_SCANNED = 2
+CHECK_EVERY_S = 60.0
+GAPS_SQL = """
+SELECT post, kiosk, prev + 1, seq - 1 FROM (
+    SELECT post, kiosk, seq, lag(seq) OVER (PARTITION BY post, kiosk ORDER BY seq) AS prev
+    FROM events WHERE day >= ?
+) ordered WHERE seq > prev + 1 ORDER BY post, kiosk, seq
+"""
+
+Gap = tuple[str, str, int, int]  # post, kiosk, first and last missing number
+
+
+def sequence_gaps(store: Store, now: datetime) -> list[Gap]:
+    """Missing runs of sequence numbers among the events of the last days."""
+    since = province_day(now - timedelta(days=DAYS_SCANNED))
+    return [(str(p), str(k), int(lo), int(hi)) for p, k, lo, hi in store.db.rows(GAPS_SQL,
+                                                                                 (since,))]
+
+
+class GapTracker:
+    """Remembers since when each gap is open; `update` returns the alerts now due."""
+
+    def __init__(self, after_s: float) -> None:
+        self.after_s = after_s
+        self._since: dict[tuple[str, str, int], datetime] = {}
+        self._alerted: set[tuple[str, str, int]] = set()
+
+    def update(self, gaps: Iterable[Gap], now: datetime) -> list[Alert]:
+        """Take the gaps open now; one alert for each open longer than `after_s`."""
+        # Named by the number above the gap: resent events fill a gap from below.
+        current = {(post, kiosk, hi + 1): (lo, hi) for post, kiosk, lo, hi in gaps}
+        self._since = {key: self._since.get(key, now) for key in current}
+        self._alerted &= set(current)
+        alerts = []
+        for key, (lo, hi) in current.items():
+            open_s = (now - self._since[key]).total_seconds()
+            if key in self._alerted or open_s < self.after_s:
+                continue
+            self._alerted.add(key)
+            post, kiosk, above = key
+            missing = hi - lo + 1
+            alerts.append(Alert(AlertKind.SEQUENCE_GAP, now, post, kiosk, count=missing,
+                                detail=f"seq {lo}-{hi} missing ({missing}) for {open_s:.0f} s",
+                                basis=f"gap below seq {above}"))
+        return alerts
