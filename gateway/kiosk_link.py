@@ -15,6 +15,7 @@ import heapq
 import json
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from collections import deque
@@ -154,8 +155,8 @@ class KioskLink:
                 self._loop()
             except Exception as exc:  # noqa: BLE001 - a dead link thread leaves events pending
                 log.exception("kiosk link failed; starting it again")
-                self.alarms.raise_("internal_error", f"{type(exc).__name__}: {exc}"[:200],
-                                   sticky_s=RESTART_ALARM_S)
+                # repr: the detail goes into the state payload, so no lone surrogates in it.
+                self.alarms.raise_("internal_error", repr(exc)[:200], sticky_s=RESTART_ALARM_S)
                 self._forget_sending()
                 self._stopping.wait(RESTART_PAUSE_S)
 
@@ -300,7 +301,7 @@ class KioskLink:
         try:
             result = self._accept_doc(kind, payload)
         except Exception as exc:  # noqa: BLE001 - see above; RecursionError included
-            result = DocRejected("unusable", f"{type(exc).__name__}: {exc}"[:200])
+            result = DocRejected("unusable", repr(exc)[:200])
         if isinstance(result, DocRejected):
             if result.reason != "not_newer":
                 self.counters["docs_rejected"] += 1
@@ -320,7 +321,11 @@ class KioskLink:
         if self._on_doc is not None:
             self._on_doc(result)
         self.docs_versions[kind] = result.version
-        self.journal.put_doc(kind, result.version, result.envelope)
+        try:
+            self.journal.put_doc(kind, result.version, result.envelope)
+        except sqlite3.Error as exc:
+            log.warning("%s v%d is in force but could not be kept: %s", kind, result.version, exc)
+            self.alarms.raise_("store_error", str(exc))
         return result
 
     def state(self) -> dict[str, Any]:

@@ -476,7 +476,7 @@ class Gateway:
         try:
             result = self._accept_doc(kind, payload)
         except Exception as exc:  # noqa: BLE001 - RecursionError, encoding errors, anything
-            result = DocRejected("unusable", f"{type(exc).__name__}: {exc}"[:200])
+            result = DocRejected("unusable", repr(exc)[:200])
         if isinstance(result, DocRejected):
             if result.reason != "not_newer":
                 self.counters.docs_rejected += 1
