@@ -112,6 +112,7 @@ def test_a_post_seen_by_the_center_and_a_third_party(mosquitto_factory, center_c
     post_broker: MosquittoBroker = mosquitto_factory()
     center_key = SigningKey.generate()
     (tmp_path / "center.key").write_bytes(center_key.to_pem())
+    (tmp_path / "center.key").chmod(0o600)  # keys others can read are refused
     (tmp_path / "center.pub").write_bytes(center_key.public.to_pem())
     watcher = ThirdParty(provincial.port, tmp_path / "mosquitto_sub.txt")
     cfg_path = center_config(provincial, extra=f"""

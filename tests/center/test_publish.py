@@ -40,6 +40,7 @@ def keys(tmp_path: Path) -> tuple[SigningKey, Path]:
     key = SigningKey.generate()
     path = tmp_path / "center.key"
     path.write_bytes(key.to_pem())
+    path.chmod(0o600)  # keys others can read are refused
     return key, path
 
 
