@@ -26,7 +26,7 @@ ENGINES: dict[str, Callable[[np.ndarray], list[DecodedCode]]] = {
 # The smallest QR symbol is 21 modules wide: a smaller image cannot hold one.
 MIN_SIDE_PX = 21
 
-__all__ = ["ENGINES", "DecodedCode", "FrameError", "decode_frame", "to_gray"]
+__all__ = ["ENGINES", "DecodedCode", "FrameError", "decode_frame", "to_gray", "unique_codes"]
 
 
 class FrameError(ValueError):
@@ -46,7 +46,7 @@ def decode_frame(frame: np.ndarray, engine: str = "auto") -> list[DecodedCode]:
     gray = to_gray(frame)
     if min(gray.shape) < MIN_SIDE_PX:
         return []
-    return _unique(read(gray))
+    return unique_codes(read(gray))
 
 
 def to_gray(frame: np.ndarray) -> np.ndarray:
@@ -66,7 +66,7 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
     raise FrameError(f"frame must be gray or BGR, got shape {frame.shape}")
 
 
-def _unique(codes: list[DecodedCode]) -> list[DecodedCode]:
+def unique_codes(codes: list[DecodedCode]) -> list[DecodedCode]:
     """One entry per payload: engines may report the same symbol from two passes."""
     seen: set[bytes] = set()
     unique = []

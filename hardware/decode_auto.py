@@ -32,11 +32,19 @@ _MAX_REGION_SHARE = 0.5
 
 def read_auto(gray: np.ndarray) -> list[DecodedCode]:
     """Decode with the cascade: whole frame, refined regions, whole-frame variants, mesh."""
+    found, located = first_pass(gray)
+    return found or refine(gray, located)
+
+
+def first_pass(gray: np.ndarray) -> tuple[list[DecodedCode], list[zxingcpp.Barcode]]:
+    """The fast whole-frame zxing read (a few ms): codes read, and symbols located but unread."""
     results = zxing_results(gray, return_errors=True)
-    found = [decoded_from_zxing(result, ENGINE) for result in results if result.valid]
-    if found:
-        return found
-    regions = [_box_of(result.position, gray.shape) for result in results]
+    return [decoded_from_zxing(result, ENGINE) for result in results if result.valid], results
+
+
+def refine(gray: np.ndarray, located: list[zxingcpp.Barcode]) -> list[DecodedCode]:
+    """The slow rest of the cascade, for a frame the first pass could not read (50-100 ms)."""
+    regions = [_box_of(result.position, gray.shape) for result in located]
     regions += locate_dense_regions(gray)
     for box in _distinct(_refinable(regions, gray.shape))[:_MAX_REGIONS]:
         found = _read_region(gray, box)
@@ -52,7 +60,7 @@ def read_auto(gray: np.ndarray) -> list[DecodedCode]:
         found = attempt()
         if found:
             return found
-    return _read_bent(gray, results)
+    return _read_bent(gray, located)
 
 
 def _refinable(boxes: list[Box], shape: tuple[int, ...]) -> list[Box]:

@@ -18,7 +18,7 @@ FIRST_FRAME_WAIT_S = 3.0
 
 
 class CameraScanner:
-    """A CameraInput over hardware.camera.Camera and hardware.decode.decode_frame."""
+    """A CameraInput over hardware.camera.Camera and hardware.live_decode.LiveDecoder."""
 
     name = "camera"
 
@@ -67,8 +67,10 @@ class CameraScanner:
         self.selected = index
 
     def _decode_loop(self) -> None:
-        from hardware.decode import FrameError, decode_frame
+        from hardware.decode import FrameError
+        from hardware.live_decode import LiveDecoder
 
+        decoder = LiveDecoder(self.engine)
         seq = 0
         while not self._stop.is_set():
             with self._lock:
@@ -78,7 +80,7 @@ class CameraScanner:
                 continue
             seq = frame.seq
             try:
-                codes = decode_frame(frame.image, self.engine)
+                codes = decoder.decode(frame.image)
             except FrameError:
                 continue
             decoded_at = time.perf_counter()

@@ -59,15 +59,16 @@ class CameraSource:
         self.camera.stop()
 
     def _decode(self) -> None:
-        from hardware.decode import decode_frame
+        from hardware.live_decode import LiveDecoder
 
+        decoder = LiveDecoder(self.engine)
         seq = 0
         while not self._stop.is_set():
             frame = self.camera.wait_frame(seq, timeout=0.5)
             if frame is None:
                 continue
             seq = frame.seq
-            for code in decode_frame(frame.image, self.engine):
+            for code in decoder.decode(frame.image):
                 self.decoded += 1
                 if code.text is None:
                     continue
