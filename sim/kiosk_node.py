@@ -42,6 +42,7 @@ from screening.scan import (
     with_manual_entry,
 )
 from screening.signed_doc import SignedDoc
+from screening.trust import TRUST_KIND, issuer_keys
 from sim.code_sources import CameraSource, ReaderSource
 
 STAFF_WAIT_S = 3.0  # how long a CCCD scan waits for staff's typed travel before going on
@@ -117,6 +118,7 @@ class HeadlessKiosk:
 
     def __init__(self, cfg: KioskNodeConfig) -> None:
         from gateway.config import BrokerConfig, JournalConfig, KioskLinkConfig
+        from gateway.doc_store import verified_docs
         from gateway.journal import Journal
         from gateway.kiosk_link import KioskLink
 
@@ -132,8 +134,12 @@ class HeadlessKiosk:
                                 client_id=f"kiosk-{cfg.post}-{cfg.kiosk}",
                                 reconnect_max_s=2.0),
             resend_after_s=cfg.resend_after_s, state_interval_s=5.0)
-        # Like the staff UI: report the policy in force and take newer ones the center signs.
+        # Like the staff UI: report the policy and trust list in force, start from the newest
+        # ones the journal kept, and take newer ones the center signs.
         versions = {POLICY_KIND: self.policy.version} if self.policy.version else {}
+        for doc in verified_docs(self.journal, keyring(center)).values():
+            if doc.version >= versions.get(doc.kind, 0):
+                self._on_doc(doc)
         self.link = KioskLink(link_cfg, self.journal, center, on_doc=self._on_doc,
                               doc_versions=versions)
         self.inbox: queue.Queue[Code | Manual | None] = queue.Queue()
@@ -192,9 +198,14 @@ class HeadlessKiosk:
             time.sleep(0.1)
 
     def _on_doc(self, doc: SignedDoc) -> None:
-        """A newer center-signed policy arrived through the gateway: screen with it from now."""
+        """A newer center-signed policy or trust list arrived: screen with it from now."""
         if doc.kind == POLICY_KIND:
             self.policy = parse_policy(doc.body, doc.version)
+        elif doc.kind == TRUST_KIND:
+            try:
+                self.trusted = issuer_keys(doc.body)
+            except ValueError as exc:  # signed by the center, yet unusable: keep the last list
+                _emit({"trust_rejected": str(exc), "kiosk": self.cfg.kiosk})
 
     def _on_code(self, text: str, source: str, read_at: float) -> None:
         self.inbox.put(Code(text, source, read_at))

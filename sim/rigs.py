@@ -112,6 +112,8 @@ class RigBuilder:
             # killed mid-delivery must not hold up the end of a short run.
             "outbox": {"path": str(self.dir / f"outbox-{post.id}.sqlite"),
                        "ack_timeout_s": 10.0},
+            # The center's key: policy and trust lists reach the kiosks only through it.
+            "center_keys": [str(self.dir / CENTER_KEY_FILE)],
             "post_broker": {"host": "127.0.0.1", "port": broker.port, "reconnect_max_s": 2.0},
             # Reconnect backoff capped low so a shortened run sees the uplink come back.
             "center_broker": {"host": "127.0.0.1", "port": uplink.port,

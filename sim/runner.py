@@ -30,6 +30,7 @@ from gateway.config import BrokerConfig
 from screening.keys import SigningKey
 from screening.policy import POLICY_KIND, policy_body
 from screening.signed_doc import sign_doc
+from screening.trust import TRUST_KIND, trust_body
 from sim.broker import MosquittoBroker
 from sim.components import Component, chot_argv, write_toml
 from sim.kiosk_node import travel_to_json
@@ -86,6 +87,7 @@ class Runner:
         self._events: list[tuple[float, int, Callable[[], object]]] = []
         self._order = 0
         self._policy_envelope: dict[str, Any] = {}
+        self._trust_envelope: dict[str, Any] = {}
         self._t0 = 0.0
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sim-device")
         self._lock = threading.Lock()
@@ -156,11 +158,17 @@ class Runner:
         envelope = sign_doc(POLICY_KIND, 1, issued_at, policy_body(self.policy), center)
         (self.dir / POLICY_FILE).write_text(json.dumps(envelope, ensure_ascii=False), "utf-8")
         self._policy_envelope = envelope
+        self._trust_envelope = sign_doc(
+            TRUST_KIND, 1, issued_at,
+            trust_body([("Cổng khai báo y tế (mô phỏng)", self.issuers.trusted.public)]), center)
 
     def _publish_policy(self, broker: BrokerConfig) -> None:
-        """Publish the kiosks' policy as the center does, so rollout shows on the dashboard."""
-        publish_retained(broker, topics.policy(self.province), self._policy_envelope)
-        Ledger(self.dir).record(self._policy_envelope)  # `chot center policy publish` goes on
+        """Publish the kiosks' policy and trust list as the center does, so rollout shows."""
+        ledger = Ledger(self.dir)  # `chot center policy|trust publish` goes on from it
+        for topic, envelope in ((topics.policy(self.province), self._policy_envelope),
+                                (topics.trust(self.province), self._trust_envelope)):
+            publish_retained(broker, topic, envelope)
+            ledger.record(envelope)
 
     def _kiosk_said(self, rig: KioskRig, line: str) -> None:
         try:
@@ -377,8 +385,14 @@ class Runner:
         report.details.update({
             "scenario": self.scenario.name, "duration_s": self.scenario.duration_s,
             "posts": len(self.posts), "kiosks": len(self.kiosks),
-            "faults": self.faults_applied})
+            "faults": self.faults_applied, "fault_alerts": self._fault_alerts()})
         return report
+
+    def _fault_alerts(self) -> list[str]:
+        """The center's alerts that say something is broken (not travellers, not links)."""
+        keys = [key for (key,) in _query(self.dir / "center.sqlite",
+                                         "SELECT alert_key FROM alert_claims")]
+        return sorted(key for key in keys if key.split("|", 1)[0] in FAULT_ALERT_KINDS)
 
     def _journal_ids(self) -> set[str]:
         ids: set[str] = set()
@@ -405,6 +419,11 @@ class Runner:
         self._pool.shutdown(wait=False, cancel_futures=True)
         if remove_files:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# Alerts a run without injected faults must not raise: each names a broken part.
+FAULT_ALERT_KINDS = frozenset({"device_alarm", "quarantined", "unknown_kiosk", "rate_limited",
+                               "sequence_gap", "flood", "clock_skew"})
 
 
 def _query(path: Path, sql: str) -> list[tuple[Any, ...]]:

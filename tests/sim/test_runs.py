@@ -111,6 +111,14 @@ def test_a_shipped_scenario_loses_doubles_and_misjudges_nothing(runs, name: str)
     assert report["scan_to_verdict_p95_ms"] is not None
 
 
+def test_the_demo_starts_clean_with_no_fault_alerts(runs) -> None:
+    # The gateway has the center's keys, so it relays policy and trust to the kiosks instead
+    # of alarming no_center_keys; nothing else in a demo is broken either.
+    code, report, err = runs["demo"]
+    assert code == 0, err
+    assert report["fault_alerts"] == []
+
+
 def test_the_report_file_holds_the_printed_line(runs) -> None:
     _, report, _ = runs["highway-rush-hour"]
     assert report["kiosks"] == 8 and report["posts"] == 2
