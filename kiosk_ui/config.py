@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from gateway.config import TlsConfig
+
 
 class Section(BaseModel):
     """Base for config sections: unknown keys are an error that names the key."""
@@ -80,8 +82,10 @@ class GatewaySection(Section):
     host: str | None = Field(None, description="post broker host; none: no link")
     port: int = Field(1883, ge=1, le=65535)
     province: str = Field("11", description="province code in the MQTT topics")
-    username: str | None = None
+    username: str | None = Field(None, description="the kiosk's login on the post broker")
     password_file: str | None = None
+    tls: TlsConfig | None = Field(None, description="ca_file (and cert_file/key_file): the post "
+                                                    "broker's LAN listener is TLS only")
     retention_s: float = Field(86400.0, ge=0, description="keep acknowledged events this long")
 
 

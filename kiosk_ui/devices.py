@@ -160,7 +160,8 @@ def _link(config: KioskConfig, journal: Any, policy: FilePolicy) -> Any:
 
     gw = config.gateway
     broker = BrokerConfig(host=gw.host or "127.0.0.1", port=gw.port, username=gw.username,
-                          password_file=Path(gw.password_file) if gw.password_file else None)
+                          password_file=Path(gw.password_file) if gw.password_file else None,
+                          tls=gw.tls)
     cfg = KioskLinkConfig(province=gw.province, post=config.post, kiosk=config.kiosk,
                           journal=JournalConfig(path=Path(config.journal.path or ""),
                                                 retention_s=gw.retention_s),

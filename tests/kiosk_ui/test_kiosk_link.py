@@ -87,3 +87,25 @@ async def test_policy_update_shows_and_scans_reach_the_broker(tmp_path: Path) ->
     [(_topic, payload)] = received
     event = json.loads(payload)
     assert (event["outcome"], event["policy_version"]) == ("clear", 9)
+
+
+async def test_the_staff_kiosk_reaches_a_tls_only_post_broker(tmp_path: Path) -> None:
+    from tests.broker.parts import make_tls
+
+    tls = make_tls(tmp_path / "tls")
+    with MosquittoBroker(tls=tls) as broker:
+        broker.start()
+        config = parse_config({
+            "post": "tuan-giao", "kiosk": "k6",
+            "journal": {"path": str(tmp_path / "journal.sqlite")},
+            "gateway": {"host": "localhost", "port": broker.port, "province": "11",
+                        "tls": {"ca_file": str(tls.ca_file)}},
+        })
+        running = build_ports(config)
+        app = build_app(config, running.ports)
+        try:
+            async with app.run_test(size=(80, 24)):
+                await wait_screen(app, "MẠNG ✔")
+        finally:
+            running.stop()
+
