@@ -296,7 +296,10 @@ def run_center(args: argparse.Namespace) -> int:
         return _fail("Bảng điều khiển cần một terminal: dùng --headless hoặc --serve / the "
                      "dashboard needs a terminal: use --headless or --serve", "no_terminal")
     # The terminal belongs to the dashboard: log to a file beside the store instead.
-    logging.basicConfig(filename=str(cfg.store.files_folder() / "center.log"),
+    from center.files import private_file
+
+    log_file = private_file(cfg.store.files_folder() / "center.log")  # it names travellers' posts
+    logging.basicConfig(filename=str(log_file),
                         level=str(getattr(args, "log_level", "WARNING")).upper(),
                         format="%(asctime)s %(name)s %(message)s")
     from center.dashboard.run import run_viewer, run_with_ingest
