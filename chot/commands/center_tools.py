@@ -298,7 +298,7 @@ def run_center(args: argparse.Namespace) -> int:
     # The terminal belongs to the dashboard: log to a file beside the store instead.
     from center.files import private_file
 
-    log_file = private_file(cfg.store.files_folder() / "center.log")  # it names travellers' posts
+    log_file = private_file(cfg.store.files_folder() / "center.log")  # may quote travellers' data
     logging.basicConfig(filename=str(log_file),
                         level=str(getattr(args, "log_level", "WARNING")).upper(),
                         format="%(asctime)s %(name)s %(message)s")
