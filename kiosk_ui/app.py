@@ -30,6 +30,7 @@ from kiosk_ui.ports import OFF, KioskPorts
 from kiosk_ui.screens.main import MainScreen
 from kiosk_ui.shift import ShiftEntry, ShiftLog
 from kiosk_ui.timing import ScanTimings
+from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.camera_preview import CameraPreview, frame_to_text
 from kiosk_ui.widgets.status_bar import EMPTY_STATUS, StatusBar, StatusSnapshot, newly_down
 from kiosk_ui.widgets.verdict_card import ICONS, outcome_label
@@ -370,3 +371,8 @@ def build_app(config: KioskConfig, ports: KioskPorts, **options: Any) -> KioskAp
 
 
 __all__ = ["KioskApp", "StaffAction", "build_app", "gather_status"]
+
+
+def as_view(app: KioskApp) -> KioskView:
+    """The app as its screens see it; mypy checks here that KioskApp keeps the protocol."""
+    return app

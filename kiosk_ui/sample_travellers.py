@@ -18,11 +18,13 @@ def _declaration(now: datetime, name: str, id_number: str, origin: Place, plate:
                  contact: str | None = None, symptoms: tuple[str, ...] = ()
                  ) -> declaration.Declaration:
     base = declaration.example(now)
+    # Issued an hour ago, valid the usual 72 hours from issue (the policy caps validity).
+    issued = now.replace(microsecond=0) - timedelta(hours=1)
     return replace(base, identity=Identity(name=name, id_number=id_number,
                                            date_of_birth=date(1985, 3, 14), phone="0912000111"),
                    origin=origin, destination=HOME_WARD, vehicle_plate=plate,
                    route="", contact=contact, symptoms=symptoms, vaccine_doses=2,
-                   issued_at=now.replace(microsecond=0) - timedelta(hours=1))
+                   issued_at=issued, expires_at=issued + timedelta(hours=72))
 
 
 def sample_codes(key: SigningKey, now: datetime) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,12 +11,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label
 
 from kiosk_ui.i18n import clock_text, t
+from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.key_hints import KeyHints
 from kiosk_ui.widgets.traveller import mask_name
 from kiosk_ui.widgets.verdict_card import ICONS, outcome_label
-
-if TYPE_CHECKING:
-    from kiosk_ui.app import KioskApp
 
 HINTS = [("↑↓", "key_move"), ("F9", "key_language"), ("Esc", "key_back")]
 
@@ -29,9 +27,9 @@ class HistoryScreen(Screen[None]):
                 Binding("down", "move(1)", show=False, priority=True)]
 
     @property
-    def kiosk(self) -> KioskApp:
-        """The app, typed."""
-        return cast("KioskApp", self.app)
+    def kiosk(self) -> KioskView:
+        """The app, as screens see it (kiosk_ui.view)."""
+        return cast(KioskView, self.app)
 
     def compose(self) -> ComposeResult:
         """Title with counters, search box, table, hints."""

@@ -7,7 +7,7 @@ collected until Enter. Staff actions are on function keys so the two never clash
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from rich.text import Text
 from textual import events
@@ -19,14 +19,12 @@ from textual.widgets import Static
 
 from kiosk_ui.i18n import t
 from kiosk_ui.messages import CodeScanned
+from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.camera_preview import CameraPreview
 from kiosk_ui.widgets.key_hints import KeyHints
 from kiosk_ui.widgets.status_bar import StatusBar
 from kiosk_ui.widgets.traveller import TravellerSummary
 from kiosk_ui.widgets.verdict_card import ICONS, VerdictCard
-
-if TYPE_CHECKING:
-    from kiosk_ui.app import KioskApp
 
 MAIN_HINTS = [("F2", "key_confirm"), ("F3", "key_override"), ("F4", "key_manual"),
               ("F5", "key_history"), ("F6", "key_camera"), ("F7", "key_reveal"),
@@ -56,9 +54,9 @@ class MainScreen(Screen[None]):
         self.wedge_buffer = ""
 
     @property
-    def kiosk(self) -> KioskApp:
-        """The app, typed."""
-        return cast("KioskApp", self.app)
+    def kiosk(self) -> KioskView:
+        """The app, as screens see it (kiosk_ui.view)."""
+        return cast(KioskView, self.app)
 
     def compose(self) -> ComposeResult:
         """Title, body (card + summary | preview), status, key hints."""
@@ -138,10 +136,10 @@ class MainScreen(Screen[None]):
         result = parse_wedge_line(line, prefix=wedge.prefix, suffix=wedge.suffix,
                                   fmt=wedge.format)
         if result.text is None:
-            self.kiosk.notify(t("wedge_bad", self.kiosk.lang, why=result.reason),
-                              severity="warning", timeout=5)
+            self.app.notify(t("wedge_bad", self.kiosk.lang, why=result.reason),
+                            severity="warning", timeout=5)
             return
-        self.kiosk.post_message(CodeScanned(result.text, "wedge", time.perf_counter()))
+        self.app.post_message(CodeScanned(result.text, "wedge", time.perf_counter()))
 
     def action_confirm(self) -> None:
         """F2: confirm the verdict on the card."""

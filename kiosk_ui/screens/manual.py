@@ -7,7 +7,7 @@ the identity; origin and destination come from the searchable administrative uni
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,13 +18,11 @@ from textual.widgets import Button, Input, Label
 from kiosk_ui.i18n import t
 from kiosk_ui.manual_entry import ManualEntry, ManualForm, birth_text
 from kiosk_ui.screens.place_picker import PlacePicker
+from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.key_hints import KeyHints
 from screening.places import Place
 from screening.reasons import message
 from screening.scan import CodeKind, ScanResult, Verification, read_code
-
-if TYPE_CHECKING:
-    from kiosk_ui.app import KioskApp
 
 HINTS = [("Tab", "key_next"), ("Enter", "key_pick"), ("F10", "key_save"), ("Esc", "key_back")]
 TEXT_FIELDS = {"name": "manual_name", "id-number": "manual_id", "birth": "manual_dob",
@@ -100,7 +98,7 @@ class ManualScreen(ModalScreen[ManualEntry | None]):
 
     def app_now(self) -> datetime:
         """The kiosk's clock (fixed in tests)."""
-        return cast("KioskApp", self.app).ports.clock()
+        return cast(KioskView, self.app).ports.clock()
 
     def _fill(self, result: ScanResult) -> None:
         ident = result.identity
