@@ -26,7 +26,7 @@ def run_bench_gateway(args: argparse.Namespace) -> int:
     """Run the benchmark; the last stdout line is the JSON result."""
     from pathlib import Path
 
-    from gateway.bench import run_bench
+    from sim.bench.gateway import run_bench
     from sim.broker import BrokerUnavailable
 
     if args.events < 1 or args.latency_events < 1 or args.rate <= 0:

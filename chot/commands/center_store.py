@@ -19,8 +19,8 @@ def register(tree: Any) -> None:
 def bench_center_store(args: argparse.Namespace) -> int:
     """Store the same events in each backend; print rates and ratios to SQLite."""
     from center.stores import StoreUnavailable
-    from center.stores.bench import run_store_bench
-    from center.stores.cluster import PostgresMissing
+    from sim.bench.center_store import run_store_bench
+    from sim.postgres import PostgresMissing
 
     if args.events < 1:
         return _fail("--events phải dương / --events must be positive", "bad_argument")

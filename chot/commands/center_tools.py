@@ -25,7 +25,7 @@ def register(tree: Any) -> None:
 
 def bench_center(args: argparse.Namespace) -> int:
     """Drain the same events with ingest alone and with the whole center; print ratios."""
-    from center.bench import run_bench
+    from sim.bench.center import run_bench
     from sim.broker import BrokerUnavailable
 
     if args.events < 1:

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from center.stores.cluster import PostgresCluster, PostgresMissing
 from screening.keys import SigningKey
 from sim.broker import MosquittoBroker
+from sim.postgres import PostgresCluster, PostgresMissing
 from tests.center.traffic import day_of_traffic
 
 DAY = date(2026, 11, 21)

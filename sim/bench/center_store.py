@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from center.bench import bench_events
 from center.store import Store
-from center.stores.cluster import PostgresCluster
 from screening.event import utc_iso
+from sim.bench.center import bench_events
+from sim.postgres import PostgresCluster
 
 BATCH = 2000  # ingest's default batch_max
 
