@@ -63,6 +63,27 @@ async def test_at_80x24_every_post_has_its_row_under_the_numbered_tabs(live, lan
                 "en": "1 Posts  2 Kiosks  3 Alerts (4)  4 By hour"}[lang]
         assert tabs in text
         assert "l Tiếng Việt / English" in text  # the way back, whatever the language
+        # five posts leave room for the kiosks below them
+        assert re.search(rf"^ pha-din +k2 +({STATUS[lang]})", text, re.MULTILINE), text
+
+
+@pytest.mark.asyncio
+async def test_at_80x24_a_province_of_many_posts_keeps_the_first_tab_for_its_posts(live):
+    watch, counts = live
+    many = [f"post-{n:02d}" for n in range(25)]
+    watch.sections.alerts.known_posts.extend(many)
+    app = app_for(watch, counts)
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(app, pilot, "vi")
+        text = screen_text(app)
+        shown_posts = re.findall(r"^ (post-\d\d) +— ", text, re.MULTILINE)
+        # sorted by name: tay-trang comes after post-24
+        assert post_rows(text, "vi") == ["huoi-puoc", "pha-din", "muong-lay"], text
+        assert shown_posts == many[:13], text  # every line down to the footer
+        assert "KHÔNG RÕ" not in text  # the kiosks wait on their own tab
+        await pilot.press("2")
+        await pilot.pause(0.3)
+        assert "KHÔNG RÕ (chốt mất mạng)" in screen_text(app)
 
 
 @pytest.mark.asyncio

@@ -2,7 +2,8 @@
 
 On a big terminal everything shows at once (posts and kiosks on the left, alerts on the
 right); on a small one (80x24, a laptop, a browser tab) the totals stay on top and the
-sections take turns under numbered tabs, the posts first.
+sections take turns under numbered tabs, the posts first (with the kiosks below them when
+every post's row leaves room).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from screening.places import province_name
 
 # Below this the chart and the header rows leave the tables a few lines each.
 WIDE_MIN_SIZE = (120, 30)
+KIOSKS_BELOW_MIN = 3
 
 
 class OverviewScreen(Screen[None]):
@@ -62,11 +64,19 @@ class OverviewScreen(Screen[None]):
     def _fit(self, width: int, height: int) -> None:
         wide_w, wide_h = WIDE_MIN_SIZE
         self.set_class(width < wide_w or height < wide_h, "-compact")
+        self.call_after_refresh(self._kiosks_below_posts)
 
-    @property
-    def compact(self) -> bool:
-        """Whether the sections take turns under the tabs."""
-        return self.has_class("-compact")
+    def _kiosks_below_posts(self) -> None:
+        # A small province (or the demo's one post) fits posts and kiosks on the first tab;
+        # a big one keeps that tab for its posts. Counted: each table's header and possible
+        # scrollbar, the kiosks' title, and at least KIOSKS_BELOW_MIN kiosk rows.
+        posts, kiosks = self.query_one(PostsTable), self.query_one(KiosksTable)
+        needed = posts.row_count + 5 + min(kiosks.row_count, KIOSKS_BELOW_MIN)
+        below = self.has_class("-compact") and needed <= self.query_one("#tables").size.height
+        self.set_class(below, "-kiosks-below")
+        # Its rows, header and scrollbar: `height: auto` kept the height of the moment of the
+        # switch (no rows yet) in a real terminal. None: back to the stylesheet's height.
+        posts.styles.height = posts.row_count + 2 if below else None
 
     def show_section(self, section: str) -> None:
         """Bring a section forward: its tab on a small screen, the focus on its table."""
@@ -98,3 +108,4 @@ class OverviewScreen(Screen[None]):
             t("alerts", lang) if snapshot.alerts else
             f"{t('alerts', lang)} — {t('no_alerts', lang)}")
         self.query_one(AlertsTable).show(snapshot.alerts, tz, lang)
+        self.call_after_refresh(self._kiosks_below_posts)
