@@ -6,6 +6,7 @@ machine may read them; a umask of 022 (the usual default) would make them world-
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -28,13 +29,15 @@ def private_folder(folder: Path) -> Path:
 
 
 def private_file(path: Path) -> Path:
-    """Create `path` empty if missing and make it 0600 (its folder 0700 if created)."""
+    """Create `path` empty if missing and make it 0600 (its folder 0700 if created).
+
+    An existing file is chmod'ed, never opened: it may be a database this process has open,
+    and closing a descriptor of it would drop SQLite's locks (see gateway.sqlite).
+    """
     private_folder(path.parent)
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE)
-    try:
-        os.fchmod(fd, FILE_MODE)
-    finally:
-        os.close(fd)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    os.chmod(path, FILE_MODE)
     return path
 
 

@@ -61,18 +61,18 @@ def make_private_folder(folder: Path) -> None:
 
 
 def make_private_file(path: Path) -> None:
-    """Create path 0600 if missing, else tighten it (and its SQLite companions) to 0600."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-    try:
-        os.fchmod(fd, FILE_MODE)
-    except PermissionError:
-        pass  # someone else's file: its owner decides, we still must be able to use it
-    finally:
-        os.close(fd)
-    for suffix in COMPANIONS:
-        companion = path.with_name(path.name + suffix)
+    """Create path 0600 if missing, else tighten it (and its SQLite companions) to 0600.
+
+    An existing file is never opened: closing any descriptor of a database drops the locks
+    SQLite holds on it in this process, and another process closing its own connection then
+    deletes the WAL under the live one (commits acknowledged, then gone).
+    """
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    for target in (path, *(path.with_name(path.name + suffix) for suffix in COMPANIONS)):
+        # someone else's file: its owner decides, we still must be able to use it
         with contextlib.suppress(FileNotFoundError, PermissionError):
-            companion.chmod(FILE_MODE)
+            target.chmod(FILE_MODE)
 
 
 @contextlib.contextmanager
