@@ -6,17 +6,20 @@ Written out here rather than taken from pycose: pycose 1.1 cannot decode message
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import cbor2
 
+from screening import cbor_strict
 from screening.keys import SigningKey, VerifyKey
 
 SIGN1_TAG = 18
 ALG = 1
 KID = 4
 EDDSA = -8
+# The message holds three byte strings and two small header maps; the payload stays bytes here.
+MESSAGE_LIMITS = cbor_strict.Limits(max_depth=3, max_items=64, max_string=16384)
+HEADER_LIMITS = cbor_strict.Limits(max_depth=2, max_items=32, max_string=256)
 
 
 class CoseError(ValueError):
@@ -46,30 +49,32 @@ def sign(payload: bytes, key: SigningKey) -> bytes:
 
 
 def decode(data: bytes) -> Sign1:
-    """Parse a COSE_Sign1 message (tagged or not); raises CoseError when malformed."""
+    """Parse a COSE_Sign1 message (tagged or not); raises CoseError when malformed.
+
+    Decoding is strict (no tags but COSE_Sign1's own, bounded sizes): the message is read
+    before its signature can be checked, so it must not cost more than reading it.
+    """
     try:
-        obj = cbor2.loads(data)
-    except Exception as exc:  # cbor2 raises several types on garbage
-        raise CoseError(f"not CBOR: {type(exc).__name__}") from None
-    if isinstance(obj, cbor2.CBORTag):
-        if obj.tag != SIGN1_TAG:
-            raise CoseError(f"CBOR tag {obj.tag} is not COSE_Sign1")
+        obj = cbor_strict.loads(data, MESSAGE_LIMITS, tags=(SIGN1_TAG,))
+    except cbor_strict.CborError as exc:
+        raise CoseError(f"not COSE CBOR: {exc}") from None
+    if isinstance(obj, cbor_strict.Tagged):
         obj = obj.value
-    if not isinstance(obj, list | tuple) or len(obj) != 4:
+    if not isinstance(obj, list) or len(obj) != 4:
         raise CoseError("COSE_Sign1 must be an array of 4")
     protected, unprotected, payload, signature = obj
     if not all(isinstance(x, bytes) for x in (protected, payload, signature)):
         raise CoseError("COSE_Sign1 fields have the wrong types")
-    if not isinstance(unprotected, Mapping):
+    if not isinstance(unprotected, dict):
         raise CoseError("unprotected header is not a map")
     try:
-        header = cbor2.loads(protected) if protected else {}
-    except Exception as exc:
-        raise CoseError(f"protected header is not CBOR: {type(exc).__name__}") from None
-    if not isinstance(header, Mapping):
+        header = cbor_strict.loads(protected, HEADER_LIMITS) if protected else {}
+    except cbor_strict.CborError as exc:
+        raise CoseError(f"protected header: {exc}") from None
+    if not isinstance(header, dict):
         raise CoseError("protected header is not a map")
     kid, alg = header.get(KID, b""), header.get(ALG)
-    if not isinstance(kid, bytes) or not isinstance(alg, int):
+    if not isinstance(kid, bytes) or not isinstance(alg, int) or isinstance(alg, bool):
         raise CoseError("protected header lacks kid or alg")
     return Sign1(protected, kid, alg, payload, signature)
 

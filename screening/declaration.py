@@ -14,6 +14,8 @@ SCHEMA_VERSION = 1
 CONTACTS = ("F0", "F1", "F2")
 SYMPTOMS = ("fever", "cough", "breathless", "sore_throat", "loss_of_taste", "fatigue")
 TEXT_FIELDS = ("name", "address", "route", "vehicle_plate")
+MAX_TEXT = 400  # characters in one text claim; a whole code holds at most 4,096
+LATEST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime holds
 
 # Short CBOR keys keep a full declaration inside a version-15 QR code.
 KEYS = {
@@ -47,6 +49,8 @@ class Declaration:
             raise ValueError("name is empty")
         if not self.identity.id_number.strip():
             raise ValueError("id_number is empty")
+        if any(len(text) > MAX_TEXT for text in self.texts()):
+            raise ValueError(f"a text field is longer than {MAX_TEXT} characters")
         if self.contact is not None and self.contact not in CONTACTS:
             raise ValueError(f"contact must be one of {CONTACTS} or null, got {self.contact!r}")
         for symptom in self.symptoms:
@@ -120,9 +124,8 @@ def _day_claim(day: date | None) -> int | None:
 
 
 def _day(value: object) -> date:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError("dates must be integers YYYYMMDD")
-    return date(value // 10000, value // 100 % 100, value % 100)
+    number = _int(value, 0, 99991231, "dates must be integers YYYYMMDD")
+    return date(number // 10000, number // 100 % 100, number % 100)
 
 
 def from_claims(claims: object) -> Declaration:
@@ -131,35 +134,49 @@ def from_claims(claims: object) -> Declaration:
         raise ValueError("claims are not a map")
     try:
         return _from_claims(claims)
-    except (KeyError, TypeError, AttributeError, OverflowError) as exc:
+    except KeyError as exc:
+        raise ValueError(f"missing claim {exc.args[0]!r}") from None
+    except (TypeError, AttributeError, OverflowError) as exc:
         raise ValueError(f"bad claim: {exc!r}") from None
 
 
 def _from_claims(c: dict[Any, Any]) -> Declaration:
     unknown = set(c) - set(KEYS.values())
     if unknown:
-        raise ValueError(f"unknown claim key {sorted(map(str, unknown))[0]!r}")
+        raise ValueError(f"unknown claim key {sorted(map(str, unknown))[0][:20]!r}")
     identity = Identity(
         name=_text(c["n"]), id_number=_text(c["i"]),
         date_of_birth=_day(c["b"]) if "b" in c else None,
         gender=_opt_text(c.get("g")), phone=_opt_text(c.get("p")), address=_opt_text(c.get("a")),
     )
+    symptoms = c.get("s", [])
+    if not isinstance(symptoms, list) or len(symptoms) > len(SYMPTOMS):
+        raise ValueError("symptoms must be a list of known symptoms")
     decl = Declaration(
         identity=identity, origin=_place(c["o"]), destination=_place(c["d"]),
         issued_at=_time(c["ia"]), expires_at=_time(c["ex"]),
         route=_opt_text(c.get("r")) or "", vehicle_plate=_opt_text(c.get("vp")) or "",
-        symptoms=tuple(_text(s) for s in c.get("s", [])), contact=_opt_text(c.get("c")),
-        vaccine_doses=int(c.get("vd", 0)),
+        symptoms=tuple(_text(s) for s in symptoms), contact=_opt_text(c.get("c")),
+        vaccine_doses=_int(c.get("vd", 0), 0, 10, "vaccine_doses must be between 0 and 10"),
         last_dose=_day(c["vl"]) if "vl" in c else None,
-        version=int(c["v"]),
+        version=_int(c["v"], 0, 2**31, "version must be a small integer"),
     )
     decl.validate()
     return decl
 
 
+def _int(value: object, low: int, high: int, problem: str) -> int:
+    # Bounded before any use: a huge integer must cost nothing to refuse.
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError(problem)
+    return value
+
+
 def _text(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected text, got {type(value).__name__}")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"text longer than {MAX_TEXT} characters")
     return value
 
 
@@ -168,16 +185,15 @@ def _opt_text(value: object) -> str | None:
 
 
 def _time(value: object) -> datetime:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError("time claims must be integer seconds")
-    return datetime.fromtimestamp(value, UTC)
+    return datetime.fromtimestamp(
+        _int(value, 0, LATEST_EPOCH, "time claims must be integer seconds up to year 9999"), UTC)
 
 
 def _place(value: object) -> Place:
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= 3:
         place = Place(country=value)
-    elif isinstance(value, list | tuple) and len(value) <= 2 and all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
+    elif isinstance(value, list) and len(value) <= 2 and all(
+            isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 99999 for v in value):
         codes = list(value) + [None, None]
         place = Place(province=None if codes[0] is None else f"{codes[0]:02d}",
                       ward=None if codes[1] is None else f"{codes[1]:05d}")

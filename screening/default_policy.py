@@ -25,6 +25,8 @@ DEFAULT_BODY: dict[str, Any] = {
     "name": "Mặc định theo chỉ thị tỉnh / Default from the provincial directives",
     "fever_threshold_c": 37.5,
     "max_reading_age_s": 30.0,
+    "max_validity_hours": 72.0,
+    "clock_skew_s": 300.0,
     "quarantine_days": {"central": 21, "home": 14},
     "zones": {"provinces": {"24": "hot"}, "wards": {},
               "countries": {"CN": "hot", "KR": "hot", "JP": "hot"}},

@@ -28,6 +28,9 @@ def evaluate(scan: ScanResult, temperature: TemperatureReading | None, policy: P
     if scan.verification is Verification.REJECTED:
         return Verdict(Outcome.REJECTED, (scan.rejection or Reason.UNSUPPORTED_CODE,),
                        policy_version=policy.version)
+    window_problem = _outside_policy_window(scan, policy, now)
+    if window_problem is not None:
+        return Verdict(Outcome.REJECTED, (window_problem,), policy_version=policy.version)
     if scan.travel is None:
         return Verdict(Outcome.INCOMPLETE, (Reason.MANUAL_ENTRY_REQUIRED,),
                        policy_version=policy.version)
@@ -63,6 +66,14 @@ def screening_facts(travel: Travel, celsius: float | None, policy: Policy) -> di
         "fever": celsius is not None and celsius >= policy.fever_threshold_c,
         "entered_by_staff": travel.entered_by_staff,
     }
+
+
+def _outside_policy_window(scan: ScanResult, policy: Policy, now: datetime) -> Reason | None:
+    # The reader checked the window with the rules it was given; the policy in force decides.
+    if scan.valid_from is None or scan.valid_until is None:
+        return None
+    problem = policy.validity().check(scan.valid_from, scan.valid_until, now)
+    return problem[0] if problem else None
 
 
 def _zone_level(travel: Travel, policy: Policy) -> str | None:

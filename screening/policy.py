@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Literal
 
 from json_logic.builtins import BUILTINS
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from screening.places import COUNTRY_RE, province_name, ward_info
 from screening.reasons import Reason
+from screening.validity import DEFAULT_CLOCK_SKEW_S, DEFAULT_MAX_VALIDITY_HOURS, ValidityRules
 from screening.verdict import Outcome
 
 POLICY_KIND = "policy"
@@ -93,6 +95,12 @@ class Policy(Strict):
     name: str = ""
     fever_threshold_c: float = Field(37.5, ge=35.0, le=42.0)
     max_reading_age_s: float = Field(30.0, gt=0, description="older thermometer readings ignored")
+    max_validity_hours: float = Field(
+        DEFAULT_MAX_VALIDITY_HOURS, gt=0, le=720,
+        description="declarations valid for longer than this (expiry minus issue) are rejected")
+    clock_skew_s: float = Field(
+        DEFAULT_CLOCK_SKEW_S, ge=0, le=3600,
+        description="declarations issued up to this far ahead of the kiosk's clock are accepted")
     quarantine_days: QuarantineDays = QuarantineDays()
     zones: Zones = Zones()
     rules: list[Rule]
@@ -104,6 +112,11 @@ class Policy(Strict):
         if province_name(value) is None:
             raise ValueError(f"unknown province code {value!r}")
         return value
+
+    def validity(self) -> ValidityRules:
+        """The declaration validity cap and clock skew this policy sets."""
+        return ValidityRules(timedelta(hours=self.max_validity_hours),
+                             timedelta(seconds=self.clock_skew_s))
 
 
 class PolicyError(ValueError):

@@ -10,6 +10,7 @@ class Reason(StrEnum):
 
     # Reading the code
     EMPTY = "empty"
+    UNDECODABLE = "undecodable"
     TOO_LARGE = "too_large"
     UNSUPPORTED_CODE = "unsupported_code"
     BAD_BASE45 = "bad_base45"
@@ -22,6 +23,7 @@ class Reason(StrEnum):
     TEXT_NOT_NFC = "text_not_nfc"
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
+    VALIDITY_TOO_LONG = "validity_too_long"
     # CCCD citizen-ID QR
     CCCD_FIELD_COUNT = "cccd_field_count"
     CCCD_BAD_ID = "cccd_bad_id"
@@ -47,6 +49,8 @@ class Reason(StrEnum):
 
 MESSAGES: dict[Reason, tuple[str, str]] = {
     Reason.EMPTY: ("Mã trống", "Empty code"),
+    Reason.UNDECODABLE: ("Mã có byte không đọc được (không phải UTF-8)",
+                         "Code holds unreadable bytes (not UTF-8)"),
     Reason.TOO_LARGE: ("Mã quá lớn (trên 4 KB)", "Code too large (over 4 KB)"),
     Reason.UNSUPPORTED_CODE: ("Mã không được hỗ trợ", "Unsupported code"),
     Reason.BAD_BASE45: ("Mã bị hỏng (base45 sai)", "Damaged code (invalid base45)"),
@@ -62,6 +66,8 @@ MESSAGES: dict[Reason, tuple[str, str]] = {
     Reason.TEXT_NOT_NFC: ("Văn bản không ở dạng chuẩn NFC", "Text is not in NFC form"),
     Reason.EXPIRED: ("Tờ khai đã hết hạn", "Declaration expired"),
     Reason.NOT_YET_VALID: ("Tờ khai chưa có hiệu lực", "Declaration not yet valid"),
+    Reason.VALIDITY_TOO_LONG: ("Thời hạn tờ khai dài quá mức chính sách cho phép",
+                               "Declaration validity longer than the policy allows"),
     Reason.CCCD_FIELD_COUNT: ("Mã CCCD sai số trường (cần 6 hoặc 7)",
                               "CCCD code has the wrong number of fields (6 or 7 expected)"),
     Reason.CCCD_BAD_ID: ("Số CCCD phải có 12 chữ số", "CCCD number must be 12 digits"),

@@ -12,6 +12,8 @@ from screening.identity import Identity
 from screening.keys import VerifyKey
 from screening.places import Place
 from screening.reasons import Reason
+from screening.text import is_scalar_text, shown_text
+from screening.validity import DEFAULT_RULES, ValidityRules
 
 
 class CodeKind(StrEnum):
@@ -55,22 +57,29 @@ class ScanResult:
     rejection: Reason | None = None
     detail: str = ""
     prefix: str = ""
+    valid_from: datetime | None = None  # a declaration's signed window, for the policy's cap
+    valid_until: datetime | None = None
 
 
 PREFIX_SHOWN = 12
 
 
-def read_code(text: str, trusted: dict[bytes, VerifyKey], now: datetime) -> ScanResult:
-    """Classify and check one scanned text at time `now`; never raises."""
+def read_code(text: str, trusted: dict[bytes, VerifyKey], now: datetime,
+              rules: ValidityRules = DEFAULT_RULES) -> ScanResult:
+    """Classify and check one scanned text at time `now` under the policy's rules; never raises."""
     stripped = text.strip()
-    prefix = stripped[:PREFIX_SHOWN]
+    prefix = shown_text(stripped[:PREFIX_SHOWN])
     if not stripped:
         return ScanResult(CodeKind.UNSUPPORTED, Verification.REJECTED, rejection=Reason.EMPTY)
     if len(stripped) > signed_code.MAX_CODE_CHARS:
         return ScanResult(CodeKind.UNSUPPORTED, Verification.REJECTED,
                           rejection=Reason.TOO_LARGE, prefix=prefix)
+    if not is_scalar_text(stripped):
+        # Bytes that were not UTF-8 (kept as lone surrogates) can be neither shown nor stored.
+        return ScanResult(CodeKind.UNSUPPORTED, Verification.REJECTED,
+                          rejection=Reason.UNDECODABLE, prefix=prefix)
     if signed_code.looks_like_declaration(stripped):
-        return _declaration(signed_code.read(stripped, trusted, now), prefix)
+        return _declaration(signed_code.read(stripped, trusted, now, rules), prefix)
     if cccd.looks_like_cccd(stripped):
         card = cccd.parse(stripped)
         if isinstance(card, cccd.CccdError):
@@ -83,15 +92,17 @@ def read_code(text: str, trusted: dict[bytes, VerifyKey], now: datetime) -> Scan
 
 
 def _declaration(result: signed_code.Verified | signed_code.Rejected, prefix: str) -> ScanResult:
-    if isinstance(result, signed_code.Rejected):
-        decl = result.declaration
-        return ScanResult(CodeKind.DECLARATION, Verification.REJECTED,
-                          identity=decl.identity if decl else None,
-                          travel=travel_of(decl) if decl else None,
-                          rejection=result.reason, detail=result.detail, prefix=prefix)
     decl = result.declaration
-    return ScanResult(CodeKind.DECLARATION, Verification.VALID, identity=decl.identity,
-                      travel=travel_of(decl), prefix=prefix)
+    if isinstance(result, signed_code.Verified):
+        verification, reason, detail = Verification.VALID, None, ""
+    else:
+        verification, reason, detail = Verification.REJECTED, result.reason, result.detail
+    if decl is None:
+        return ScanResult(CodeKind.DECLARATION, verification, rejection=reason, detail=detail,
+                          prefix=prefix)
+    return ScanResult(CodeKind.DECLARATION, verification, identity=decl.identity,
+                      travel=travel_of(decl), rejection=reason, detail=detail, prefix=prefix,
+                      valid_from=decl.issued_at, valid_until=decl.expires_at)
 
 
 def travel_of(decl: Declaration) -> Travel:
