@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from screening.keys import SigningKey, VerifyKey
+from screening.text import is_scalar_text
 
 ENVELOPE_SCHEMA = 1
 ENVELOPE_KEYS = {"schema", "kind", "version", "issued_at", "kid", "body", "signature"}
+MAX_DEPTH = 32  # a policy nests a few levels (rules, JsonLogic); json.dumps recurses on depth
 
 
 @dataclass(frozen=True)
@@ -54,20 +56,32 @@ def sign_doc(kind: str, version: int, issued_at: str, body: dict[str, Any],
 def open_doc(envelope: object, kind: str,
              keys: dict[bytes, VerifyKey]) -> SignedDoc | DocRejected:
     """Verify an envelope of the expected kind against the center's keys; never raises."""
+    try:
+        return _open(envelope, kind, keys)
+    except Exception as exc:  # a document off the network must never stop the thread reading it
+        return DocRejected("malformed", f"{type(exc).__name__}")
+
+
+def _open(envelope: object, kind: str, keys: dict[bytes, VerifyKey]) -> SignedDoc | DocRejected:
     if not isinstance(envelope, dict):
         return DocRejected("malformed", "not a JSON object")
     if "signature" not in envelope or "kid" not in envelope:
         return DocRejected("unsigned", "no signature")
     if set(envelope) != ENVELOPE_KEYS or envelope.get("schema") != ENVELOPE_SCHEMA:
         return DocRejected("malformed", f"keys must be {sorted(ENVELOPE_KEYS)}, schema 1")
+    problem = _json_problem(envelope)
+    if problem:
+        return DocRejected("malformed", problem)
     version, body = envelope["version"], envelope["body"]
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         return DocRejected("malformed", "version must be a positive integer")
     if not isinstance(body, dict) or not isinstance(envelope["issued_at"], str):
         return DocRejected("malformed", "body must be an object, issued_at a string")
+    if not isinstance(envelope["kid"], str) or not isinstance(envelope["signature"], str):
+        return DocRejected("malformed", "kid and signature must be strings")
     try:
-        kid = bytes.fromhex(str(envelope["kid"]))
-        signature = base64.b64decode(str(envelope["signature"]), validate=True)
+        kid = bytes.fromhex(envelope["kid"])
+        signature = base64.b64decode(envelope["signature"], validate=True)
     except (ValueError, binascii.Error):
         return DocRejected("malformed", "kid or signature is not hex/base64")
     key = keys.get(kid)
@@ -79,6 +93,26 @@ def open_doc(envelope: object, kind: str,
     if envelope["kind"] != kind:
         return DocRejected("wrong_kind", str(envelope["kind"]))
     return SignedDoc(kind, version, envelope["issued_at"], body, envelope)
+
+
+def _json_problem(value: object) -> str | None:
+    """What makes a decoded JSON value unfit to sign or store, or None; iterative, bounded."""
+    pending: list[tuple[object, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return f"nested deeper than {MAX_DEPTH}"
+        if isinstance(item, str):
+            if not is_scalar_text(item):
+                return "text holds a lone surrogate"
+        elif isinstance(item, dict):
+            pending.extend((k, depth + 1) for k in item)
+            pending.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            pending.extend((v, depth + 1) for v in item)
+        elif not (item is None or isinstance(item, bool | int | float)):
+            return f"{type(item).__name__} is not a JSON value"
+    return None
 
 
 def accept_update(current_version: int | None, envelope: object, kind: str,
