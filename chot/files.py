@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,13 +19,44 @@ from screening.trust import TRUST_KIND, issuer_keys
 class FileProblem(ValueError):
     """A key, policy or trust file that cannot be used; the message names the file and why."""
 
+    def __init__(self, message: str, reason: str = "file_invalid") -> None:
+        super().__init__(message)
+        self.reason = reason
+
 
 def read_signing_key(path: str | Path) -> SigningKey:
-    """Load a private key file written by `chot keys generate`."""
+    """Load a private key file written by `chot keys generate`; refuse one others can read."""
     try:
-        return SigningKey.from_pem(Path(path).read_bytes())
+        fd = os.open(path, os.O_RDONLY)
+        with os.fdopen(fd, "rb") as file:
+            mode = os.fstat(file.fileno()).st_mode  # of the file read, not of a swapped path
+            if stat.S_ISREG(mode) and mode & 0o077:
+                raise FileProblem(
+                    f"{path}: khoá bí mật để người khác đọc được (quyền {mode & 0o777:04o}), "
+                    f"hãy chạy chmod 600 / private key is readable by group or others "
+                    f"(mode {mode & 0o777:04o}): run chmod 600 {path}", "key_file_exposed")
+            pem = file.read()
+        return SigningKey.from_pem(pem)
+    except FileProblem:
+        raise
     except (OSError, ValueError) as exc:
         raise FileProblem(f"{path}: {exc}") from None
+
+
+def write_private_key(path: Path, pem: bytes) -> None:
+    """Write a private key that is 0600 from its first byte, replacing any file at path."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # O_EXCL: never write into a file someone else created (and could already read).
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(pem)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def read_verify_key(path: str | Path) -> VerifyKey:

@@ -24,6 +24,7 @@ def declare(args: argparse.Namespace) -> int:
 
     from chot.files import FileProblem, read_json, read_signing_key
     from screening import declaration, signed_code
+    from screening.validity import DEFAULT_RULES
 
     now = datetime.now(UTC)
     if args.example:
@@ -36,10 +37,19 @@ def declare(args: argparse.Namespace) -> int:
         return 2
     try:
         key = read_signing_key(args.key)
+    except FileProblem as exc:
+        print(f"Khoá ký không dùng được / signing key not usable: {exc} [{exc.reason}]",
+              file=sys.stderr)
+        return 2
+    try:
         decl = declaration.from_json(read_json(args.json_file), now)
     except (FileProblem, ValueError) as exc:
         print(f"Tờ khai không hợp lệ / invalid declaration: {exc}", file=sys.stderr)
         return 1
+    if decl.expires_at - decl.issued_at > DEFAULT_RULES.max_validity:
+        print(f"Cảnh báo: hiệu lực dài hơn {DEFAULT_RULES.max_validity}, chính sách mặc định "
+              f"sẽ từ chối / warning: valid for longer than {DEFAULT_RULES.max_validity}, "
+              "kiosks on the default policy will reject it", file=sys.stderr)
     code = signed_code.issue(decl, key)
     if args.png:
         import segno

@@ -22,10 +22,11 @@ def generate(args: argparse.Namespace) -> int:
     """Write the issuer and center key pairs into --out."""
     from pathlib import Path
 
+    from chot.files import write_private_key
     from screening.keys import SigningKey
 
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
     existing = [p for name in KEY_PAIRS for p in (out / f"{name}.key",) if p.exists()]
     if existing and not args.force:
         print(f"Khoá đã có, không ghi đè / keys exist, not overwriting: {existing[0]} "
@@ -34,9 +35,7 @@ def generate(args: argparse.Namespace) -> int:
     result: dict[str, str] = {}
     for name in KEY_PAIRS:
         key = SigningKey.generate()
-        private = out / f"{name}.key"
-        private.write_bytes(key.to_pem())
-        private.chmod(0o600)
+        write_private_key(out / f"{name}.key", key.to_pem())
         (out / f"{name}.pub").write_bytes(key.public.to_pem())
         result[f"{name}_kid"] = key.kid.hex()
     print(json.dumps({"out": str(out), **result}))

@@ -33,6 +33,7 @@ def verify(args: argparse.Namespace) -> int:
 
     from chot.files import FileProblem, read_policy, read_trusted_issuers, read_verify_key
 
+    _never_fail_on_encoding()
     try:
         now = datetime.fromisoformat(args.at) if args.at else datetime.now(UTC)
         if now.tzinfo is None:
@@ -71,7 +72,7 @@ def _check(args: argparse.Namespace, trusted: Any, policy: Any, travel: Any,
         return {"outcome": "rejected", "reasons": ["no_code_found"], "kind": None,
                 "messages": [{"code": "no_code_found", "vi": "Không tìm thấy mã QR trong ảnh",
                               "en": "No QR code found in the image"}]}
-    scan = read_code(texts[0], trusted, now)
+    scan = read_code(texts[0], trusted, now, policy.validity())
     if travel is not None and scan.identity is not None and scan.travel is None:
         scan = with_manual_entry(scan, travel)
     reading = TemperatureReading(args.temp, now) if args.temp is not None else None
@@ -88,8 +89,15 @@ def _check(args: argparse.Namespace, trusted: Any, policy: Any, travel: Any,
 
 
 def _code_text(code: str) -> str:
-    # Scanners hand over bytes; undecodable ones become U+FFFD and the code is then unsupported.
-    return sys.stdin.buffer.read().decode("utf-8", "replace") if code == "-" else code
+    # Undecodable bytes stay lone surrogates, as in argv, and the reader names them.
+    return sys.stdin.buffer.read().decode("utf-8", "surrogateescape") if code == "-" else code
+
+
+def _never_fail_on_encoding() -> None:
+    # Whatever PYTHONIOENCODING says, a verdict holding odd text must still print.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _image_texts(path: str) -> list[str]:
