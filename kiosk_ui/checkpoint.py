@@ -35,7 +35,8 @@ class Checkpoint:
         """Read, verify and evaluate one scanned text, commit the event, return it."""
         now = self.ports.clock()
         in_force = self.ports.policy.current()
-        return self._decide(read_code(text, in_force.trusted, now), now)
+        return self._decide(read_code(text, in_force.trusted, now, in_force.policy.validity()),
+                            now)
 
     def manual(self, identity: Identity, travel: Travel,
                scanned: ScanResult | None = None) -> ScanEvent:

@@ -166,7 +166,7 @@ def _link(config: KioskConfig, journal: Any, policy: FilePolicy) -> Any:
                           journal=JournalConfig(path=Path(config.journal.path or ""),
                                                 retention_s=gw.retention_s),
                           broker=broker, center_keys=[Path(p) for p in config.policy.center_keys])
-    from chot.files import read_verify_key
+    from screening.files import read_verify_key
 
     center = [read_verify_key(p) for p in config.policy.center_keys]
 

@@ -42,8 +42,8 @@ class FilePolicy:
 
 def load_policy(section: PolicySection, kept: DocHolder | None = None) -> FilePolicy:
     """Policy, trusted issuers and issue time from files and the documents kept in `kept`
-    (the journal), the newer of each; raises chot.files.FileProblem."""
-    from chot.files import read_json, read_policy, read_trusted_issuers, read_verify_key
+    (the journal), the newer of each; raises screening.files.FileProblem."""
+    from screening.files import read_json, read_policy, read_trusted_issuers, read_verify_key
     from screening.policy import POLICY_KIND, parse_policy
     from screening.trust import TRUST_KIND, issuer_keys
 
@@ -85,7 +85,7 @@ def _kept_docs(kept: DocHolder | None, center: list[VerifyKey]) -> dict[str, Sig
 
 def _trust_files_version(paths: list[str], center: list[VerifyKey]) -> int | None:
     """The newest version among the signed trust lists the config names (already checked)."""
-    from chot.files import read_json
+    from screening.files import read_json
     from screening.keys import keyring
     from screening.signed_doc import SignedDoc, open_doc
     from screening.trust import TRUST_KIND

@@ -6,6 +6,8 @@ bash scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff"
 ruff check .
+echo "== imports point one way (import-linter)"
+lint-imports --no-cache
 echo "== mypy"
 mypy chot screening hardware gateway center kiosk_ui sim
 if chot firmware --help >/dev/null 2>&1; then

@@ -25,9 +25,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from chot.files import read_policy, read_verify_key
 from screening.evaluate import TemperatureReading, evaluate
 from screening.event import ScanEvent
+from screening.files import read_policy, read_verify_key
 from screening.identity import Identity
 from screening.keys import VerifyKey, keyring
 from screening.places import Place
@@ -232,7 +232,8 @@ class HeadlessKiosk:
             result = manual_only(item.identity, item.travel)
             source, read_at = "manual", item.typed_at
         else:
-            result = self._with_staff_travel(read_code(item.text, self.trusted, now))
+            result = self._with_staff_travel(
+                read_code(item.text, self.trusted, now, self.policy.validity()))
             source, read_at = item.source, item.read_at
         reading = self._temperature(now)
         verdict = evaluate(result, reading, self.policy, now)

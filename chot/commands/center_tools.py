@@ -240,7 +240,7 @@ def _publish(args: argparse.Namespace, kind: str) -> int:
         trust_document,
     )
     from center.service import ledger_folder
-    from chot.files import FileProblem, read_json, read_signing_key
+    from screening.files import FileProblem, read_json, read_signing_key
 
     loaded = _load(args)
     if isinstance(loaded, int):

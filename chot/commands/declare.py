@@ -22,8 +22,8 @@ def declare(args: argparse.Namespace) -> int:
     """Print an example, or sign a declaration and print its code text as the last line."""
     from datetime import UTC, datetime
 
-    from chot.files import FileProblem, read_json, read_signing_key
     from screening import declaration, signed_code
+    from screening.files import FileProblem, read_json, read_signing_key
     from screening.validity import DEFAULT_RULES
 
     now = datetime.now(UTC)

@@ -22,7 +22,7 @@ def generate(args: argparse.Namespace) -> int:
     """Write the issuer and center key pairs into --out."""
     from pathlib import Path
 
-    from chot.files import write_private_key
+    from screening.files import write_private_key
     from screening.keys import SigningKey
 
     out = Path(args.out)

@@ -35,9 +35,9 @@ def kiosk(args: argparse.Namespace) -> int:
         return 2
     if args.serve:
         return _serve(args)
-    from chot.files import FileProblem
     from kiosk_ui.app import build_app
     from kiosk_ui.devices import build_ports
+    from screening.files import FileProblem
 
     try:
         running = build_ports(config)

@@ -31,7 +31,7 @@ def verify(args: argparse.Namespace) -> int:
     """Print the verdict for one code; any input, however broken, gets an answer and exit 0."""
     from datetime import UTC, datetime
 
-    from chot.files import FileProblem, read_policy, read_trusted_issuers, read_verify_key
+    from screening.files import FileProblem, read_policy, read_trusted_issuers, read_verify_key
 
     _never_fail_on_encoding()
     try:

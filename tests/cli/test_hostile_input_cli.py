@@ -18,10 +18,10 @@ import cbor2
 import pytest
 
 from chot.commands.keys import generate
-from chot.files import FileProblem, read_signing_key, write_private_key
 from screening import cose, declaration
 from screening.declaration import to_claims
 from screening.default_policy import DEFAULT_BODY
+from screening.files import FileProblem, read_signing_key, write_private_key
 from screening.keys import SigningKey
 from screening.signed_code import PREFIX
 

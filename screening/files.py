@@ -1,4 +1,8 @@
-"""Reading keys, trust lists and policies from files: the I/O shell around `screening`."""
+"""Reading keys, trust lists and policies from files: the thin I/O shell beside the pure core.
+
+The one module of `screening` that touches the file system; the pure modules never import it
+(pyproject.toml, import-linter), the kiosk, the simulator and the CLI do.
+"""
 
 from __future__ import annotations
 
