@@ -34,6 +34,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "up_to_date": ("đã cập nhật", "up to date"),
     "rollout": ("Chính sách v{policy} — {done}/{total} máy đã nhận",
                 "Policy v{policy} — {done}/{total} kiosks have it"),
+    "trust_rollout": ("DS tin cậy v{trust} — {done}/{total}",
+                      "Trust list v{trust} — {done}/{total}"),
     "rollout_none": ("Chưa phát hành chính sách", "No policy published yet"),
     "time": ("Giờ", "Time"),
     "kind": ("Loại", "Kind"),

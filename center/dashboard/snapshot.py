@@ -72,6 +72,13 @@ class Snapshot:
         """(kiosks running the published policy, kiosks known)."""
         return sum(not k.lagging for k in self.kiosks), len(self.kiosks)
 
+    @property
+    def trust_rollout(self) -> tuple[int, int]:
+        """(kiosks holding the published trust list or newer, kiosks known)."""
+        published = self.published_trust or 0
+        return (sum(k.trust_version is not None and k.trust_version >= published
+                    for k in self.kiosks), len(self.kiosks))
+
 
 class HourlySource(Protocol):
     """Scans per local hour (center.queries.TodayCounts)."""

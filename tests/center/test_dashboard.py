@@ -168,3 +168,15 @@ async def test_a_store_that_cannot_be_read_keeps_the_last_picture_and_says_so(li
         assert app.is_running and app.snapshot is last
         posts = app.screen.query_one("#posts", DataTable)
         assert cells(posts, "huoi-puoc")[1] == "MẤT KẾT NỐI 60 s"
+
+
+async def test_the_trust_list_rollout_counts_the_kiosks_that_hold_it(live):
+    from center.dashboard.widgets.totals_line import totals_text
+
+    watch, counts = live
+    now = NOON + timedelta(minutes=2)
+    assert "DS tin cậy" not in str(totals_text(take_snapshot(watch, counts, now), "vi"))
+    watch.on_document("trust", json.dumps({"version": 1}).encode())
+    assert "DS tin cậy v1 — 5/5" in str(totals_text(take_snapshot(watch, counts, now), "vi"))
+    watch.on_document("trust", json.dumps({"version": 2}).encode())  # nobody has it yet
+    assert "Trust list v2 — 0/5" in str(totals_text(take_snapshot(watch, counts, now), "en"))

@@ -74,6 +74,8 @@ def test_f12_switches_between_kiosk_and_center_dashboard(tmp_path: Path) -> None
         assert scans_on_dashboard(term, timeout=45) > 0
         # The run publishes its policy as the center does; every kiosk reports having it.
         term.wait_match(r"Chính sách v1 — 3/3 máy đã nhận", timeout=30)
+        # So does its trust list (the line may wrap between words on a narrow screen).
+        term.wait_match(r"DS\s+tin\s+cậy\s+v1\s+—\s+3/3", timeout=30)
 
         term.keys("F12")
         assert CENTER_TITLE not in term.wait_for("CHỐT KIỂM SOÁT")

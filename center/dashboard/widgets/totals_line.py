@@ -1,4 +1,4 @@
-"""One line of today's totals by outcome, fevers, and the policy rollout."""
+"""One line of today's totals by outcome, fevers, and the policy and trust-list rollouts."""
 
 from __future__ import annotations
 
@@ -31,11 +31,17 @@ def totals_text(snapshot: Snapshot, lang: str) -> Text:
         style = "bold green" if done == total else "bold yellow"
         text.append(t("rollout", lang, policy=snapshot.published_policy, done=done,
                       total=total), style=style)
+    if snapshot.published_trust is not None:
+        done, total = snapshot.trust_rollout
+        style = "bold green" if done == total else "bold yellow"
+        text.append("  ")
+        text.append(t("trust_rollout", lang, trust=snapshot.published_trust, done=done,
+                      total=total), style=style)
     return text
 
 
 class TotalsLine(Static):
-    """Today's totals and the policy rollout."""
+    """Today's totals and the policy and trust-list rollouts."""
 
     def show(self, snapshot: Snapshot, lang: str) -> None:
         """Redraw from a snapshot."""
