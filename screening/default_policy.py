@@ -5,6 +5,10 @@
 - 001: F1 → quarantine decision (centralized here), F2 → home quarantine.
 - 003: foreign epidemic areas (then China, South Korea, Japan) → centralized quarantine.
 - Fever or symptoms → medical check first; the other reasons still show.
+- A foreign certificate (issue 13): complete vaccination at least 14 days old, a negative
+  test under 72 hours or a valid recovery is screened as any arrival from abroad; a test not
+  negative → medical check; any other certificate → centralized quarantine. Certificates that
+  fail their checks are rejected before the rules, with their own reason.
 """
 
 from __future__ import annotations
@@ -18,6 +22,14 @@ HOME_PROVINCE = "11"  # Điện Biên, whose directive 002 is the model
 
 def _var(name: str) -> dict[str, Any]:
     return {"var": name}
+
+
+# What makes a certificate protective, as the rules read it.
+PROTECTIVE_CERTIFICATE: dict[str, Any] = {"or": [
+    {"and": [_var("vaccination_complete"), {">=": [_var("days_since_last_dose"), 14]}]},
+    {"and": [_var("test_negative"), {"<=": [_var("hours_since_test"), 72]}]},
+    _var("recovered_valid"),
+]}
 
 
 DEFAULT_BODY: dict[str, Any] = {
@@ -44,6 +56,15 @@ DEFAULT_BODY: dict[str, Any] = {
         {"id": "foreign_hot_zone", "when": {"and": [{"!": _var("origin.domestic")},
                                                     {"==": [_var("origin.zone"), "hot"]}]},
          "outcome": "central_quarantine", "reasons": ["foreign_hot_zone_origin"],
+         "quarantine": "central", "notify_ward": True},
+        {"id": "certificate_test_not_negative",
+         "when": {"and": [{"==": [_var("certificate_type"), "test"]},
+                          {"!": _var("test_negative")}]},
+         "outcome": "medical_check", "reasons": ["certificate_test_not_negative"],
+         "quarantine": "central", "notify_ward": True},
+        {"id": "certificate_not_protective",
+         "when": {"and": [{"!!": _var("certificate_type")}, {"!": PROTECTIVE_CERTIFICATE}]},
+         "outcome": "central_quarantine", "reasons": ["certificate_not_protective"],
          "quarantine": "central", "notify_ward": True},
         {"id": "f1", "when": {"==": [_var("contact"), "F1"]}, "outcome": "central_quarantine",
          "reasons": ["contact_f1"], "quarantine": "central", "notify_ward": True},

@@ -8,6 +8,7 @@ from typing import Any
 
 from json_logic import jsonLogic
 
+from screening.certificate_facts import certificate_facts
 from screening.policy import Policy
 from screening.reasons import Reason
 from screening.scan import ScanResult, Travel, Verification
@@ -34,7 +35,8 @@ def evaluate(scan: ScanResult, temperature: TemperatureReading | None, policy: P
     if scan.travel is None:
         return Verdict(Outcome.INCOMPLETE, (Reason.MANUAL_ENTRY_REQUIRED,),
                        policy_version=policy.version)
-    facts = screening_facts(scan.travel, _fresh_celsius(temperature, policy, now), policy)
+    facts = {**screening_facts(scan.travel, _fresh_celsius(temperature, policy, now), policy),
+             **certificate_facts(scan.certificate, now)}
     matched = [rule for rule in policy.rules if _truthy(jsonLogic(rule.when, facts))]
     if not matched:
         return Verdict(Outcome.CLEAR, (Reason.NO_RISK,), policy_version=policy.version)

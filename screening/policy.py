@@ -101,6 +101,10 @@ class Policy(Strict):
     clock_skew_s: float = Field(
         DEFAULT_CLOCK_SKEW_S, ge=0, le=3600,
         description="declarations issued up to this far ahead of the kiosk's clock are accepted")
+    max_trust_age_days: float = Field(
+        14.0, gt=0, le=365,
+        description="foreign-certificate trust data older than this is stale: its codes are "
+                    "refused as trust_stale and the kiosk status line warns")
     quarantine_days: QuarantineDays = QuarantineDays()
     zones: Zones = Zones()
     rules: list[Rule]
@@ -117,6 +121,11 @@ class Policy(Strict):
         """The declaration validity cap and clock skew this policy sets."""
         return ValidityRules(timedelta(hours=self.max_validity_hours),
                              timedelta(seconds=self.clock_skew_s))
+
+
+    def max_trust_age(self) -> timedelta:
+        """How old foreign-certificate trust data may be before it is stale."""
+        return timedelta(days=self.max_trust_age_days)
 
 
 class PolicyError(ValueError):

@@ -24,6 +24,17 @@ class Reason(StrEnum):
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
     VALIDITY_TOO_LONG = "validity_too_long"
+    # Foreign health certificates (the codes above keep their meaning; these are theirs alone)
+    BAD_SHC_DIGITS = "bad_shc_digits"
+    SHC_CHUNKED = "shc_chunked"
+    BAD_JWS = "bad_jws"
+    UNSUPPORTED_ALGORITHM = "unsupported_algorithm"
+    TRUST_STALE = "trust_stale"
+    ISSUER_MISMATCH = "issuer_mismatch"
+    SIGNER_NOT_YET_VALID = "signer_not_yet_valid"
+    SIGNER_EXPIRED = "signer_expired"
+    KEY_USAGE_MISMATCH = "key_usage_mismatch"
+    SCHEMA_INVALID = "schema_invalid"
     # CCCD citizen-ID QR
     CCCD_FIELD_COUNT = "cccd_field_count"
     CCCD_BAD_ID = "cccd_bad_id"
@@ -43,6 +54,8 @@ class Reason(StrEnum):
     FOREIGN_ORIGIN = "foreign_origin"
     FEVER = "fever"
     SYMPTOMS = "symptoms"
+    CERTIFICATE_NOT_PROTECTIVE = "certificate_not_protective"
+    CERTIFICATE_TEST_NOT_NEGATIVE = "certificate_test_not_negative"
     NO_RISK = "no_risk"
     STAFF_OVERRIDE = "staff_override"
 
@@ -88,20 +101,72 @@ MESSAGES: dict[Reason, tuple[str, str]] = {
     Reason.FOREIGN_ORIGIN: ("Nhập cảnh từ nước ngoài", "Arriving from abroad"),
     Reason.FEVER: ("Sốt", "Fever"),
     Reason.SYMPTOMS: ("Có triệu chứng", "Has symptoms"),
+    Reason.CERTIFICATE_NOT_PROTECTIVE: (
+        "Chứng nhận không đủ điều kiện (chưa tiêm đủ, xét nghiệm quá hạn hoặc hết hạn khỏi bệnh)",
+        "Certificate not sufficient (incomplete vaccination, test too old or recovery ended)"),
+    Reason.CERTIFICATE_TEST_NOT_NEGATIVE: ("Xét nghiệm trên chứng nhận không âm tính",
+                                           "The certificate's test is not negative"),
     Reason.NO_RISK: ("Không có yếu tố nguy cơ", "No risk factor"),
     Reason.STAFF_OVERRIDE: ("Cán bộ thay đổi kết quả", "Changed by staff"),
 }
 
+# How a foreign certificate's failures read: the codes it shares with declarations (expired,
+# bad_signature, …) keep their wire string but name a certificate, not a declaration.
+CERTIFICATE_MESSAGES: dict[Reason, tuple[str, str]] = {
+    Reason.TOO_LARGE: ("Mã quá lớn", "Code too large"),
+    Reason.UNSUPPORTED_CODE: ("Không phải chứng nhận y tế được hỗ trợ",
+                              "Not a supported health certificate"),
+    Reason.BAD_BASE45: ("Chứng nhận bị hỏng (base45 sai)", "Damaged certificate (invalid base45)"),
+    Reason.BAD_SHC_DIGITS: ("Thẻ SMART bị hỏng (dãy số sai)",
+                            "Damaged SMART card (invalid digits)"),
+    Reason.SHC_CHUNKED: ("Thẻ SMART nhiều mã QR không còn được hỗ trợ",
+                         "Multi-part SMART card codes are no longer supported"),
+    Reason.BAD_COMPRESSION: ("Chứng nhận bị hỏng (nén sai)",
+                             "Damaged certificate (invalid compression)"),
+    Reason.BAD_COSE: ("Chứng nhận bị hỏng (cấu trúc COSE sai)",
+                      "Damaged certificate (invalid COSE structure)"),
+    Reason.BAD_JWS: ("Chứng nhận bị hỏng (cấu trúc JWS sai)",
+                     "Damaged certificate (invalid JWS structure)"),
+    Reason.UNSUPPORTED_ALGORITHM: ("Thuật toán chữ ký không được hỗ trợ",
+                                   "Unsupported signature algorithm"),
+    Reason.UNKNOWN_KEY: ("Khóa của nơi cấp không có trong danh sách tin cậy",
+                         "Issuer key not in the trust list"),
+    Reason.TRUST_STALE: ("Danh sách tin cậy đã quá cũ: cần cập nhật",
+                         "Trust list too old: update it"),
+    Reason.BAD_SIGNATURE: ("Chữ ký sai: chứng nhận giả mạo hoặc bị sửa",
+                           "Bad signature: forged or altered certificate"),
+    Reason.ISSUER_MISMATCH: ("Nơi cấp không khớp với khóa ký",
+                             "Issuer does not match the signing key"),
+    Reason.SIGNER_NOT_YET_VALID: ("Chứng thư ký chưa có hiệu lực khi cấp",
+                                  "Signer certificate not yet valid when issued"),
+    Reason.SIGNER_EXPIRED: ("Chứng thư ký đã hết hạn khi cấp",
+                            "Signer certificate expired when issued"),
+    Reason.KEY_USAGE_MISMATCH: ("Khóa ký không được phép ký loại chứng nhận này",
+                                "Signer not allowed to sign this certificate type"),
+    Reason.SCHEMA_INVALID: ("Nội dung chứng nhận không đúng mẫu",
+                            "Certificate content does not match its schema"),
+    Reason.NOT_YET_VALID: ("Chứng nhận chưa có hiệu lực", "Certificate not yet valid"),
+    Reason.EXPIRED: ("Chứng nhận đã hết hạn", "Certificate expired"),
+}
+# A certificate-only code met outside a certificate still reads as the certificate's.
+for _code, _words in CERTIFICATE_MESSAGES.items():
+    MESSAGES.setdefault(_code, _words)
 
-def message(reason: Reason | str, lang: str = "vi") -> str:
-    """The human message for a reason code in `lang` ("vi" or "en"); unknown codes echo back."""
+
+def message(reason: Reason | str, lang: str = "vi", certificate: bool = False) -> str:
+    """The human message for a reason code in `lang` ("vi" or "en"); unknown codes echo back.
+
+    `certificate` words the failures a foreign certificate shares with declarations for it.
+    """
     try:
-        vi, en = MESSAGES[Reason(reason)]
+        code = Reason(reason)
     except ValueError:
         return str(reason)
+    vi, en = (CERTIFICATE_MESSAGES.get(code) if certificate else None) or MESSAGES[code]
     return en if lang == "en" else vi
 
 
-def describe(reason: Reason | str) -> dict[str, str]:
+def describe(reason: Reason | str, certificate: bool = False) -> dict[str, str]:
     """A reason as `{"code", "vi", "en"}` for JSON output."""
-    return {"code": str(reason), "vi": message(reason, "vi"), "en": message(reason, "en")}
+    return {"code": str(reason), "vi": message(reason, "vi", certificate),
+            "en": message(reason, "en", certificate)}

@@ -1,12 +1,20 @@
-"""From scanned text to what it says: a verified declaration, a CCCD identity, or neither."""
+"""From scanned text to what it says: a verified declaration or foreign certificate, a CCCD
+identity, or neither."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from screening import cccd, signed_code
+from screening.certificates import (
+    CertificateRejected,
+    CertificateTrust,
+    CertificateVerified,
+    looks_like_certificate,
+    read_certificate,
+)
 from screening.declaration import Declaration
 from screening.identity import Identity
 from screening.keys import VerifyKey
@@ -21,6 +29,7 @@ class CodeKind(StrEnum):
 
     DECLARATION = "declaration"
     CCCD = "cccd"
+    CERTIFICATE = "certificate"  # a foreign health certificate: EU DCC, WHO DDCC, SMART card
     UNSUPPORTED = "unsupported"
 
 
@@ -59,14 +68,23 @@ class ScanResult:
     prefix: str = ""
     valid_from: datetime | None = None  # a declaration's signed window, for the policy's cap
     valid_until: datetime | None = None
+    # A foreign certificate as read: its facts feed the policy, its format the card and CLI.
+    certificate: CertificateVerified | CertificateRejected | None = None
 
 
 PREFIX_SHOWN = 12
+NO_CERTIFICATE_TRUST = CertificateTrust()
 
 
 def read_code(text: str, trusted: dict[bytes, VerifyKey], now: datetime,
-              rules: ValidityRules = DEFAULT_RULES) -> ScanResult:
-    """Classify and check one scanned text at time `now` under the policy's rules; never raises."""
+              rules: ValidityRules = DEFAULT_RULES, *,
+              certificates: CertificateTrust = NO_CERTIFICATE_TRUST,
+              max_trust_age: timedelta | None = None) -> ScanResult:
+    """Classify and check one scanned text at time `now` under the policy's rules; never raises.
+
+    Foreign certificates are checked against `certificates`, refused as `trust_stale` when
+    that data is older than `max_trust_age`.
+    """
     stripped = text.strip()
     prefix = shown_text(stripped[:PREFIX_SHOWN])
     if not stripped:
@@ -80,6 +98,10 @@ def read_code(text: str, trusted: dict[bytes, VerifyKey], now: datetime,
                           rejection=Reason.UNDECODABLE, prefix=prefix)
     if signed_code.looks_like_declaration(stripped):
         return _declaration(signed_code.read(stripped, trusted, now, rules), prefix)
+    if looks_like_certificate(stripped):
+        return _certificate(read_certificate(stripped, certificates, now,
+                                             max_trust_age=max_trust_age,
+                                             clock_skew=rules.clock_skew), prefix)
     if cccd.looks_like_cccd(stripped):
         card = cccd.parse(stripped)
         if isinstance(card, cccd.CccdError):
@@ -105,6 +127,26 @@ def _declaration(result: signed_code.Verified | signed_code.Rejected, prefix: st
                       valid_from=decl.issued_at, valid_until=decl.expires_at)
 
 
+def _certificate(result: CertificateVerified | CertificateRejected, prefix: str) -> ScanResult:
+    if isinstance(result, CertificateRejected):
+        return ScanResult(CodeKind.CERTIFICATE, Verification.REJECTED,
+                          rejection=Reason(result.reason), detail=result.detail, prefix=prefix,
+                          certificate=result)
+    # No ID number on a certificate: staff see the name and birth date, and enter the trip.
+    identity = Identity(name=result.holder.name, id_number="",
+                        date_of_birth=_full_date(result.holder.date_of_birth))
+    return ScanResult(CodeKind.CERTIFICATE, Verification.VALID, identity=identity,
+                      prefix=prefix, certificate=result)
+
+
+def _full_date(text: str | None) -> date | None:
+    # Certificates may carry "1990", "1990-05" or "1990-XX-XX": only a whole date is an age.
+    try:
+        return date.fromisoformat(text) if text and len(text) == 10 else None
+    except ValueError:
+        return None
+
+
 def travel_of(decl: Declaration) -> Travel:
     """The movement and health facts of a declaration."""
     return Travel(origin=decl.origin, destination=decl.destination, route=decl.route,
@@ -113,7 +155,7 @@ def travel_of(decl: Declaration) -> Travel:
 
 
 def with_manual_entry(result: ScanResult, travel: Travel) -> ScanResult:
-    """Complete an identity-only result (CCCD, or no code at all) with staff-entered travel."""
+    """Complete an identity-only result (CCCD, certificate, or no code) with staff's travel."""
     return replace(result, travel=replace(travel, entered_by_staff=True))
 
 
