@@ -22,7 +22,14 @@ from screening.event import utc_iso
 from screening.keys import SigningKey, VerifyKey
 from screening.policy import POLICY_KIND, parse_policy, policy_body
 from screening.signed_doc import canonical, sign_doc
-from screening.trust import TRUST_KIND, issuer_keys, trust_body
+from screening.trust import (
+    TRUST_KIND,
+    certificate_listed_at,
+    certificate_trust,
+    issuer_keys,
+    trust_body,
+    with_certificates,
+)
 
 KINDS = (POLICY_KIND, TRUST_KIND)
 
@@ -82,7 +89,20 @@ def trust_document(data: Any, base: Path) -> dict[str, Any]:
             raise PublishProblem("Khoá không hợp lệ", f"issuers[{index}]: {exc}",
                                  "trust_invalid") from None
         pairs.append((entry["name"], next(iter(keys.values()))))
-    return trust_body(pairs)
+    return _with_foreign_signers(trust_body(pairs), data)
+
+
+def _with_foreign_signers(body: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    # DSCs and SMART issuer keys (`chot trust import`) ride in the same signed body.
+    try:
+        foreign = certificate_trust(data)
+        listed_at = certificate_listed_at(data)
+    except ValueError as exc:
+        raise PublishProblem("Danh sách chứng nhận nước ngoài không hợp lệ", str(exc),
+                             "trust_invalid") from None
+    if not foreign.entries:
+        return body
+    return with_certificates(body, list(foreign.entries), listed_at)
 
 
 def next_version(*known: int | None) -> int:

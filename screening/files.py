@@ -10,14 +10,17 @@ import json
 import os
 import stat
 import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from screening.certificates import CertificateTrust, TrustEntry, TrustImportError, import_trust
 from screening.default_policy import default_policy
 from screening.keys import SigningKey, VerifyKey, keyring
 from screening.policy import POLICY_KIND, Policy, parse_policy
 from screening.signed_doc import SignedDoc, open_doc
-from screening.trust import TRUST_KIND, issuer_keys
+from screening.trust import TRUST_KIND, certificate_trust, issuer_keys
 
 
 class FileProblem(ValueError):
@@ -80,21 +83,73 @@ def read_json(path: str | Path) -> Any:
         raise FileProblem(f"{path}: {exc}") from None
 
 
+@dataclass(frozen=True)
+class TrustFiles:
+    """What a set of trust files vouches for: declaration issuers and certificate signers."""
+
+    issuers: dict[bytes, VerifyKey]
+    certificates: CertificateTrust
+
+
 def read_trusted_issuers(paths: list[str], center_keys: list[VerifyKey] | None = None,
                          ) -> dict[bytes, VerifyKey]:
     """Issuer keys from PEM public key files and/or signed trust-list JSON files."""
+    return read_trust(paths, center_keys).issuers
+
+
+def read_trust(paths: list[str], center_keys: list[VerifyKey] | None = None,
+               shc_issuer: str | None = None) -> TrustFiles:
+    """Issuers and certificate signers from signed trust lists (checked against the center's
+    keys), issuer .pub files, DSCs (PEM, DER, base64 DER), DCC gateway lists and JWKS.
+
+    A bare foreign list is as old as its file; `shc_issuer` names the issuer of a bare JWKS.
+    """
     keys: dict[bytes, VerifyKey] = {}
+    entries: list[TrustEntry] = []
     for path in paths:
-        if Path(path).suffix == ".json":
+        data = _read_bytes(path)
+        if _is_signed_json(data):
             doc = _open_signed(path, TRUST_KIND, center_keys)
             try:
                 keys.update(issuer_keys(doc.body))
+                entries += certificate_trust(doc.body, _iso(doc.issued_at)).entries
             except ValueError as exc:
                 raise FileProblem(f"{path}: {exc}") from None
-        else:
+        elif data.lstrip().startswith(b"-----BEGIN PUBLIC KEY"):
             key = read_verify_key(path)
             keys[key.kid] = key
-    return keys
+        else:
+            listed_at = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
+            try:
+                entries += import_trust(data, path, issuer=shc_issuer, listed_at=listed_at)
+            except TrustImportError as exc:
+                raise FileProblem(str(exc)) from None
+    return TrustFiles(keys, CertificateTrust(tuple(entries)))
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise FileProblem(f"{path}: {exc}") from None
+
+
+def _is_signed_json(data: bytes) -> bool:
+    if not data.lstrip().startswith(b"{"):
+        return False
+    try:
+        parsed = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(parsed, dict) and "signature" in parsed
+
+
+def _iso(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def read_policy(path: str | None, center_keys: list[VerifyKey] | None = None) -> Policy:

@@ -1,10 +1,21 @@
-"""The trust list: declaration issuers' public keys, published and signed by the center."""
+"""The trust list, published and signed by the center: declaration issuers' public keys and,
+beside them, the foreign-certificate signers (DCC/DDCC DSCs, SMART Health Card issuer keys)."""
 
 from __future__ import annotations
 
 import base64
+import json
+from datetime import UTC, datetime
 from typing import Any
 
+from screening.certificates import (
+    CertificateTrust,
+    Framework,
+    TrustEntry,
+    TrustImportError,
+    export_trust,
+    import_trust,
+)
 from screening.keys import BadKey, VerifyKey, keyring
 
 TRUST_KIND = "trust"
@@ -32,3 +43,45 @@ def issuer_keys(body: dict[str, Any]) -> dict[bytes, VerifyKey]:
             raise ValueError(f"issuer {entry.get('name')!r}: kid does not match its key")
         keys.append(key)
     return keyring(keys)
+
+
+def with_certificates(body: dict[str, Any], entries: list[TrustEntry],
+                      listed_at: dict[Framework, datetime]) -> dict[str, Any]:
+    """A trust-list body that also carries foreign-certificate entries and each list's date."""
+    return {**body, **export_trust(entries),
+            "listed_at": {str(fw): moment.astimezone(UTC).isoformat()
+                          for fw, moment in sorted(listed_at.items())}}
+
+
+def certificate_listed_at(body: dict[str, Any]) -> dict[Framework, datetime]:
+    """When each foreign list in a trust-list body was published; raises ValueError."""
+    stamps = body.get("listed_at", {})
+    if not isinstance(stamps, dict):
+        raise ValueError("'listed_at' must be an object")
+    out = {}
+    for name, text in stamps.items():
+        try:
+            moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+            out[Framework(name)] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        except ValueError:
+            raise ValueError(f"listed_at[{name!r}]: not a framework and ISO time") from None
+    return out
+
+
+def certificate_trust(body: dict[str, Any],
+                      issued_at: datetime | None = None) -> CertificateTrust:
+    """Foreign-certificate entries of a verified trust-list body (none when it has none);
+    a list without its own date is as old as the document (`issued_at`); raises ValueError."""
+    stamps = certificate_listed_at(body)
+    entries: list[TrustEntry] = []
+    for framework in Framework:
+        items = body.get(str(framework), [])
+        if items == []:
+            continue
+        data = json.dumps({str(framework): items}).encode()
+        try:
+            entries += import_trust(data, f"trust list '{framework}'",
+                                    listed_at=stamps.get(framework, issued_at))
+        except TrustImportError as exc:
+            raise ValueError(str(exc)) from None
+    return CertificateTrust(tuple(entries))

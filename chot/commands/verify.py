@@ -14,8 +14,12 @@ def register(tree: Any) -> None:
                           "kiểm tra một mã QR / check one code and print the verdict")
     parser.add_argument("code", nargs="?", help="the code text ('-' reads standard input)")
     parser.add_argument("--image", help="read the code from an image file instead")
-    parser.add_argument("--trust", nargs="+", default=[], metavar="PUBKEY",
-                        help="trusted issuer public keys (.pub) or signed trust lists (.json)")
+    parser.add_argument("--trust", nargs="+", action="extend", default=[], metavar="FILE",
+                        help="trusted issuer public keys (.pub), signed trust lists (.json), "
+                             "foreign signers: DSC (PEM, DER, base64 DER), DCC gateway-style "
+                             "JSON list, JWKS")
+    parser.add_argument("--trust-issuer", metavar="URL",
+                        help="the SMART Health Card issuer (iss) a bare JWKS belongs to")
     parser.add_argument("--center-pub", nargs="+", default=[], metavar="PUBKEY",
                         help="center public keys that sign policies and trust lists")
     parser.add_argument("--policy", help="policy file (signed envelope or plain body); "
@@ -31,7 +35,7 @@ def verify(args: argparse.Namespace) -> int:
     """Print the verdict for one code; any input, however broken, gets an answer and exit 0."""
     from datetime import UTC, datetime
 
-    from screening.files import FileProblem, read_policy, read_trusted_issuers, read_verify_key
+    from screening.files import FileProblem, read_policy, read_trust, read_verify_key
 
     _never_fail_on_encoding()
     try:
@@ -47,7 +51,7 @@ def verify(args: argparse.Namespace) -> int:
         return 2
     try:
         center = [read_verify_key(p) for p in args.center_pub]
-        trusted = read_trusted_issuers(args.trust, center)
+        trusted = read_trust(args.trust, center, args.trust_issuer)
         policy = read_policy(args.policy, center)
         travel = _manual_travel(args.origin, args.dest)
     except (FileProblem, ValueError) as exc:
@@ -72,19 +76,43 @@ def _check(args: argparse.Namespace, trusted: Any, policy: Any, travel: Any,
         return {"outcome": "rejected", "reasons": ["no_code_found"], "kind": None,
                 "messages": [{"code": "no_code_found", "vi": "Không tìm thấy mã QR trong ảnh",
                               "en": "No QR code found in the image"}]}
-    scan = read_code(texts[0], trusted, now, policy.validity())
+    scan = read_code(texts[0], trusted.issuers, now, policy.validity(),
+                     certificates=trusted.certificates, max_trust_age=policy.max_trust_age())
     if travel is not None and scan.identity is not None and scan.travel is None:
         scan = with_manual_entry(scan, travel)
     reading = TemperatureReading(args.temp, now) if args.temp is not None else None
     verdict = evaluate(scan, reading, policy, now)
     travel_out = scan.travel
     return {
-        **verdict.to_json(), "kind": str(scan.kind), "verification": str(scan.verification),
-        "identity": scan.identity.to_json() if scan.identity else None,
+        **verdict.to_json(), **_certificate_part(scan, verdict),
+        "kind": str(scan.kind), "verification": str(scan.verification),
         "origin": travel_out.origin.to_json() if travel_out else None,
         "destination": travel_out.destination.to_json() if travel_out else None,
         "vehicle_plate": travel_out.vehicle_plate if travel_out else None,
         "detail": scan.detail, "prefix": scan.prefix,
+    }
+
+
+FORMATS = {"declaration": "chot", "cccd": "cccd"}
+
+
+def _certificate_part(scan: Any, verdict: Any) -> dict[str, Any]:
+    """`format`, `identity` and `certificate`; for a foreign certificate, messages in its words."""
+    from screening.certificates import CertificateVerified
+    from screening.reasons import describe
+
+    cert = scan.certificate
+    identity = scan.identity.to_json() if scan.identity else None
+    if cert is None:
+        return {"format": FORMATS.get(str(scan.kind)), "identity": identity, "certificate": None}
+    verified = isinstance(cert, CertificateVerified)
+    return {
+        "format": str(cert.format) if cert.format else None,
+        "identity": cert.holder.to_json() if verified else None,
+        "certificate": {**cert.facts.to_json(), "signer": cert.signer,
+                        "signer_expires_at": cert.to_json()["signer_expires_at"],
+                        "trust_age_s": cert.trust_age_s} if verified else None,
+        "messages": [describe(r, certificate=True) for r in verdict.reasons],
     }
 
 
@@ -148,7 +176,10 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
     for msg in result.get("messages", []):
         print(f"  - {msg['vi']} / {msg['en']}")
     if ident := result.get("identity"):
-        print(f"  {ident['name']} ({ident['id_number']})")
+        print(f"  {ident['name']} ({ident.get('id_number') or ident.get('date_of_birth')})")
+    if cert := result.get("certificate"):
+        print(f"  {result['format']}: {cert['type']} {cert['date'] or ''} "
+              f"{cert['issuer_country'] or ''}".rstrip())
     if result.get("quarantine_days"):
         print(f"  Cách ly / quarantine: {result['quarantine_days']} ngày/days")
     if result.get("notify_ward"):
