@@ -32,7 +32,13 @@ from kiosk_ui.shift import ShiftEntry, ShiftLog
 from kiosk_ui.timing import ScanTimings
 from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.camera_preview import CameraPreview, frame_to_text
-from kiosk_ui.widgets.status_bar import EMPTY_STATUS, StatusBar, StatusSnapshot, newly_down
+from kiosk_ui.widgets.status_bar import (
+    EMPTY_STATUS,
+    StatusBar,
+    StatusSnapshot,
+    newly_down,
+    trust_list_ages,
+)
 from kiosk_ui.widgets.verdict_card import ICONS, outcome_label
 from screening.cccd import looks_like_cccd
 from screening.event import ScanEvent, StaffAction
@@ -362,6 +368,8 @@ def gather_status(ports: KioskPorts, stale_after_hours: float) -> StatusSnapshot
         policy_issued_at=issued,
         policy_stale=stale,
         taken_at=now,
+        trust_lists=trust_list_ages(in_force.certificates, now,
+                                    in_force.policy.max_trust_age().total_seconds()),
     )
 
 

@@ -15,7 +15,14 @@ from kiosk_ui.ports import E, KioskPorts
 from screening.evaluate import evaluate
 from screening.event import EventHeader, ScanEvent, StaffAction
 from screening.identity import Identity
-from screening.scan import ScanResult, Travel, manual_only, read_code, with_manual_entry
+from screening.scan import (
+    ScanResult,
+    Travel,
+    certified_entry,
+    manual_only,
+    read_code,
+    with_manual_entry,
+)
 from screening.verdict import Outcome
 
 # A journal that cannot commit: disk full (gateway.journal.JournalFull), I/O error, SQLite.
@@ -35,14 +42,20 @@ class Checkpoint:
         """Read, verify and evaluate one scanned text, commit the event, return it."""
         now = self.ports.clock()
         in_force = self.ports.policy.current()
-        return self._decide(read_code(text, in_force.trusted, now, in_force.policy.validity()),
-                            now)
+        policy = in_force.policy
+        return self._decide(read_code(text, in_force.trusted, now, policy.validity(),
+                                      certificates=in_force.certificates,
+                                      max_trust_age=policy.max_trust_age()), now)
 
     def manual(self, identity: Identity, travel: Travel,
                scanned: ScanResult | None = None) -> ScanEvent:
-        """Record a traveller whose travel staff entered (after a CCCD scan, or with none)."""
+        """Record a traveller whose travel staff entered (after a CCCD or certificate scan, or
+        with none)."""
         now = self.ports.clock()
-        if scanned is not None and scanned.identity == identity:
+        certified = certified_entry(scanned, identity, travel) if scanned else None
+        if certified is not None:
+            result = certified  # the certificate's facts still count, with the typed passport
+        elif scanned is not None and scanned.identity == identity:
             result = with_manual_entry(scanned, travel)
         else:
             result = manual_only(identity, travel)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +21,6 @@ from kiosk_ui.ports import (
     KioskPorts,
     OnCode,
     PendingStatus,
-    PolicyInForce,
 )
 from screening.event import EventHeader
 
@@ -156,7 +155,7 @@ def _link(config: KioskConfig, journal: Any, policy: FilePolicy) -> Any:
     from gateway.config import BrokerConfig, JournalConfig, KioskLinkConfig
     from gateway.kiosk_link import KioskLink
     from screening.policy import POLICY_KIND, parse_policy
-    from screening.trust import issuer_keys
+    from screening.trust import certificate_trust, issuer_keys
 
     gw = config.gateway
     broker = BrokerConfig(host=gw.host or "127.0.0.1", port=gw.port, username=gw.username,
@@ -175,10 +174,12 @@ def _link(config: KioskConfig, journal: Any, policy: FilePolicy) -> Any:
         now = policy.current()
         issued = _iso(doc.issued_at)
         if doc.kind == POLICY_KIND:
-            policy.replace(PolicyInForce(parse_policy(doc.body, doc.version), now.trusted,
-                                         issued))
+            policy.replace(replace(now, policy=parse_policy(doc.body, doc.version),
+                                   issued_at=issued))
         else:
-            policy.replace(PolicyInForce(now.policy, issuer_keys(doc.body), now.issued_at))
+            # The foreign signers ride in the same signed body as the issuers.
+            policy.replace(replace(now, trusted=issuer_keys(doc.body),
+                                   certificates=certificate_trust(doc.body, issued)))
 
     return KioskLink(cfg, journal, center, on_doc=on_doc, doc_versions=policy.start_versions)
 
@@ -251,8 +252,7 @@ def _sample_reader(interval_s: float, policy: FilePolicy,
     # Demo only: a throwaway issuer whose key is trusted for this run.
     issuer = SigningKey.generate()
     now = policy.current()
-    policy.replace(PolicyInForce(now.policy, {**now.trusted, issuer.kid: issuer.public},
-                                 now.issued_at))
+    policy.replace(replace(now, trusted={**now.trusted, issuer.kid: issuer.public}))
     codes = list(sample_codes(issuer, clock()).values())
     return ScriptedInput("reader", islice(cycle(codes), 10_000), interval_s)
 

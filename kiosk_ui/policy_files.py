@@ -41,14 +41,15 @@ class FilePolicy:
 
 
 def load_policy(section: PolicySection, kept: DocHolder | None = None) -> FilePolicy:
-    """Policy, trusted issuers and issue time from files and the documents kept in `kept`
-    (the journal), the newer of each; raises screening.files.FileProblem."""
-    from screening.files import read_json, read_policy, read_trusted_issuers, read_verify_key
+    """Policy, trusted issuers and certificate signers, and issue time from files and the
+    documents kept in `kept` (the journal), the newer of each; raises FileProblem."""
+    from screening.files import read_json, read_policy, read_trust, read_verify_key
     from screening.policy import POLICY_KIND, parse_policy
-    from screening.trust import TRUST_KIND, issuer_keys
+    from screening.trust import TRUST_KIND, certificate_trust, issuer_keys
 
     center = [read_verify_key(p) for p in section.center_keys]
-    trusted = read_trusted_issuers(section.trust, center)
+    files = read_trust(section.trust, center)
+    trusted, certificates = files.issuers, files.certificates
     policy = read_policy(section.file, center)
     issued_at = None
     if section.file:
@@ -66,12 +67,14 @@ def load_policy(section: PolicySection, kept: DocHolder | None = None) -> FilePo
     doc = stored.get(TRUST_KIND)
     if doc is not None and doc.version > (trust_version or 0):
         try:
-            trusted, trust_version = issuer_keys(doc.body), doc.version
+            trusted, certificates = issuer_keys(doc.body), certificate_trust(
+                doc.body, _parse_time(doc.issued_at))
+            trust_version = doc.version
         except ValueError as exc:
             log.warning("kept trust list v%d is not usable: %s", doc.version, exc)
     versions = {kind: version for kind, version in ((POLICY_KIND, policy.version),
                                                     (TRUST_KIND, trust_version)) if version}
-    return FilePolicy(PolicyInForce(policy, trusted, issued_at), versions)
+    return FilePolicy(PolicyInForce(policy, trusted, issued_at, certificates), versions)
 
 
 def _kept_docs(kept: DocHolder | None, center: list[VerifyKey]) -> dict[str, SignedDoc]:

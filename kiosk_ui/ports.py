@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol, TypeVar
 
+from screening.certificates import CertificateTrust
 from screening.evaluate import TemperatureReading
 from screening.event import EventHeader, ScanEvent, StaffAction
 from screening.keys import VerifyKey
 from screening.policy import Policy
+from screening.scan import NO_CERTIFICATE_TRUST
 from screening.verdict import Outcome
 
 Event = ScanEvent | StaffAction
@@ -115,11 +117,13 @@ class LinkPort(Protocol):
 
 @dataclass(frozen=True)
 class PolicyInForce:
-    """The policy and issuer keys the kiosk decides with, and when the center issued them."""
+    """The policy, issuer keys and foreign-certificate signers the kiosk decides with, and when
+    the center issued the policy."""
 
     policy: Policy
     trusted: dict[bytes, VerifyKey]
     issued_at: datetime | None
+    certificates: CertificateTrust = NO_CERTIFICATE_TRUST
 
 
 class PolicySource(Protocol):

@@ -159,6 +159,18 @@ def with_manual_entry(result: ScanResult, travel: Travel) -> ScanResult:
     return replace(result, travel=replace(travel, entered_by_staff=True))
 
 
+def certified_entry(result: ScanResult, identity: Identity,
+                    travel: Travel) -> ScanResult | None:
+    """A verified certificate completed by staff: the ID number they typed (a passport) beside
+    the certified name and birth date, and the trip; None when name or birth date differ."""
+    held = result.identity
+    if result.kind is not CodeKind.CERTIFICATE or result.verification is not Verification.VALID \
+            or held is None or (held.name, held.date_of_birth) != (identity.name,
+                                                                   identity.date_of_birth):
+        return None
+    return replace(with_manual_entry(result, travel), identity=identity)
+
+
 def manual_only(identity: Identity, travel: Travel) -> ScanResult:
     """A traveller with no code at all, whose identity and travel staff typed in."""
     return ScanResult(CodeKind.CCCD, Verification.UNSIGNED, identity=identity,

@@ -20,6 +20,7 @@ from kiosk_ui.manual_entry import ManualEntry, ManualForm, birth_text
 from kiosk_ui.screens.place_picker import PlacePicker
 from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.key_hints import KeyHints
+from screening.certificates import CertificateVerified
 from screening.places import Place
 from screening.reasons import message
 from screening.scan import CodeKind, ScanResult, Verification, read_code
@@ -108,6 +109,11 @@ class ManualScreen(ModalScreen[ManualEntry | None]):
         self.query_one("#id-number", Input).value = ident.id_number
         self.query_one("#birth", Input).value = birth_text(ident.date_of_birth)
         self.query_one("#cccd", Input).value = ""
+        cert = result.certificate
+        country = cert.facts.issuer_country if isinstance(cert, CertificateVerified) else None
+        if country and country != "VN" and self.form.origin is None:
+            # A foreign certificate's holder most likely arrives from its issuing country.
+            self.form.origin = Place(country=country)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter: read the CCCD box, or move on to the next box."""

@@ -1,4 +1,5 @@
-"""The status line: camera, reader, thermometer, gateway link and the policy in force."""
+"""The status line: the policy in force, the age of each foreign trust list, camera, reader,
+thermometer and gateway link."""
 
 from __future__ import annotations
 
@@ -10,6 +11,36 @@ from textual.widgets import Static
 
 from kiosk_ui.i18n import short_age, t
 from kiosk_ui.ports import OFF, DeviceHealth, PendingStatus
+from screening.certificates import CertificateTrust
+
+
+@dataclass(frozen=True)
+class TrustListAge:
+    """One foreign trust list the kiosk holds (DSCs, SMART issuers), its age and whether it
+    is older than the policy allows (its codes are then refused as trust_stale)."""
+
+    name: str
+    age_s: float | None
+    stale: bool
+
+
+TRUST_LIST_NAMES = {"hcert": "DS", "shc": "SHC"}
+
+
+def trust_list_ages(trust: CertificateTrust, now: datetime,
+                    max_age_s: float) -> tuple[TrustListAge, ...]:
+    """Per framework, the age of its oldest entry; a list of unknown age is stale."""
+    ages: dict[str, list[float | None]] = {}
+    for entry in trust.entries:
+        age = trust.age(entry, now)
+        name = TRUST_LIST_NAMES.get(str(entry.framework), str(entry.framework))
+        ages.setdefault(name, []).append(None if age is None else age.total_seconds())
+    out = []
+    for name, seen in ages.items():
+        known = [age for age in seen if age is not None]
+        oldest = max(known) if len(known) == len(seen) else None
+        out.append(TrustListAge(name, oldest, oldest is None or oldest > max_age_s))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -25,6 +56,7 @@ class StatusSnapshot:
     policy_issued_at: datetime | None
     policy_stale: bool
     taken_at: datetime
+    trust_lists: tuple[TrustListAge, ...] = ()
 
 
 EMPTY_STATUS = StatusSnapshot(OFF, OFF, OFF, OFF, PendingStatus(0, None), 0, None, False,
@@ -43,6 +75,15 @@ def _device(label: str, health: DeviceHealth, lang: str, fps: bool = False) -> T
     return Text(f" {label} {word} ", style=STYLES[health.state])
 
 
+def _trust_list(trust: TrustListAge, lang: str) -> Text:
+    if trust.stale:
+        days = "?" if trust.age_s is None else round(trust.age_s / 86400)
+        return Text(f" {t('st_trust_stale', lang, name=trust.name, days=days)} ",
+                    style="bold white on red")
+    age = short_age(trust.age_s or 0)
+    return Text(f" {t('st_trust', lang, name=trust.name, age=age)} ", style=STYLES["ok"])
+
+
 def status_text(snap: StatusSnapshot, lang: str) -> Text:
     """One line that fits 80 columns, the policy first so a stale warning is never cut off.
 
@@ -57,6 +98,8 @@ def status_text(snap: StatusSnapshot, lang: str) -> Text:
     else:
         text.append(f" {t('st_policy', lang, v=snap.policy_version)}{age} ",
                     style=STYLES["ok"])
+    for trust in snap.trust_lists:
+        text.append_text(_trust_list(trust, lang))
     for label, health, fps in ((t("st_camera", lang), snap.camera, True),
                                (t("st_reader", lang), snap.reader, False),
                                (t("st_thermo", lang), snap.thermometer, False)):

@@ -10,6 +10,8 @@ from textual.widgets import Static
 
 from kiosk_ui.i18n import age_text, t
 from kiosk_ui.shift import ShiftEntry
+from kiosk_ui.widgets.certificate_facts import certificate_line
+from screening.certificates import CertificateVerified
 from screening.identity import mask_id
 from screening.scan import Verification
 
@@ -43,10 +45,16 @@ class TravellerSummary(Static):
             shown = entry.revealed or not mask_names
             table.add_row(t("name", lang), Text(ident.name if shown else mask_name(ident.name),
                                                 style="bold"))
-            id_text = ident.id_number if entry.revealed else mask_id(ident.id_number)
             age = ident.age_on(event.header.at.date())
-            table.add_row(t("id_number", lang),
-                          f"{id_text}   {t('age', lang)}: {dash if age is None else age}")
+            age_part = f"{t('age', lang)}: {dash if age is None else age}"
+            if ident.id_number:
+                id_text = ident.id_number if entry.revealed else mask_id(ident.id_number)
+                table.add_row(t("id_number", lang), f"{id_text}   {age_part}")
+            else:  # a foreign certificate names no ID number
+                table.add_row("", age_part)
+        if isinstance(scan.certificate, CertificateVerified):
+            table.add_row(t("certificate", lang),
+                          Text(certificate_line(scan.certificate, lang, event.header.at)))
         if travel is not None:
             route = Text(f"{travel.origin.label()} → {travel.destination.label()}")
             if travel.entered_by_staff:

@@ -11,6 +11,7 @@ from kiosk_ui.i18n import t
 from kiosk_ui.shift import ShiftEntry
 from screening.places import Place, ward_info
 from screening.reasons import message
+from screening.scan import CodeKind
 from screening.verdict import OUTCOME_LABELS, Outcome
 
 # The icon repeats the meaning for staff who cannot tell the colours apart.
@@ -67,7 +68,10 @@ class VerdictCard(Static):
 
     def _details(self, entry: ShiftEntry, lang: str) -> list[Text]:
         verdict = entry.event.verdict
-        lines = [Text(f"• {message(reason, lang)}") for reason in verdict.reasons]
+        # A certificate's failures (expired, bad signature, …) are worded for a certificate.
+        foreign = entry.event.scan.kind is CodeKind.CERTIFICATE
+        lines = [Text(f"• {message(reason, lang, certificate=foreign)}")
+                 for reason in verdict.reasons]
         facts = []
         if verdict.quarantine_days and entry.override is None:
             facts.append(t("quarantine_days", lang, days=verdict.quarantine_days))

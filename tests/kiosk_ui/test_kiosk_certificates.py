@@ -1,0 +1,130 @@
+"""A border post: staff scan travellers' foreign health certificates on the real app."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import replace
+from datetime import timedelta
+
+import base45
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from kiosk_harness import NOW, Kiosk, make_kiosk
+from textual.pilot import Pilot
+
+from kiosk_ui.screen_text import screen_text
+from kiosk_ui.screens.manual import ManualScreen
+from kiosk_ui.screens.place_picker import PlacePicker
+from screening.certificates import CertificateTrust
+from screening.certificates.issue import cwt_claims, sign_hcert
+from screening.certificates.trust import dsc_entry
+from screening.event import ScanEvent
+from screening.verdict import Outcome
+from tests.certificates.vectors import make_signer, vaccination
+
+SIZE = (100, 24)
+pytestmark = pytest.mark.asyncio
+SIGNER = make_signer(ec.generate_private_key(ec.SECP256R1()),
+                     not_before=NOW - timedelta(days=365), not_after=NOW + timedelta(days=365))
+
+
+def border_kiosk(listed_days_ago: float = 3) -> Kiosk:
+    """A kiosk whose trust list holds one DSC, published `listed_days_ago`."""
+    kiosk = make_kiosk()
+    entry = dsc_entry(SIGNER.der, listed_at=NOW - timedelta(days=listed_days_ago))
+    kiosk.policy.replace(replace(kiosk.policy.current(),
+                                 certificates=CertificateTrust((entry,))))
+    return kiosk
+
+
+def dcc(country: str = "VN") -> str:
+    """A complete vaccination issued by `country` (the CWT iss) two days ago."""
+    payload = vaccination(2, 2)
+    payload["v"][0]["co"] = country
+    claims = cwt_claims({1: payload}, country, NOW - timedelta(days=2), NOW + timedelta(days=200))
+    return sign_hcert(claims, SIGNER.key, SIGNER.kid)
+
+
+def tampered(code: str) -> str:
+    """The same certificate with its vaccination date changed after signing."""
+    raw = zlib.decompress(base45.b45decode(code[4:]))
+    assert raw.count(b"2021-09-01") == 1
+    return "HC1:" + base45.b45encode(zlib.compress(raw.replace(b"2021-09-01", b"2021-09-02"))
+                                     ).decode()
+
+
+async def scan(kiosk: Kiosk, text: str) -> str:
+    async with kiosk.app.run_test(size=SIZE) as pilot:
+        await settle(pilot, kiosk)
+        kiosk.reader.feed(text)
+        await settle(pilot, kiosk)
+        kiosk.app.refresh_status()
+        await settle(pilot, kiosk)
+        return screen_text(kiosk.app)
+
+
+async def settle(pilot: Pilot[None], kiosk: Kiosk) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await kiosk.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_a_dcc_shows_its_facts_masked_and_asks_for_the_trip() -> None:
+    kiosk = border_kiosk()
+    text = await scan(kiosk, dcc())
+    assert "CẦN NHẬP THÔNG TIN" in text
+    assert "EU DCC · tiêm mũi 2/2 · 2021-09-01 · nước cấp VN" in text
+    assert "N. T. Ánh" in text and "Nguyễn" not in text
+    assert "DS 3d" in text
+    event = next(e for e in kiosk.journal.events if isinstance(e, ScanEvent))
+    assert event.to_json()["code_kind"] == "certificate"
+
+
+async def test_a_tampered_dcc_is_rejected_with_its_own_reason() -> None:
+    kiosk = border_kiosk()
+    text = await scan(kiosk, tampered(dcc()))
+    assert "TỪ CHỐI" in text
+    assert "Chữ ký sai: chứng nhận giả mạo hoặc bị sửa" in text
+    assert "Ánh" not in text
+    event = next(e for e in kiosk.journal.events if isinstance(e, ScanEvent))
+    assert event.verdict.outcome is Outcome.REJECTED and event.scan.rejection == "bad_signature"
+
+
+async def test_a_stale_trust_list_warns_on_the_status_line_and_refuses_codes() -> None:
+    kiosk = border_kiosk(listed_days_ago=30)
+    text = await scan(kiosk, dcc())
+    assert "DS ⚠ 30 ngày" in text
+    assert "Danh sách tin cậy đã quá cũ: cần cập nhật" in text
+
+
+async def test_staff_enter_the_passport_and_trip_and_the_certificate_still_counts() -> None:
+    kiosk = border_kiosk()
+    async with kiosk.app.run_test(size=SIZE) as pilot:
+        await settle(pilot, kiosk)
+        kiosk.reader.feed(dcc(country="DE"))
+        await settle(pilot, kiosk)
+        await pilot.press("f4")
+        await settle(pilot, kiosk)
+        assert isinstance(kiosk.app.screen, ManualScreen)
+        text = screen_text(kiosk.app)
+        assert "Nguyễn, Thị Ánh" in text and "Nơi đi: DE" in text  # prefilled from the issuer
+        kiosk.app.screen.query_one("#id-number").focus()
+        await pilot.press(*"C1234567")
+        kiosk.app.screen.query_one("#destination").focus()
+        await pilot.press("enter")
+        await settle(pilot, kiosk)
+        assert isinstance(kiosk.app.screen, PlacePicker)
+        await pilot.press(*["space" if c == " " else c for c in "dien bien phu"], "down", "up",
+                          "enter")
+        await settle(pilot, kiosk)
+        await pilot.press("f10")
+        await settle(pilot, kiosk)
+        text = screen_text(kiosk.app)
+    first, entered = [e for e in kiosk.journal.events if isinstance(e, ScanEvent)]
+    assert first.verdict.outcome is Outcome.INCOMPLETE
+    assert entered.scan.certificate == first.scan.certificate
+    assert entered.scan.identity.id_number == "C1234567"
+    assert entered.scan.travel.origin.country == "DE"
+    assert entered.verdict.outcome is Outcome.HOME_QUARANTINE  # complete vaccination
+    assert "CÁCH LY TẠI NHÀ" in text and "tiêm mũi 2/2" in text
