@@ -23,7 +23,9 @@ class PolicySection(Section):
     file: str | None = Field(None, description="policy JSON (signed or plain); none: built-in")
     center_keys: list[str] = Field(default_factory=list, description="center public keys (.pub)")
     trust: list[str] = Field(default_factory=list,
-                             description="issuer public keys (.pub) or signed trust lists")
+                             description="issuer public keys (.pub), signed trust lists "
+                                         "(with foreign-certificate signers), or DSC/JWKS/"
+                                         "DCC gateway lists read as they are")
     stale_after_hours: float = Field(24.0, gt=0, description="older policy shows a warning")
 
 

@@ -20,7 +20,7 @@ from screening.default_policy import default_policy
 from screening.keys import SigningKey, VerifyKey, keyring
 from screening.policy import POLICY_KIND, Policy, parse_policy
 from screening.signed_doc import SignedDoc, open_doc
-from screening.trust import TRUST_KIND, certificate_trust, issuer_keys
+from screening.trust import TRUST_KIND, certificate_store, certificate_trust, issuer_keys
 
 
 class FileProblem(ValueError):
@@ -124,7 +124,7 @@ def read_trust(paths: list[str], center_keys: list[VerifyKey] | None = None,
                 entries += import_trust(data, path, issuer=shc_issuer, listed_at=listed_at)
             except TrustImportError as exc:
                 raise FileProblem(str(exc)) from None
-    return TrustFiles(keys, CertificateTrust(tuple(entries)))
+    return TrustFiles(keys, certificate_store(entries))
 
 
 def _read_bytes(path: str) -> bytes:

@@ -84,4 +84,13 @@ def certificate_trust(body: dict[str, Any],
                                     listed_at=stamps.get(framework, issued_at))
         except TrustImportError as exc:
             raise ValueError(str(exc)) from None
-    return CertificateTrust(tuple(entries))
+    return certificate_store(entries)
+
+
+def certificate_store(entries: list[TrustEntry]) -> CertificateTrust:
+    """Entries held together; the store is as old as its oldest list (an unknown kid is judged
+    on that age, never as fresher than the data actually is)."""
+    stamps = [entry.listed_at for entry in entries]
+    known = [stamp for stamp in stamps if stamp is not None]
+    as_of = min(known) if known and len(known) == len(stamps) else None
+    return CertificateTrust(tuple(entries), as_of)
