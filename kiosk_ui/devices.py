@@ -154,9 +154,6 @@ def _link(config: KioskConfig, journal: Any, policy: FilePolicy) -> Any:
 
     from gateway.config import BrokerConfig, JournalConfig, KioskLinkConfig
     from gateway.kiosk_link import KioskLink
-    from screening.policy import POLICY_KIND, parse_policy
-    from screening.trust import certificate_trust, issuer_keys
-
     gw = config.gateway
     broker = BrokerConfig(host=gw.host or "127.0.0.1", port=gw.port, username=gw.username,
                           password_file=Path(gw.password_file) if gw.password_file else None,
@@ -169,27 +166,9 @@ def _link(config: KioskConfig, journal: Any, policy: FilePolicy) -> Any:
 
     center = [read_verify_key(p) for p in config.policy.center_keys]
 
-    def on_doc(doc: Any) -> None:
-        # Called on the link's thread with a verified, newer document.
-        now = policy.current()
-        issued = _iso(doc.issued_at)
-        if doc.kind == POLICY_KIND:
-            policy.replace(replace(now, policy=parse_policy(doc.body, doc.version),
-                                   issued_at=issued))
-        else:
-            # The foreign signers ride in the same signed body as the issuers.
-            policy.replace(replace(now, trusted=issuer_keys(doc.body),
-                                   certificates=certificate_trust(doc.body, issued)))
-
-    return KioskLink(cfg, journal, center, on_doc=on_doc, doc_versions=policy.start_versions)
-
-
-def _iso(text: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # Called on the link's thread with a verified, newer document.
+    return KioskLink(cfg, journal, center, on_doc=policy.apply,
+                     doc_versions=policy.start_versions)
 
 
 AUTO_PORT = "auto"

@@ -8,6 +8,7 @@ kiosk, online or not, keeps the newest policy and never takes back a revoked iss
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,20 @@ class FilePolicy:
     def replace(self, in_force: PolicyInForce) -> None:
         """Put a newer verified policy in force."""
         self._in_force = in_force
+
+    def apply(self, doc: SignedDoc) -> None:
+        """Put a newer verified policy or trust document (from the gateway link) in force."""
+        from screening.policy import POLICY_KIND, parse_policy
+        from screening.trust import certificate_trust, issuer_keys
+
+        now, issued = self._in_force, _parse_time(doc.issued_at)
+        if doc.kind == POLICY_KIND:
+            self.replace(replace(now, policy=parse_policy(doc.body, doc.version),
+                                 issued_at=issued))
+        else:
+            # The foreign signers ride in the same signed body as the issuers.
+            self.replace(replace(now, trusted=issuer_keys(doc.body),
+                                 certificates=certificate_trust(doc.body, issued)))
 
 
 def load_policy(section: PolicySection, kept: DocHolder | None = None) -> FilePolicy:

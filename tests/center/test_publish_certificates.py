@@ -15,9 +15,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from chot.commands import center_tools
 from kiosk_ui.config import PolicySection
-from kiosk_ui.policy_files import load_policy
-from screening.certificates import Framework
+from kiosk_ui.policy_files import FilePolicy, load_policy
+from kiosk_ui.ports import PolicyInForce
+from screening.certificates import Framework, export_trust
 from screening.certificates.issue import jwk_of, sign_shc
+from screening.default_policy import DEFAULT_BODY, default_policy
 from screening.keys import SigningKey, keyring
 from screening.scan import Verification, read_code
 from screening.signed_doc import SignedDoc, open_doc
@@ -84,3 +86,24 @@ def test_imported_signers_are_published_signed_and_a_kiosk_verifies_with_them(
         scan = read_code(text, in_force.trusted, NOW, certificates=in_force.certificates,
                          max_trust_age=in_force.policy.max_trust_age())
         assert scan.verification is Verification.VALID, scan.rejection
+
+
+def test_a_trust_update_from_the_link_brings_the_signers_and_a_policy_update_keeps_them(
+        tmp_path: Path):
+    signer = make_signer(ec.generate_private_key(ec.SECP256R1()),
+                         not_before=NOW - timedelta(days=90), not_after=NOW + timedelta(days=90))
+    issuer = SigningKey.generate()
+    source = FilePolicy(PolicyInForce(default_policy(), {}, None))
+    issued = (NOW - timedelta(days=1)).isoformat()
+    body = {"issuers": [{"name": "Cổng", "kid": issuer.kid.hex(),
+                         "public_key": base64.b64encode(issuer.public.raw).decode()}],
+            **export_trust([signer.entry])}
+    source.apply(SignedDoc("trust", 4, issued, body, {}))
+    in_force = source.current()
+    assert set(in_force.trusted) == {issuer.kid}
+    assert [e.kid for e in in_force.certificates.entries] == [signer.entry.kid]
+    # No listed_at in the body: the list is as old as the document.
+    assert in_force.certificates.as_of == NOW - timedelta(days=1)
+    source.apply(SignedDoc("policy", 9, issued, {**DEFAULT_BODY, "fever_threshold_c": 38}, {}))
+    assert source.current().policy.version == 9
+    assert source.current().certificates == in_force.certificates

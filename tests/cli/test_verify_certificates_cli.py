@@ -158,3 +158,12 @@ def test_imported_lists_signed_by_the_center_vouch_for_dcc_and_shc(post: dict, t
 def test_our_own_declarations_still_say_their_format(post: dict):
     out = verdict("001085006789|123456789|Lò Văn Thắng|15041985|Nam|Điện Biên|01012021")
     assert out["format"] == "cccd" and out["certificate"] is None
+
+
+def test_a_dcc_is_read_from_a_photo_of_its_qr_code(post: dict, tmp_path: Path):
+    import segno
+
+    image = tmp_path / "dcc.png"
+    segno.make_qr(post["dcc"], error="q").save(str(image), scale=6, border=4)
+    out = verdict("--image", str(image), "--trust", str(post["dir"] / "dsc.der"))
+    assert out["format"] == "eu-dcc" and out["verification"] == "valid"
