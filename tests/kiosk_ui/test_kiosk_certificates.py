@@ -20,6 +20,7 @@ from screening.certificates.issue import cwt_claims, sign_hcert
 from screening.certificates.trust import dsc_entry
 from screening.event import ScanEvent
 from screening.verdict import Outcome
+from tests.center.test_asyncapi import validator
 from tests.certificates.vectors import make_signer, vaccination
 
 SIZE = (100, 24)
@@ -78,7 +79,12 @@ async def test_a_dcc_shows_its_facts_masked_and_asks_for_the_trip() -> None:
     assert "N. T. Ánh" in text and "Nguyễn" not in text
     assert "DS 3d" in text
     event = next(e for e in kiosk.journal.events if isinstance(e, ScanEvent))
-    assert event.to_json()["code_kind"] == "certificate"
+    # The harness counts event ids; the wire wants a ULID.
+    wire = {**event.to_json(), "event_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV"}
+    assert wire["code_kind"] == "certificate"
+    assert wire["identity"] == {"name": "Nguyễn, Thị Ánh", "id_number": "",
+                                "date_of_birth": "1990-04-02", "phone": None}
+    validator("event.json").validate(wire)
 
 
 async def test_a_tampered_dcc_is_rejected_with_its_own_reason() -> None:
