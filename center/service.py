@@ -21,6 +21,7 @@ from center.schedule import Every, ReportScheduler
 from center.sequence_gaps import CHECK_EVERY_S, sequence_gaps
 from center.settings import CenterSections, registry_of, sections_of
 from center.store import Store
+from center.stores import open_database
 from center.ward_book import WardBook
 from center.watch import CenterWatch
 
@@ -45,6 +46,8 @@ class CenterService:
         self.sections = sections or sections_of(cfg)
         self.tz = zone(self.sections.report.timezone)
         self.store = Store(cfg.store)
+        # Background scans read on a connection of their own, never holding ingest's back.
+        self.reader = open_database(cfg.store, read_only=True)
         self.links = LinkLog(cfg.store)
         self.book = WardBook(cfg.store)
         self.live = LiveLink(cfg.broker, cfg.province, f"{cfg.instance}-live")
@@ -71,7 +74,7 @@ class CenterService:
     def check_sequences(self) -> None:
         """Alert on kiosks' sequence gaps that stay open (run each minute)."""
         now = datetime.now(UTC)
-        self.watch.on_gaps(sequence_gaps(self.store, now), now)
+        self.watch.on_gaps(sequence_gaps(self.reader, now), now)
 
     def purge(self) -> Purged:
         """Delete personal data older than the retention period (run each hour)."""
@@ -99,4 +102,5 @@ class CenterService:
         self.stored_total = self.store.count_events()
         self.links.close()
         self.book.close()
+        self.reader.close()
         self.store.close()

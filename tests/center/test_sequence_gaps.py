@@ -27,7 +27,7 @@ def test_missing_numbers_below_a_later_event_are_found(store_at: str, traffic):
     store.add_events([e for e in events if e["seq"] not in stolen])
     store.add_events(kiosk_events(traffic, "pha-din", "k1")[:10])  # complete: no gap
     now = datetime.fromisoformat(events[-1]["at"].replace("Z", "+00:00"))
-    assert sequence_gaps(store, now) == [("tay-trang", "k1", 4, 6), ("tay-trang", "k1", 15, 15)]
+    assert sequence_gaps(store.db, now) == [("tay-trang", "k1", 4, 6), ("tay-trang", "k1", 15, 15)]
     store.close()
 
 
