@@ -12,7 +12,7 @@ broker → `chot center --headless`. Figures:
   (post broker, gateway outbox commit before each PUBACK, QoS 1 upstream with reason codes
   checked, center commit); N over the span between the first and the last center commit;
 - p50_ms / p99_ms: event time (set when the kiosk commits it) to center commit, at a paced
-  rate (100 events/s by default);
+  rate (100 events/s by default), once the center has digested the throughput phase;
 - drain_s: with the uplink cut, N events pile up in the gateway's outbox; the time from the
   uplink's return until the center holds them all;
 - lost: events in the kiosks' journals missing from the center store (counted in SQLite);
@@ -191,6 +191,17 @@ def _wait(predicate: Any, timeout: float, step: float = 0.02) -> bool:
     return bool(predicate())
 
 
+def _wait_idle(pid: int, timeout: float, busy_share: float = 0.2, window_s: float = 1.0) -> bool:
+    """Wait until a process uses under busy_share of a core over window_s (done catching up)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = _cpu_s(pid)
+        time.sleep(window_s)
+        if _cpu_s(pid) - before < busy_share * window_s:
+            return True
+    return False
+
+
 def _prerecord(path: Path, kiosk: str, count: int) -> None:
     journal = Journal(path, POST, kiosk)
     makers = sample_makers()
@@ -248,6 +259,9 @@ def _run(work: Path, events: int, latency_events: int, rate: float,
             cpu_us = {name: round((_cpu_s(p.pid) - cpu_start[name]) / events * 1e6, 1)
                       for name, p in (("gateway", gateway_proc), ("center", center_proc))}
 
+            # The center is still writing the backlog's arrival notices and ward counts
+            # after the last event is in; a latency run started now measured that queue.
+            _wait_idle(center_proc.pid, timeout_s)
             before = stored()
             procs.start("k2", "sim", "load", "--config", str(work / "K2.toml"), "--events",
                         str(latency_events), "--rate", str(rate), "--wait", "60")
