@@ -12,11 +12,12 @@ import json
 import re
 from typing import Any
 
+from gateway.wire import MAX_BATCH_EVENTS  # the gateway's limit: one number for both ends
+
 # Only an escape can put a surrogate into decoded JSON (raw ones are not UTF-8), so a cheap
 # search of the bytes spares the walk for nearly every message.
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-MAX_BATCH_EVENTS = 200
 Unreadable = (UnicodeDecodeError, ValueError, RecursionError)
 
 

@@ -179,11 +179,11 @@ class CenterIngest:
             log.exception("center ingest: a batch failed to commit; committing its %d "
                           "messages one by one", len(parts))
             stored = []
-            for index, part in enumerate(parts):
+            for part in parts:
                 try:
                     stored += self._commit([part], now)
-                except Exception as exc:  # noqa: BLE001 - this message is at fault
-                    parts[index] = self._quarantine_whole(part, exc)
+                except Exception:  # noqa: BLE001 - a piece of this message is at fault
+                    stored += self._commit_piecewise(part, now)
         generation = self.link.generation
         for item in items:
             if item.generation == generation and item.qos > 0:
@@ -228,11 +228,13 @@ class CenterIngest:
             part.acks.append((post, result["event_id"]))
             return
         event_id = _event_id_of(result)
-        if self._budget.admit(post, now.timestamp()):
-            part.refused.append((part.item.topic, post, kiosk, event_id, result.reason,
-                                 result.detail, payload))
-        else:  # the alert (raised by the check) counts it; the table keeps a sample
+        if not self._budget.admit(post, now.timestamp()):
+            # Over the post's budget: kept nowhere, so not acknowledged either; the gateway
+            # sends it again later (the alert raised by the check counts it).
             self.counters.quarantine_uncounted += 1
+            return
+        part.refused.append((part.item.topic, post, kiosk, event_id, result.reason,
+                             result.detail, payload))
         if event_id is not None and getattr(result, "acknowledge", True):
             # Kept in quarantine: acknowledged, or the gateway would resend it forever.
             part.acks.append((post, event_id))
@@ -253,15 +255,44 @@ class CenterIngest:
             self.store.set_states(states)
         return stored
 
-    def _quarantine_whole(self, part: _Message, exc: Exception) -> _Message:
-        """Keep a message the store refused as one quarantine row; raises if the store is
-        down (then nothing of the batch is acknowledged and the broker sends it again)."""
-        log.warning("center ingest: quarantining a message on %s the store refused: %r",
-                    part.item.topic, exc)
-        whole = _whole(part.item, "unstorable", repr(exc))
-        self.store.add_quarantined([whole])
-        # Its events are either stored (the failure came later) or quarantined: acked.
-        return _Message(part.item, refused=[whole], acks=part.acks)
+    def _commit_piecewise(self, part: _Message, now: datetime) -> list[dict[str, Any]]:
+        """Commit a message the store refused one event at a time; an event the store still
+        refuses is quarantined alone, so the others of its batch are stored, not lost.
+
+        Raises if the store cannot take even a quarantine row (it is down): then nothing of
+        the batch is acknowledged and the broker sends it again.
+        """
+        event_ids = {event["event_id"] for event in part.events}
+        pieces = [_Message(part.item, events=[event], payloads=[payload],
+                           acks=[(event["post"], event["event_id"])])
+                  for event, payload in zip(part.events, part.payloads, strict=True)]
+        pieces.append(_Message(part.item, refused=part.refused, states=part.states,
+                               acks=[a for a in part.acks if a[1] not in event_ids]))
+        stored: list[dict[str, Any]] = []
+        for piece in pieces:
+            try:
+                stored += self._commit([piece], now)
+            except Exception as exc:  # noqa: BLE001 - this piece is at fault
+                self._quarantine_piece(piece, exc)
+        # Counted as what became of each piece: stored, or kept aside.
+        part.events = [e for piece in pieces[:-1] if not piece.refused for e in piece.events]
+        part.refused = [row for piece in pieces for row in piece.refused]
+        return stored
+
+    def _quarantine_piece(self, piece: _Message, exc: Exception) -> None:
+        """Keep a piece the store refused as quarantine rows (one per event, else the whole
+        message as an excerpt); its events are then acknowledged with the others."""
+        log.warning("center ingest: quarantining part of a message on %s the store refused: "
+                    "%r", piece.item.topic, exc)
+        kiosk_topic = topics.parse_kiosk_topic(piece.item.topic)
+        if piece.events and kiosk_topic is not None:
+            event, payload = piece.events[0], piece.payloads[0]
+            row: QuarantineRow = (piece.item.topic, kiosk_topic.post, kiosk_topic.kiosk,
+                                  event["event_id"], "unstorable", repr(exc)[:200], payload)
+        else:
+            row = _whole(piece.item, "unstorable", repr(exc))
+        self.store.add_quarantined([row])
+        piece.refused = [row]
 
     def _announce(self, stored: list[dict[str, Any]]) -> None:
         if not stored or self._on_stored is None:

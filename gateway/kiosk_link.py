@@ -159,6 +159,10 @@ class KioskLink:
                 self.alarms.raise_("internal_error", repr(exc)[:200], sticky_s=RESTART_ALARM_S)
                 self._forget_sending()
                 self._stopping.wait(RESTART_PAUSE_S)
+                if self.link.connected:
+                    # The failed round may have dropped the connection's own news (its
+                    # subscriptions): handle it again, so acks, policy and trust still arrive.
+                    self._work.put(_Up(True))
 
     def _forget_sending(self) -> None:
         """Start sending afresh from the journal: what was in flight goes again (the gateway

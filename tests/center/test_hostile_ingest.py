@@ -174,3 +174,36 @@ def test_a_message_the_store_refuses_is_quarantined_whole_and_the_rest_go_on(
     ingest._ingest(items)  # redelivered: stored already, nothing announced twice
     assert len(announced) == len(events)
     store.close()
+
+
+def test_an_event_the_store_refuses_inside_a_batch_costs_only_itself(tmp_path: Path, traffic):
+    from center.config import CenterConfig
+    from center.ingest import CenterIngest, _Event
+
+    cfg = CenterConfig.model_validate({"province": PROV, "store": {"path": tmp_path / "c.db"},
+                                       "broker": {"host": "127.0.0.1", "port": 1}})
+    store = Store(cfg.store)
+    real = store.add_events
+    events = [e for e in traffic if e["post"] == "tay-trang" and e["kiosk"] == "k1"][:6]
+    poison = events[2]["event_id"]
+
+    def refuse_one(batch: Any, *args: Any) -> Any:
+        if any(e["event_id"] == poison for e in batch):
+            raise ValueError("the database refused this row")
+        return real(batch, *args)
+
+    store.add_events = refuse_one  # type: ignore[method-assign]
+    ingest = CenterIngest(cfg, store)
+    sent: list[bytes] = []
+    ingest.client.publish = lambda topic, payload, qos: sent.append(payload)  # type: ignore
+    ingest.client.ack = lambda mid, qos: None  # type: ignore[method-assign]
+    batch = json.dumps({"schema": 1, "type": "batch", "events": events}).encode()
+    ingest._ingest([_Event(0, 1, 1, topics.kiosk_events(PROV, "tay-trang", "k1"), batch)])
+    good = {e["event_id"] for e in events} - {poison}
+    # The other five are stored, not lost with the one the store refused …
+    assert all(store.event(i) is not None for i in good)
+    # … which is kept aside on its own, whole, and every event is acknowledged once kept.
+    [row] = store.quarantined()
+    assert row["reason"] == "unstorable" and row["event_id"] == poison
+    assert {i for p in sent for i in json.loads(p)["event_ids"]} == good | {poison}
+    store.close()

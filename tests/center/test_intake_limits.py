@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ulid import ULID
 
 from center.alerts import AlertKind
 from center.config import CenterConfig
@@ -125,6 +126,27 @@ def test_a_post_keeps_at_most_its_quarantine_budget(tmp_path: Path):
     topic = topics.kiosk_events(PROV, "tay-trang", "k1")
     ingest._ingest([_Event(0, n, 1, topic, b"junk %d" % n) for n in range(10)])
     assert len(store.quarantined()) == 3 and ingest.counters.quarantine_uncounted == 7
+    store.close()
+
+
+def test_an_event_over_the_quarantine_budget_is_not_acknowledged(tmp_path: Path):
+    # Kept nowhere, it must stay with the gateway (which sends it again later), not be acked.
+    cfg = CenterConfig.model_validate({
+        "province": PROV, "store": {"path": tmp_path / "c.db"},
+        "broker": {"host": "127.0.0.1", "port": 1},
+        "ingest": {"quarantine_per_post_hour": 3}})
+    store = Store(cfg.store)
+    ids = [str(ULID()) for _ in range(10)]
+    ingest = CenterIngest(cfg, store, check=lambda payload, *a: Quarantined(
+        "bad_time", "clock off", event_id=payload.decode()))
+    ingest.client.ack = lambda mid, qos: None  # type: ignore[method-assign]
+    sent: list[bytes] = []
+    ingest.client.publish = lambda topic, payload, qos: sent.append(payload)  # type: ignore
+    topic = topics.kiosk_events(PROV, "tay-trang", "k1")
+    ingest._ingest([_Event(0, n, 1, topic, event_id.encode()) for n, event_id in enumerate(ids)])
+    kept = {row["event_id"] for row in store.quarantined()}
+    acked = {i for payload in sent for i in json.loads(payload)["event_ids"]}
+    assert len(kept) == 3 and acked == kept
     store.close()
 
 
