@@ -98,16 +98,6 @@ def split_events(payload: bytes) -> list[tuple[Any, bytes]] | Malformed:
         return Malformed("bad_text", "an event holds text that is not valid Unicode")
 
 
-def event_payloads(payload: bytes) -> list[bytes]:
-    """The JSON of each event of a well-formed batch; otherwise the message itself, to check."""
-    if b'"batch"' not in payload:  # cannot be a batch: spare a parse the caller makes anyway
-        return [payload]
-    parts = split_events(payload)
-    if isinstance(parts, Malformed) or parts[0][1] is payload:
-        return [payload]
-    return [event for _data, event in parts]
-
-
 def event_bytes(event: Any) -> bytes:
     """An event's JSON as the relay stores and forwards it."""
     return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
