@@ -7,6 +7,7 @@ Written out here rather than taken from pycose: pycose 1.1 cannot decode message
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import cbor2
 
@@ -60,6 +61,17 @@ def decode(data: bytes) -> Sign1:
         raise CoseError(f"not COSE CBOR: {exc}") from None
     if isinstance(obj, cbor_strict.Tagged):
         obj = obj.value
+    protected, header, _unprotected, payload, signature = sign1_parts(obj, HEADER_LIMITS)
+    kid, alg = header.get(KID, b""), header.get(ALG)
+    if not isinstance(kid, bytes) or not isinstance(alg, int) or isinstance(alg, bool):
+        raise CoseError("protected header lacks kid or alg")
+    return Sign1(protected, kid, alg, payload, signature)
+
+
+def sign1_parts(obj: Any, header_limits: cbor_strict.Limits,
+                ) -> tuple[bytes, dict[Any, Any], dict[Any, Any], bytes, bytes]:
+    """The parts of a decoded COSE_Sign1 array: protected bytes, protected header (decoded
+    strictly), unprotected header, payload and signature; raises CoseError when malformed."""
     if not isinstance(obj, list) or len(obj) != 4:
         raise CoseError("COSE_Sign1 must be an array of 4")
     protected, unprotected, payload, signature = obj
@@ -68,15 +80,12 @@ def decode(data: bytes) -> Sign1:
     if not isinstance(unprotected, dict):
         raise CoseError("unprotected header is not a map")
     try:
-        header = cbor_strict.loads(protected, HEADER_LIMITS) if protected else {}
+        header = cbor_strict.loads(protected, header_limits) if protected else {}
     except cbor_strict.CborError as exc:
         raise CoseError(f"protected header: {exc}") from None
     if not isinstance(header, dict):
         raise CoseError("protected header is not a map")
-    kid, alg = header.get(KID, b""), header.get(ALG)
-    if not isinstance(kid, bytes) or not isinstance(alg, int) or isinstance(alg, bool):
-        raise CoseError("protected header lacks kid or alg")
-    return Sign1(protected, kid, alg, payload, signature)
+    return protected, header, unprotected, payload, signature
 
 
 def _to_be_signed(protected: bytes, payload: bytes) -> bytes:

@@ -10,6 +10,7 @@ from typing import Any
 import base45
 import cbor2
 
+from screening import cose
 from screening.certificates import cbor_strict, eu_dcc, signatures, who_ddcc
 from screening.certificates.cbor_strict import CborError, Tagged
 from screening.certificates.inflate import ZLIB, Overflow, inflate
@@ -94,17 +95,9 @@ def _cose(data: bytes) -> _Sign1:
             obj = obj.value
         if isinstance(obj, Tagged) and obj.tag == SIGN1_TAG:
             obj = obj.value
-        if not isinstance(obj, list) or len(obj) != 4:
-            raise CborError("COSE_Sign1 must be an array of 4")
-        protected, unprotected, payload, signature = obj
-        if not all(isinstance(x, bytes) for x in (protected, payload, signature)):
-            raise CborError("COSE_Sign1 fields have the wrong types")
-        if not isinstance(unprotected, dict):
-            raise CborError("unprotected header is not a map")
-        header = cbor_strict.loads(protected) if protected else {}
-        if not isinstance(header, dict):
-            raise CborError("protected header is not a map")
-    except CborError as exc:
+        protected, header, unprotected, payload, signature = cose.sign1_parts(
+            obj, cbor_strict.LIMITS)
+    except (CborError, cose.CoseError) as exc:
         raise _Refused(CertReason.BAD_COSE, str(exc)) from None
     # The kid belongs in the protected header; some issuers put it in the unprotected one,
     # which the DCC specification lets verifiers accept.
