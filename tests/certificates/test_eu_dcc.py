@@ -12,7 +12,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from screening.certificates import (
     CertFormat,
-    CertificateRejected,
     CertificateTrust,
     CertificateVerified,
     CertReason,
@@ -25,15 +24,9 @@ from tests.certificates.vectors import (
     make_signer,
     negative_test,
     recovery,
+    rejected,
     vaccination,
 )
-
-
-def rejected(code: str, trust: CertificateTrust, **kwargs) -> CertReason:
-    result = read_certificate(code, trust, NOW, **kwargs)
-    assert isinstance(result, CertificateRejected), result
-    assert result.to_json()["reason"]["vi"] and result.to_json()["reason"]["en"]
-    return result.reason
 
 
 def hc1(raw: bytes) -> str:

@@ -10,7 +10,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from screening.certificates import (
     CertFormat,
-    CertificateRejected,
     CertificateTrust,
     CertificateVerified,
     CertReason,
@@ -19,13 +18,7 @@ from screening.certificates import (
 )
 from screening.certificates.issue import jwk_of, sign_shc
 from screening.certificates.trust import jwk_entry
-from tests.certificates.vectors import NOW, SHC_ISSUER, shc_claims
-
-
-def rejected(code: str, trust: CertificateTrust, **kwargs) -> CertReason:
-    result = read_certificate(code, trust, NOW, **kwargs)
-    assert isinstance(result, CertificateRejected), result
-    return result.reason
+from tests.certificates.vectors import NOW, SHC_ISSUER, rejected, shc_claims
 
 
 def numeric(jws: str) -> str:

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from screening.certificates import CertType, TrustEntry
+from screening.certificates import (
+    CertificateRejected,
+    CertificateTrust,
+    CertReason,
+    CertType,
+    TrustEntry,
+    read_certificate,
+)
 from screening.certificates.issue import PrivateKey, cwt_claims, make_dsc, sign_hcert
 from screening.certificates.trust import dsc_entry
 
@@ -84,3 +91,11 @@ def shc_claims(**overrides: Any) -> dict[str, Any]:
                          "resourceType": "Bundle", "type": "collection", "entry": entries}}}}
     claims.update(overrides)
     return claims
+
+
+def rejected(code: str, trust: CertificateTrust, **kwargs: Any) -> CertReason:
+    """The reason a code is refused at NOW; it must be refused, in both languages."""
+    result = read_certificate(code, trust, NOW, **kwargs)
+    assert isinstance(result, CertificateRejected), result
+    assert result.to_json()["reason"]["vi"] and result.to_json()["reason"]["en"]
+    return result.reason
