@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from center.files import private_file, restrict
 from center.stores.database import COLUMN_TYPES, Row, StoreUnavailable
 from gateway.sqlite import open_durable, relaxed_sync
 
@@ -54,11 +53,8 @@ class SqliteDatabase:
                                            isolation_level=None, check_same_thread=False,
                                            timeout=10.0)
             else:
-                # Created 0600 before SQLite opens it: its -wal and -shm take the same mode.
-                private_file(Path(path))
+                # Created 0600 (folder 0700) before SQLite opens it, its -wal and -shm too.
                 self._db = open_durable(path)
-                for suffix in ("-wal", "-shm"):
-                    restrict(Path(f"{path}{suffix}"))
         except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailable(self.where, str(exc)) from None
         self._lock = threading.Lock()
