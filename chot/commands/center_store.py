@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from chot.failure import fail
+
 
 def register(tree: Any) -> None:
     """Add `chot bench center-store`."""
@@ -23,17 +25,12 @@ def bench_center_store(args: argparse.Namespace) -> int:
     from sim.postgres import PostgresMissing
 
     if args.events < 1:
-        return _fail("--events phải dương / --events must be positive", "bad_argument")
+        return fail("--events phải dương / --events must be positive", "bad_argument")
     try:
         result = run_store_bench(args.events)
     except PostgresMissing as exc:
-        return _fail(f"Thiếu PostgreSQL / PostgreSQL missing: {exc}", "postgres_missing")
+        return fail(f"Thiếu PostgreSQL / PostgreSQL missing: {exc}", "postgres_missing")
     except StoreUnavailable as exc:
-        return _fail(str(exc), exc.reason)
+        return fail(str(exc), exc.reason)
     print(json.dumps(result, ensure_ascii=False))
     return 0
-
-
-def _fail(message: str, reason: str) -> int:
-    print(json.dumps({"error": message, "reason": reason}, ensure_ascii=False))
-    return 2

@@ -25,7 +25,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from center.service import CenterService
 from center.settings import load_center_config
-from chot.commands import center_tools
+from chot.commands.center import publish as publish_command
 from gateway.config import GatewayConfig, KioskLinkConfig, parse_config
 from gateway.journal import Journal
 from gateway.kiosk_link import KioskLink
@@ -170,7 +170,7 @@ key = "{tmp_path / 'center.key'}"
         assert [q["reason"] for q in service.store.quarantined()] == ["unknown_schema",
                                                                       "malformed_json"]
 
-        assert center_tools.publish_policy(_args(cfg_path, tmp_path, DEFAULT_BODY)) == 0
+        assert publish_command.publish_policy(_args(cfg_path, tmp_path, DEFAULT_BODY)) == 0
         assert wait_for(lambda: link.docs_versions.get("policy") == 1), \
             "the policy did not reach the kiosk"
         assert wait_for(lambda: service.watch.monitor.published.get("policy") == 1

@@ -24,7 +24,7 @@ from center.store import Store
 from center.watch import CenterWatch
 
 RUN_HEADLESS = ("import argparse, sys\n"
-                "from chot.commands.center_tools import run_center\n"
+                "from chot.commands.center.run import run_center\n"
                 "sys.exit(run_center(argparse.Namespace(config=sys.argv[1], headless=True, "
                 "log_level='WARNING')))\n")
 
@@ -108,7 +108,7 @@ def test_a_viewer_sees_posts_and_every_instances_alerts_once(mosquitto, center_c
 
 
 RUN_SERVE = ("import argparse, sys\n"
-             "from chot.commands.center_tools import run_center\n"
+             "from chot.commands.center.run import run_center\n"
              "sys.exit(run_center(argparse.Namespace(config=sys.argv[1], serve=True, "
              "host='127.0.0.1', port=int(sys.argv[2]))))\n")
 
@@ -140,7 +140,7 @@ def test_serve_offers_the_dashboard_to_a_browser(mosquitto, center_config):
 def test_the_dashboard_without_a_terminal_says_what_to_use_instead(center_config, capsys):
     import argparse
 
-    from chot.commands.center_tools import run_center
+    from chot.commands.center.run import run_center
 
     code = run_center(argparse.Namespace(config=str(center_config()), headless=False))
     answer = json.loads(capsys.readouterr().out)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from center.settings import load_center_config
-from chot.commands import center_tools
+from chot.commands.center import publish as publish_command
 from screening.default_policy import DEFAULT_BODY
 from screening.keys import SigningKey, keyring
 from screening.policy import parse_policy, policy_body
@@ -23,7 +23,7 @@ def publish(capsys: pytest.CaptureFixture[str], kind: str, config: Path, file: P
             key: Path | None = None) -> tuple[int, dict[str, Any]]:
     args = argparse.Namespace(tool_config=str(config), file=str(file),
                               key=str(key) if key else None)
-    handler = center_tools.publish_policy if kind == "policy" else center_tools.publish_trust
+    handler = publish_command.publish_policy if kind == "policy" else publish_command.publish_trust
     code = handler(args)
     return code, json.loads(capsys.readouterr().out.splitlines()[-1])
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from chot.commands import center_tools
+from chot.commands.center import publish as publish_command
 from kiosk_ui.config import PolicySection
 from kiosk_ui.policy_files import FilePolicy, load_policy
 from kiosk_ui.ports import PolicyInForce
@@ -62,7 +62,7 @@ def test_imported_signers_are_published_signed_and_a_kiosk_verifies_with_them(
     assert imported.returncode == 0, imported.stderr
 
     config = center_config(broker)
-    code = center_tools.publish_trust(argparse.Namespace(
+    code = publish_command.publish_trust(argparse.Namespace(
         tool_config=str(config), file=str(tmp_path / "merged.json"),
         key=str(tmp_path / "center.key")))
     assert code == 0, capsys.readouterr()

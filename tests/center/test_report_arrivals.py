@@ -19,7 +19,7 @@ from center.report import Outage, build_report, outages_from_log
 from center.schedule import ReportScheduler, next_run
 from center.settings import load_center_config
 from center.store import Store
-from chot.commands import center_tools
+from chot.commands import center as center_command
 from tests.center.conftest import DAY
 from tests.center.traffic import TZ
 
@@ -27,7 +27,7 @@ from tests.center.traffic import TZ
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="chot center")
     root.add_argument("--config")
-    center_tools.add_subcommands(root.add_subparsers(dest="center_command"))
+    center_command.add_subcommands(root.add_subparsers(dest="center_command"))
     return root
 
 

@@ -3,6 +3,7 @@ instances (two connections) write the same things at once."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sqlite3
@@ -20,7 +21,8 @@ from center.queries import TodayCounts
 from center.settings import load_center_config
 from center.store import Store, province_day
 from center.stores import StoreUnavailable, open_database
-from chot.commands import center_tools
+from chot.commands import center as center_command
+from chot.commands.center.run import run_center
 from gateway.config import ConfigProblem
 from sim.broker import free_port
 from tests.center.conftest import DAY
@@ -185,16 +187,16 @@ def test_an_unreachable_database_gets_a_bilingual_answer_without_its_password(
     config = center_config(store=url)
     for args in (["report", "--config", str(config)],
                  ["arrivals", "--config", str(config), "--ward", "03127"]):
-        root = center_tools.argparse.ArgumentParser()
-        center_tools.add_subcommands(root.add_subparsers())
+        root = argparse.ArgumentParser()
+        center_command.add_subcommands(root.add_subparsers())
         parsed = root.parse_args(args)
         assert parsed.handler(parsed) == 2
         answer = json.loads(capsys.readouterr().out.splitlines()[-1])
         assert answer["reason"] == "store_unavailable" and " / " in answer["error"]
         assert "s3cret" not in answer["error"]
-    headless = center_tools.argparse.Namespace(config=str(config), headless=True,
-                                               log_level="ERROR")
-    assert center_tools.run_center(headless) == 2
+    headless = argparse.Namespace(config=str(config), headless=True,
+                                  log_level="ERROR")
+    assert run_center(headless) == 2
     assert json.loads(capsys.readouterr().out)["reason"] == "store_unavailable"
 
 

@@ -1,0 +1,69 @@
+"""`chot center arrivals`: one ward's arrivals of a local day, as JSON or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from chot.commands.center.options import config_option, emit, load, local_day
+from chot.failure import fail
+
+
+def add_parser(subparsers: Any) -> None:
+    """Add `arrivals` to `chot center`."""
+    parser = subparsers.add_parser(
+        "arrivals", help="danh sách người về phường / arrivals for one ward",
+        description="người được báo về một phường/xã trong ngày / a ward's arrivals of a day")
+    config_option(parser)
+    parser.add_argument("--ward", required=True, help="official ward code, e.g. 03127")
+    parser.add_argument("--date", default="today",
+                        help="YYYY-MM-DD, today or yesterday (local day)")
+    parser.add_argument("--csv", action="store_true", help="CSV instead of JSON")
+    parser.add_argument("--out", help="write to this file instead of standard output")
+    parser.set_defaults(handler=arrivals)
+
+
+def arrivals(args: argparse.Namespace) -> int:
+    """Print (or write) one ward's arrivals of a local day, as CSV or JSON."""
+    import csv
+    import io
+
+    from center.arrivals import EXPORT_COLUMNS, export_row
+    from center.day import zone
+    from center.queries import ward_arrivals
+    from center.store import Store
+    from center.stores import StoreUnavailable
+    from screening.places import normalize_ward, ward_info
+
+    loaded = load(args)
+    if isinstance(loaded, int):
+        return loaded
+    cfg, sections = loaded
+    ward = normalize_ward(args.ward.strip())
+    if ward_info(ward) is None:
+        return fail(f"Mã phường/xã không tồn tại / unknown ward code: {args.ward!r}",
+                    "unknown_ward")
+    tz = zone(sections.report.timezone)
+    day = local_day(args, tz)
+    if isinstance(day, int):
+        return day
+    try:
+        store = Store(cfg.store)
+    except StoreUnavailable as exc:
+        return fail(str(exc), exc.reason)
+    try:
+        found = ward_arrivals(store, ward, day, tz)
+    finally:
+        store.close()
+    summary = {"ward": ward, "ward_name": ward_info(ward)[0],  # type: ignore[index]
+               "date": day.isoformat(), "arrivals": len(found)}
+    if args.csv:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, EXPORT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(export_row(a, tz) for a in found)
+        return emit(out.getvalue(), args.out, summary)
+    text = json.dumps({**summary, "items": [a.to_json() for a in found]},
+                      ensure_ascii=False) + "\n"
+    return emit(text, args.out, summary)

@@ -1,0 +1,62 @@
+"""What the `chot center` subcommands share: their --config, the day they ask about, and
+where their answer goes (standard output, or a private file)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from chot.failure import fail
+
+
+def config_option(parser: argparse.ArgumentParser) -> None:
+    """Add --config to a subcommand."""
+    # Its own dest: a subcommand default must not wipe `chot center --config F` given earlier.
+    parser.add_argument("--config", dest="tool_config", help="center TOML file")
+
+
+def config_path(args: argparse.Namespace) -> str | None:
+    """The center TOML named after the subcommand or before it."""
+    return getattr(args, "tool_config", None) or getattr(args, "config", None)
+
+
+def load(args: argparse.Namespace) -> Any:
+    """(cfg, sections) or an exit code after printing why."""
+    from center.settings import load_center_config
+    from gateway.config import ConfigProblem
+
+    path = config_path(args)
+    if not path:
+        return fail("Thiếu --config / --config is required", "config_missing")
+    try:
+        return load_center_config(path)
+    except ConfigProblem as exc:
+        return fail(str(exc), exc.reason)
+
+
+def local_day(args: argparse.Namespace, tz: Any) -> Any:
+    """The local day --date names, or an exit code after printing why."""
+    from datetime import UTC, datetime
+
+    from center.day import parse_day
+
+    try:
+        return parse_day(args.date, tz, datetime.now(UTC))
+    except ValueError:
+        return fail(f"Ngày không hợp lệ / bad --date: {args.date!r} (YYYY-MM-DD)", "bad_date")
+
+
+def emit(text: str, out: str | None, summary: dict[str, Any]) -> int:
+    """Print text, or write it to `out` and print the summary."""
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(out).write_text(text, "utf-8")
+    except OSError as exc:
+        return fail(f"Không ghi được / cannot write {out}: {exc}", "write_failed")
+    print(json.dumps({**summary, "out": out}, ensure_ascii=False))
+    return 0
