@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from center.registry import Registry
-from gateway import topics
+from infra import topics
 
 # mosquitto_ctrl's own count. Generated passwords are random 192-bit secrets: stretching
 # adds nothing to them, and the broker pays it on every CONNECT.
@@ -60,7 +60,7 @@ def gateway_clientid(post: str) -> str:
 
 
 def kiosk_clientid(post: str, kiosk: str) -> str:
-    """The client id of a kiosk's link (gateway/kiosk_link.py)."""
+    """The client id of a kiosk's link (kiosk_ui/kiosk_link.py)."""
     return f"kiosk-{post}-{kiosk}"
 
 

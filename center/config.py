@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
-from gateway.config import BrokerConfig, Strict
+from infra.config import BrokerConfig, Strict
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 

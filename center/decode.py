@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from gateway.wire import MAX_BATCH_EVENTS  # the gateway's limit: one number for both ends
+from infra.wire import MAX_BATCH_EVENTS  # the gateway's limit: one number for both ends
 
 # Only an escape can put a surrogate into decoded JSON (raw ones are not UTF-8), so a cheap
 # search of the bytes spares the walk for nearly every message.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gateway.sqlite import make_private_file, make_private_folder
+from infra.sqlite import make_private_file, make_private_folder
 
 
 def private_folder(folder: Path) -> Path:
@@ -19,7 +19,7 @@ def private_folder(folder: Path) -> Path:
 
 def private_file(path: Path) -> Path:
     """Create `path` empty if missing and make it 0600 (its folder 0700 if created); an
-    existing file is chmod'ed, never opened (gateway.sqlite.make_private_file says why)."""
+    existing file is chmod'ed, never opened (infra.sqlite.make_private_file says why)."""
     make_private_folder(path.parent)
     make_private_file(path)
     return path

@@ -25,9 +25,9 @@ from center.config import CenterConfig
 from center.decode import dumps, event_messages, mend, needs_mending
 from center.limits import PostRate, QuarantineBudget
 from center.store import Store
-from gateway import topics
-from gateway.mqtt import BrokerLink, drain, make_client
-from gateway.wire import Malformed, acks_payloads, check_event
+from infra import topics
+from infra.mqtt import BrokerLink, drain, make_client
+from infra.wire import Malformed, acks_payloads, check_event
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ TICK_S = 0.25
 
 
 class Refusal(Protocol):
-    """Why a message cannot be stored as an event (e.g. gateway.wire.Malformed)."""
+    """Why a message cannot be stored as an event (e.g. infra.wire.Malformed)."""
 
     @property
     def reason(self) -> str:

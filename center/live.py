@@ -14,9 +14,9 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from center.watch import CenterWatch
-from gateway import topics
-from gateway.config import BrokerConfig
-from gateway.mqtt import BrokerLink, make_client
+from infra import topics
+from infra.config import BrokerConfig
+from infra.mqtt import BrokerLink, make_client
 from screening.policy import POLICY_KIND
 from screening.trust import TRUST_KIND
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from center.alerts import Alert, AlertKind, link_alert
 from center.decode import Unreadable, loads
-from gateway.topics import parse_gateway_state_topic, parse_kiosk_topic
+from infra.topics import parse_gateway_state_topic, parse_kiosk_topic
 
 
 @dataclass

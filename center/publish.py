@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from center.files import private_folder, write_private
-from gateway import topics
-from gateway.config import BrokerConfig
+from infra import topics
+from infra.config import BrokerConfig
 from screening.event import utc_iso
 from screening.keys import SigningKey, VerifyKey
 from screening.policy import POLICY_KIND, parse_policy, policy_body
@@ -202,7 +202,7 @@ def publish_document(cfg: BrokerConfig, prov: str, kind: str, body: dict[str, An
 def _connected_client(cfg: BrokerConfig, name: str, timeout_s: float) -> Any:
     import paho.mqtt.client as mqtt
 
-    from gateway.mqtt import failed, make_client
+    from infra.mqtt import failed, make_client
 
     # Never reuse the running center's client id: the broker would drop it for us.
     cfg = cfg.model_copy(update={"client_id": None})

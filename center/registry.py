@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
-from gateway.config import Strict, load_config
+from infra.config import Strict, load_config
 
 # Post, kiosk and instance codes become MQTT topic segments, usernames and client ids:
 # letters, digits, '-' and '_' only, so none can smuggle '+', '#', '/' or '$share'.

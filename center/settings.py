@@ -16,7 +16,7 @@ from pydantic import Field, field_validator
 from center.config import CenterConfig
 from center.day import DEFAULT_TZ, zone
 from center.registry import Registry, load_registry
-from gateway.config import ConfigProblem, Strict, parse_config, read_toml, readable_file
+from infra.config import ConfigProblem, Strict, parse_config, read_toml, readable_file
 
 HHMM_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 

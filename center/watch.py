@@ -42,7 +42,7 @@ from center.roster import KioskRoster
 from center.sequence_gaps import Gap, GapTracker
 from center.settings import CenterSections
 from center.ward_book import WardBook
-from gateway import topics
+from infra import topics
 
 log = logging.getLogger(__name__)
 

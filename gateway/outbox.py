@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gateway.doc_store import SCHEMA as DOCS_SCHEMA
-from gateway.doc_store import read_doc, write_doc
-from gateway.sqlite import is_disk_full, open_durable, relaxed_sync
+from infra.doc_store import SCHEMA as DOCS_SCHEMA
+from infra.doc_store import read_doc, write_doc
+from infra.sqlite import is_disk_full, open_durable, relaxed_sync
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (

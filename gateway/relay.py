@@ -23,13 +23,13 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.reasoncodes import ReasonCode
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
-from gateway import topics
-from gateway.alarms import Alarms, ClockWatch
-from gateway.batching import fill_batch
 from gateway.config import GatewayConfig
-from gateway.mqtt import BrokerLink, drain, failed, make_client, wait_published
 from gateway.outbox import Added, Incoming, Outbox, OutboxFull, Outgoing
-from gateway.wire import (
+from infra import topics
+from infra.alarms import Alarms, ClockWatch
+from infra.batching import fill_batch
+from infra.mqtt import BrokerLink, drain, failed, make_client, wait_published
+from infra.wire import (
     Malformed,
     acks_payloads,
     check_event_object,

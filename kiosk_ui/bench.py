@@ -112,7 +112,7 @@ async def run_bench(scans: int, journal_kind: str = "sqlite") -> dict[str, Any]:
     config = parse_config({"post": "bench", "kiosk": "k1", "bell": False})
     with tempfile.TemporaryDirectory() as tmp:
         if journal_kind == "sqlite":
-            from gateway.journal import Journal
+            from kiosk_ui.journal import Journal
 
             journal: Any = SqliteJournal(Journal(Path(tmp) / "journal.sqlite", "bench", "k1"))
         else:

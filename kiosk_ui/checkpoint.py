@@ -25,7 +25,7 @@ from screening.scan import (
 )
 from screening.verdict import Outcome
 
-# A journal that cannot commit: disk full (gateway.journal.JournalFull), I/O error, SQLite.
+# A journal that cannot commit: disk full (kiosk_ui.journal.JournalFull), I/O error, SQLite.
 RECORD_ERRORS = (OSError, RuntimeError, sqlite3.Error)
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from gateway.config import TlsConfig
+from infra.config import TlsConfig
 
 
 class Section(BaseModel):

@@ -144,7 +144,7 @@ def _journal(config: KioskConfig, clock: Callable[[], datetime]) -> Any:
 
     if config.journal.path is None:
         return MemoryJournal(config.post, config.kiosk, clock)
-    from gateway.journal import Journal
+    from kiosk_ui.journal import Journal
 
     return SqliteJournal(Journal(config.journal.path, config.post, config.kiosk, clock))
 
@@ -152,8 +152,9 @@ def _journal(config: KioskConfig, clock: Callable[[], datetime]) -> Any:
 def _link(config: KioskConfig, journal: Any, policy: FilePolicy) -> Any:
     from pathlib import Path
 
-    from gateway.config import BrokerConfig, JournalConfig, KioskLinkConfig
-    from gateway.kiosk_link import KioskLink
+    from infra.config import BrokerConfig
+    from kiosk_ui.kiosk_link import KioskLink
+    from kiosk_ui.link_config import JournalConfig, KioskLinkConfig
     gw = config.gateway
     broker = BrokerConfig(host=gw.host or "127.0.0.1", port=gw.port, username=gw.username,
                           password_file=Path(gw.password_file) if gw.password_file else None,

@@ -1,6 +1,6 @@
 """The policy in force at start: the config's files, unless the kiosk has kept newer ones.
 
-Documents the gateway link accepted are kept in the journal (gateway.doc_store); at start
+Documents the gateway link accepted are kept in the journal (infra.doc_store); at start
 they are checked again against the center's keys and win over older files, so a restarted
 kiosk, online or not, keeps the newest policy and never takes back a revoked issuer.
 """
@@ -16,7 +16,7 @@ from kiosk_ui.config import PolicySection
 from kiosk_ui.ports import PolicyInForce
 
 if TYPE_CHECKING:
-    from gateway.doc_store import DocHolder
+    from infra.doc_store import DocHolder
     from screening.keys import VerifyKey
     from screening.signed_doc import SignedDoc
 
@@ -95,7 +95,7 @@ def load_policy(section: PolicySection, kept: DocHolder | None = None) -> FilePo
 def _kept_docs(kept: DocHolder | None, center: list[VerifyKey]) -> dict[str, SignedDoc]:
     if kept is None or not center:
         return {}
-    from gateway.doc_store import verified_docs
+    from infra.doc_store import verified_docs
     from screening.keys import keyring
 
     return verified_docs(kept, keyring(center))

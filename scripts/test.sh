@@ -9,7 +9,7 @@ ruff check .
 echo "== imports point one way (import-linter)"
 lint-imports --no-cache
 echo "== mypy"
-mypy chot screening hardware gateway center kiosk_ui sim
+mypy chot screening hardware infra gateway center kiosk_ui sim
 if chot firmware --help >/dev/null 2>&1; then
     echo "== firmware type-check against the MicroPython stubs"
     chot firmware check

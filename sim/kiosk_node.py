@@ -117,10 +117,11 @@ class HeadlessKiosk:
     """One kiosk without a screen: inputs, scan path, journal and link."""
 
     def __init__(self, cfg: KioskNodeConfig) -> None:
-        from gateway.config import BrokerConfig, JournalConfig, KioskLinkConfig
-        from gateway.doc_store import verified_docs
-        from gateway.journal import Journal
-        from gateway.kiosk_link import KioskLink
+        from infra.config import BrokerConfig
+        from infra.doc_store import verified_docs
+        from kiosk_ui.journal import Journal
+        from kiosk_ui.kiosk_link import KioskLink
+        from kiosk_ui.link_config import JournalConfig, KioskLinkConfig
 
         self.cfg = cfg
         center = [read_verify_key(path) for path in cfg.center_keys]

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from gateway.config import KioskLinkConfig
-from gateway.journal import Journal, MakeEvent
-from gateway.kiosk_link import KioskLink
+from kiosk_ui.journal import Journal, MakeEvent
+from kiosk_ui.kiosk_link import KioskLink
+from kiosk_ui.link_config import KioskLinkConfig
 from screening.default_policy import default_policy
 from screening.evaluate import TemperatureReading, evaluate
 from screening.event import EventHeader, ScanEvent

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from center.publish import Ledger, publish_retained
-from gateway import topics
-from gateway.config import BrokerConfig
+from infra import topics
+from infra.config import BrokerConfig
 from screening.keys import SigningKey
 from screening.policy import POLICY_KIND, policy_body
 from screening.signed_doc import sign_doc

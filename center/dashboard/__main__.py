@@ -9,7 +9,7 @@ import sys
 from center.dashboard.run import run_viewer
 from center.settings import load_center_config
 from center.stores import StoreUnavailable
-from gateway.config import ConfigProblem
+from infra.config import ConfigProblem
 
 
 def main() -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from center.stores.database import COLUMN_TYPES, Row, StoreUnavailable
-from gateway.sqlite import open_durable, relaxed_sync
+from infra.sqlite import open_durable, relaxed_sync
 
 
 class SqliteTransaction:

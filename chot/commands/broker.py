@@ -29,7 +29,7 @@ def access(args: argparse.Namespace) -> int:
     """Write each broker's dynamic-security.json and any missing login passwords."""
     from center.broker_access import AccessProblem, center_access, post_access
     from center.registry import load_registry
-    from gateway.config import ConfigProblem
+    from infra.config import ConfigProblem
 
     try:
         registry = load_registry(args.registry)

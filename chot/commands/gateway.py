@@ -19,9 +19,10 @@ def run_gateway(args: argparse.Namespace) -> int:
     """Run the relay until SIGTERM/SIGINT; prints its final state as JSON."""
     import logging
 
-    from gateway.config import ConfigProblem, GatewayConfig, load_config
-    from gateway.lifecycle import run_until_signalled
+    from gateway.config import GatewayConfig
     from gateway.relay import Gateway
+    from infra.config import ConfigProblem, load_config
+    from infra.lifecycle import run_until_signalled
     from screening.files import FileProblem, read_verify_key
 
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")

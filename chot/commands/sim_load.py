@@ -24,8 +24,9 @@ def run_sim_load(args: argparse.Namespace) -> int:
     """Record the events, wait for acks, print one JSON line; exit 1 if some are unacked."""
     import threading
 
-    from gateway.config import ConfigProblem, KioskLinkConfig, load_config
-    from gateway.lifecycle import run_until_signalled
+    from infra.config import ConfigProblem, load_config
+    from infra.lifecycle import run_until_signalled
+    from kiosk_ui.link_config import KioskLinkConfig
     from sim.load import LoadResult, load_through_link
 
     if args.events < 0 or args.rate < 0:

@@ -23,8 +23,8 @@ from center.ingest import CenterIngest, light_check
 from center.service import CenterService
 from center.settings import CenterSections
 from center.store import Store
-from gateway import topics
-from gateway.config import parse_config
+from infra import topics
+from infra.config import parse_config
 from screening.event import EventHeader, utc_iso
 from sim.broker import MosquittoBroker
 from sim.load import sample_makers

@@ -7,7 +7,7 @@ broker → `chot center --headless`. Figures:
 - raw_paho_per_s: one plain paho client (default settings) publishing the same payloads with
   QoS 1 to the provincial broker, one event per message, from the first publish to the last
   PUBACK: the target's baseline (ratio = events_per_s / raw_paho_per_s). The relay sends a
-  backlog several events to a message (gateway.wire), which is how it can beat it;
+  backlog several events to a message (infra.wire), which is how it can beat it;
 - events_per_s: a kiosk journal holding N events streams them through the running relay
   (post broker, gateway outbox commit before each PUBACK, QoS 1 upstream with reason codes
   checked, center commit); N over the span between the first and the last center commit;
@@ -43,8 +43,8 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from gateway import topics
-from gateway.journal import Journal
+from infra import topics
+from kiosk_ui.journal import Journal
 from sim.broker import MosquittoBroker
 from sim.load import sample_makers
 from sim.uplink import Uplink

@@ -11,7 +11,9 @@ import pytest
 from center.broker_access import GATEWAY_ON_POST, center_access, post_access
 from center.registry import load_registry
 from center.settings import load_center_config
-from gateway.config import GatewayConfig, KioskLinkConfig, load_config
+from gateway.config import GatewayConfig
+from infra.config import load_config
+from kiosk_ui.link_config import KioskLinkConfig
 from tests.broker.parts import REPO
 
 UNITS = REPO / "deploy" / "systemd"

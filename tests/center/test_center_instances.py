@@ -26,12 +26,12 @@ from center.ingest import wait_for
 from center.link_log import LinkLog
 from center.service import CenterService
 from center.settings import load_center_config
-from gateway import topics
-from gateway.wire import state_payload
+from infra import topics
+from infra.wire import state_payload
 
 PROV, POST = "11", "tay-trang"
 
-# A kiosk's broker session as gateway.kiosk_link opens it: a retained online state and a Last
+# A kiosk's broker session as kiosk_ui.kiosk_link opens it: a retained online state and a Last
 # Will saying offline, which the broker publishes when the process dies.
 KIOSK = """
 import sys, time

@@ -26,10 +26,12 @@ from paho.mqtt.enums import CallbackAPIVersion
 from center.service import CenterService
 from center.settings import load_center_config
 from chot.commands.center import publish as publish_command
-from gateway.config import GatewayConfig, KioskLinkConfig, parse_config
-from gateway.journal import Journal
-from gateway.kiosk_link import KioskLink
+from gateway.config import GatewayConfig
 from gateway.relay import Gateway
+from infra.config import parse_config
+from kiosk_ui.journal import Journal
+from kiosk_ui.kiosk_link import KioskLink
+from kiosk_ui.link_config import KioskLinkConfig
 from screening import declaration, signed_code
 from screening.default_policy import DEFAULT_BODY
 from screening.event import StaffAction

@@ -20,7 +20,7 @@ from center.ingest import wait_for
 from center.service import CenterService
 from center.settings import load_center_config
 from center.store import Store
-from gateway import topics
+from infra import topics
 from tests.center.test_center_instances import Listener
 
 PROV = "11"

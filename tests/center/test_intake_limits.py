@@ -25,8 +25,8 @@ from center.service import CenterService
 from center.settings import CenterSections, load_center_config
 from center.store import EXCERPT_BYTES, Store
 from center.watch import CenterWatch
-from gateway import topics
-from gateway.config import ConfigProblem
+from infra import topics
+from infra.config import ConfigProblem
 from tests.center.test_center_instances import Listener
 
 PROV = "11"

@@ -23,7 +23,7 @@ from center.store import Store, province_day
 from center.stores import StoreUnavailable, open_database
 from chot.commands import center as center_command
 from chot.commands.center.run import run_center
-from gateway.config import ConfigProblem
+from infra.config import ConfigProblem
 from sim.broker import free_port
 from tests.center.conftest import DAY
 from tests.center.traffic import TZ

@@ -11,9 +11,10 @@ import pytest
 from center.config import CenterConfig
 from center.ingest import CenterIngest
 from center.store import Store
-from gateway.config import GatewayConfig, load_config
-from gateway.kiosk_link import KioskLink
+from gateway.config import GatewayConfig
 from gateway.relay import Gateway
+from infra.config import load_config
+from kiosk_ui.kiosk_link import KioskLink
 from screening.keys import SigningKey
 from sim.broker import MosquittoBroker
 from tests.gateway.parts import ChotProcess, center_toml, gateway_toml

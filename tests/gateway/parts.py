@@ -18,9 +18,10 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from gateway.config import KioskLinkConfig, load_config
-from gateway.journal import Journal
-from gateway.kiosk_link import KioskLink
+from infra.config import load_config
+from kiosk_ui.journal import Journal
+from kiosk_ui.kiosk_link import KioskLink
+from kiosk_ui.link_config import KioskLinkConfig
 
 REPO = Path(__file__).resolve().parents[2]
 PROV = "01"

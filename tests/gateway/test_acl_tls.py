@@ -10,11 +10,13 @@ from center.broker_access import center_access, post_access
 from center.config import CenterConfig
 from center.ingest import CenterIngest
 from center.store import Store
-from gateway import topics
-from gateway.config import GatewayConfig, KioskLinkConfig, load_config
-from gateway.journal import Journal
-from gateway.kiosk_link import KioskLink
+from gateway.config import GatewayConfig
 from gateway.relay import Gateway
+from infra import topics
+from infra.config import load_config
+from kiosk_ui.journal import Journal
+from kiosk_ui.kiosk_link import KioskLink
+from kiosk_ui.link_config import KioskLinkConfig
 from sim.broker import MosquittoBroker
 from sim.load import run_load
 from tests.broker.parts import REGISTRY, Device, Shipped, dynsec, make_tls, password

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from gateway import topics
+from infra import topics
 from sim.broker import MosquittoBroker
 from sim.uplink import Uplink
 from tests.gateway.parts import (

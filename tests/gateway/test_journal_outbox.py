@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from ulid import ULID
 
-from gateway.journal import Journal, JournalFull
 from gateway.outbox import Incoming, Outbox, OutboxFull
-from gateway.wire import ULID_RE
+from infra.wire import ULID_RE
+from kiosk_ui.journal import Journal, JournalFull
 from sim.load import run_load, sample_makers
 
 

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gateway import topics
+from infra import topics
 from kiosk_ui.devices import BrokerLinkPort
 from screening.keys import SigningKey
 from screening.policy import POLICY_KIND

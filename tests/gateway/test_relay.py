@@ -11,12 +11,14 @@ from ulid import ULID
 from center.config import CenterConfig
 from center.ingest import CenterIngest
 from center.store import Store
-from gateway import topics
-from gateway.config import GatewayConfig, KioskLinkConfig, load_config
-from gateway.journal import Journal
-from gateway.kiosk_link import KioskLink
+from gateway.config import GatewayConfig
 from gateway.relay import Gateway
-from gateway.wire import MAX_BATCH_EVENTS, events_payload
+from infra import topics
+from infra.config import load_config
+from infra.wire import MAX_BATCH_EVENTS, events_payload
+from kiosk_ui.journal import Journal
+from kiosk_ui.kiosk_link import KioskLink
+from kiosk_ui.link_config import KioskLinkConfig
 from screening.keys import SigningKey
 from screening.policy import POLICY_KIND
 from screening.signed_doc import SignedDoc, sign_doc

@@ -10,12 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway import topics
-from gateway.alarms import Alarms, ClockWatch
-from gateway.backoff import backoff_delay
-from gateway.batching import fill_batch
-from gateway.config import ConfigProblem, GatewayConfig, load_config
-from gateway.wire import (
+from gateway.config import GatewayConfig
+from infra import topics
+from infra.alarms import Alarms, ClockWatch
+from infra.backoff import backoff_delay
+from infra.batching import fill_batch
+from infra.config import ConfigProblem, load_config
+from infra.wire import (
     MAX_ACK_IDS,
     MAX_BATCH_BYTES,
     MAX_BATCH_EVENTS,

@@ -12,7 +12,7 @@ import paho.mqtt.client as mqtt
 import pytest
 from kiosk_harness import ISSUER
 
-from gateway import topics
+from infra import topics
 from kiosk_ui.app import build_app
 from kiosk_ui.config import parse_config
 from kiosk_ui.devices import build_ports

@@ -15,7 +15,7 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 
-from gateway import topics
+from infra import topics
 from kiosk_ui.checkpoint import Checkpoint
 from kiosk_ui.config import KioskConfig, parse_config
 from kiosk_ui.devices import Running, build_ports

@@ -26,7 +26,7 @@ def config_path(args: argparse.Namespace) -> str | None:
 def load(args: argparse.Namespace) -> Any:
     """(cfg, sections) or an exit code after printing why."""
     from center.settings import load_center_config
-    from gateway.config import ConfigProblem
+    from infra.config import ConfigProblem
 
     path = config_path(args)
     if not path:

@@ -59,7 +59,7 @@ def _headless(cfg: Any, sections: Any) -> int:
     from dataclasses import asdict
 
     from center.service import CenterService
-    from gateway.lifecycle import run_until_signalled
+    from infra.lifecycle import run_until_signalled
 
     service = CenterService(cfg, sections)
     service.start()

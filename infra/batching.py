@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from gateway.wire import MAX_BATCH_BYTES, MAX_BATCH_EVENTS
+from infra.wire import MAX_BATCH_BYTES, MAX_BATCH_EVENTS
 
 
 class HasPayload(Protocol):

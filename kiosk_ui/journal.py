@@ -3,7 +3,7 @@
 Each event gets a ULID and the next per-kiosk sequence number in the same transaction that
 stores it, and stays until the center acknowledges it end to end; acknowledged events are
 purged after the retention period (personal data must not linger on kiosks). The signed
-policy and trust list the kiosk accepted are kept here too (gateway.doc_store).
+policy and trust list the kiosk accepted are kept here too (infra.doc_store).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from typing import Any, Protocol
 
 from ulid import ULID
 
-from gateway.doc_store import SCHEMA as DOCS_SCHEMA
-from gateway.doc_store import read_doc, write_doc
-from gateway.sqlite import is_disk_full, open_durable, relaxed_sync
+from infra.doc_store import SCHEMA as DOCS_SCHEMA
+from infra.doc_store import read_doc, write_doc
+from infra.sqlite import is_disk_full, open_durable, relaxed_sync
 from screening.event import EventHeader
 
 SCHEMA = """

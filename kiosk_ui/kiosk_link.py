@@ -1,6 +1,6 @@
 """A kiosk's link to its post broker: journal events out, acks, policy and trust back in.
 
-Events leave in journal order with QoS 1 (a backlog several to a message, see gateway.wire)
+Events leave in journal order with QoS 1 (a backlog several to a message, see infra.wire)
 and stay in the journal until the center's ack comes back through the gateway; an event with
 no ack after resend_after_s is sent again (the gateway's outbox and the center both ignore
 duplicates). Policy and trust documents are accepted only when signed by the center and
@@ -28,14 +28,14 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.reasoncodes import ReasonCode
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
-from gateway import topics
-from gateway.alarms import Alarms
-from gateway.batching import fill_batch
-from gateway.config import KioskLinkConfig
-from gateway.doc_store import verified_docs
-from gateway.journal import Entry, Journal
-from gateway.mqtt import BrokerLink, drain, failed, make_client, wait_published
-from gateway.wire import Malformed, events_payload, parse_acks, state_payload
+from infra import topics
+from infra.alarms import Alarms
+from infra.batching import fill_batch
+from infra.doc_store import verified_docs
+from infra.mqtt import BrokerLink, drain, failed, make_client, wait_published
+from infra.wire import Malformed, events_payload, parse_acks, state_payload
+from kiosk_ui.journal import Entry, Journal
+from kiosk_ui.link_config import KioskLinkConfig
 from screening.keys import VerifyKey, keyring
 from screening.policy import POLICY_KIND
 from screening.signed_doc import DocRejected, SignedDoc, accept_update

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS docs (
 
 
 class DocHolder(Protocol):
-    """A store that keeps accepted documents: gateway.journal.Journal, gateway.outbox.Outbox."""
+    """A store that keeps accepted documents: kiosk_ui.journal.Journal, gateway.outbox.Outbox."""
 
     def doc(self, kind: str) -> tuple[int, dict[str, Any]] | None:
         """The stored (version, envelope) of this kind, or None."""

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.topics import KioskTopic
+from infra.topics import KioskTopic
 
 SCHEMA = 1
 MAX_SEQ = 2**63 - 1  # what SQLite and PostgreSQL integers hold

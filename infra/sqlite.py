@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from gateway.config import ConfigProblem
+from infra.config import ConfigProblem
 
 PAGE_SIZE = 4096
 FILE_MODE = 0o600

@@ -24,8 +24,8 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from gateway.backoff import backoff_delay
-from gateway.config import BrokerConfig, ConfigProblem
+from infra.backoff import backoff_delay
+from infra.config import BrokerConfig, ConfigProblem
 
 log = logging.getLogger(__name__)
 
