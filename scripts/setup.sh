@@ -17,6 +17,8 @@ declare -A WHY=(
     [tmux]="the demo's kiosk and center windows"
     [postgresql]="the center's multi-instance store, started per test"
     [python3-venv]="to create .venv"
+    [nodejs]="runs the thermometer firmware on MicroPython's WebAssembly port in the tests"
+    [npm]="fetches that MicroPython port"
 )
 
 logging=0
@@ -47,6 +49,8 @@ for pkg in libzbar0 mosquitto mosquitto-clients tmux postgresql; do
 done
 # Debian's python3 creates venvs only with python3-venv (ensurepip) installed.
 "$PY" -c "import ensurepip" 2>/dev/null || need+=(python3-venv)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
     for pkg in "${need[@]}"; do
         echo "chot setup: apt: $pkg (${WHY[$pkg]})"
@@ -71,7 +75,21 @@ if [ ${#need[@]} -gt 0 ]; then
     fi
     echo "done"
 else
-    echo "chot setup: apt: nothing to install (libzbar0, mosquitto, tmux, postgresql present)"
+    echo "chot setup: apt: nothing to install (libzbar0, mosquitto, tmux, postgresql, node present)"
+fi
+
+# MicroPython 1.27's WebAssembly port, pinned in sim/micropython_node/package.json: the tests
+# run the thermometer firmware on it.
+mpy=sim/micropython_node
+mpy_stamp=$mpy/node_modules/.chot-installed
+mpy_want=$(sha256sum "$mpy/package.json" | cut -c1-16)
+if [ "$(cat "$mpy_stamp" 2>/dev/null)" = "$mpy_want" ]; then
+    echo "chot setup: npm: MicroPython port is up to date with $mpy/package.json"
+else
+    printf 'chot setup: npm: MicroPython 1.27 WebAssembly port into %s … ' "$mpy/node_modules"
+    run npm install --prefix "$mpy" --no-package-lock --no-audit --no-fund
+    echo "$mpy_want" >"$mpy_stamp"
+    echo "done"
 fi
 
 # Reinstall when pyproject.toml's content changes (its dependencies or packages), not on a

@@ -118,6 +118,15 @@ class SimulatedThermometer:
         self._lock = threading.Lock()
 
     @property
+    def unique_id(self) -> bytes:
+        """The board's flash serial number, as the node reports it."""
+        return self.board.unique_id
+
+    def pwm_duty(self, pin: int) -> int:
+        """The duty the firmware drives an LED or buzzer pin at now."""
+        return self.board.pwm_state(pin).duty_u16
+
+    @property
     def port_path(self) -> str:
         """What a host opens: the stable link if one was asked for, else the pty itself."""
         if self.link_path is not None:

@@ -42,6 +42,10 @@ def _register_thermometer(kinds: Any) -> None:
                         help="distance of the forehead; 0 for nobody (default 45)")
     parser.add_argument("--flash", help="directory standing in for the board's flash, where "
                         "`chot firmware deploy` writes (default: a temporary one)")
+    parser.add_argument("--on", choices=("cpython", "micropython"), default="cpython",
+                        help="run the firmware on the CPython board model (default) or on "
+                             "MicroPython 1.27 itself (WebAssembly port under Node.js; no "
+                             "--flash maintenance REPL there)")
     parser.add_argument("--duration", type=float, default=None,
                         help="stop after this many seconds (default: until Ctrl-C/SIGTERM)")
 
@@ -52,16 +56,23 @@ def run_thermometer(args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from sim.micropython_thermometer import MicroPythonThermometer
     from sim.thermometer_node import SimulatedThermometer
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    node = SimulatedThermometer(link_path=args.link, object_c=args.object_c,
-                                ambient_c=args.ambient_c,
-                                target_mm=args.distance_mm or None, flash_dir=args.flash)
+    node: SimulatedThermometer | MicroPythonThermometer
     try:
+        if args.on == "micropython":
+            node = MicroPythonThermometer(link_path=args.link, object_c=args.object_c,
+                                          ambient_c=args.ambient_c,
+                                          target_mm=args.distance_mm or None)
+        else:
+            node = SimulatedThermometer(link_path=args.link, object_c=args.object_c,
+                                        ambient_c=args.ambient_c,
+                                        target_mm=args.distance_mm or None, flash_dir=args.flash)
         node.start()
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:
         print(f"Không tạo được thiết bị ảo / could not create the virtual device: {exc}",
               file=sys.stderr)
         return 1
@@ -71,9 +82,9 @@ def run_thermometer(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        port = node.port
+        port = getattr(node, "port", None)
         summary = {"port": node.port_path, "pty": node.pty_name, "boots": node.boots,
-                   "bytes_written": port.bytes_written if port else 0}
+                   "on": args.on, "bytes_written": port.bytes_written if port else None}
         node.stop()
     print(json.dumps(summary, ensure_ascii=False))
     return 0

@@ -2,11 +2,9 @@
 
 Answers "read word" commands with LSB, MSB and the SMBus PEC, like the real part; faults are
 switches a test flips: the RAM error flag, a corrupted PEC, or no acknowledgement at all.
+MicroPython-compatible (no dataclasses, no typing at run time): the firmware tests run it on
+CPython and inside MicroPython itself (sim/micropython_node/).
 """
-
-from __future__ import annotations
-
-from dataclasses import dataclass
 
 RAM_AMBIENT = 0x06
 RAM_OBJECT1 = 0x07
@@ -29,24 +27,26 @@ def pec(message: bytes) -> int:
     """
     value = int.from_bytes(message, "big") << 8
     poly = 0x107
-    for shift in range(value.bit_length() - 9, -1, -1):
+    # MicroPython's int has no bit_length(): the dividend has 8 * (len + 1) bits at most.
+    for shift in range(8 * len(message) - 1, -1, -1):
         if value & (1 << (shift + 8)):
             value ^= poly << shift
     return value
 
 
-@dataclass
 class Mlx90614Model:
     """One MLX90614 at a 7-bit address; object_c and ambient_c are what it "sees"."""
 
-    address: int = 0x5A
-    addrsize: int = 8
-    object_c: float = 36.6
-    ambient_c: float = 28.0
-    error_flag: bool = False
-    corrupt_pec: bool = False
-    nack: bool = False
-    reads: int = 0
+    def __init__(self, address: int = 0x5A, object_c: float = 36.6,
+                 ambient_c: float = 28.0) -> None:
+        self.address = address
+        self.addrsize = 8
+        self.object_c = object_c
+        self.ambient_c = ambient_c
+        self.error_flag = False
+        self.corrupt_pec = False
+        self.nack = False
+        self.reads = 0
 
     def _word(self, command: int) -> int:
         if command == RAM_AMBIENT:
@@ -72,7 +72,7 @@ class Mlx90614Model:
         code = pec(bytes([self.address << 1, memaddr, (self.address << 1) | 1, lsb, msb]))
         if self.corrupt_pec:
             code ^= 0x5A
-        return bytes([lsb, msb, code, *([0xFF] * max(0, count - 3))])[:count]
+        return (bytes([lsb, msb, code]) + b"\xff" * max(0, count - 3))[:count]
 
     def write_mem(self, memaddr: int, addrsize: int, data: bytes) -> None:
         """EEPROM writes are accepted and ignored (the firmware never writes)."""

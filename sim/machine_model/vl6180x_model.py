@@ -2,13 +2,25 @@
 
 Single-shot ranging: writing 1 to SYSRANGE__START starts a measurement, whose result appears
 in RESULT__RANGE_VAL with "new sample ready" in RESULT__INTERRUPT_STATUS_GPIO after the
-convergence time; SYSTEM__INTERRUPT_CLEAR clears it.
+convergence time; SYSTEM__INTERRUPT_CLEAR clears it. MicroPython-compatible, like
+mlx90614_model.py.
 """
 
-from __future__ import annotations
-
 import time
-from collections.abc import Callable
+
+# MicroPython has no typing module; mypy treats TYPE_CHECKING as true whatever its value.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+def _seconds() -> float:
+    """A monotonic clock in seconds: time.monotonic on CPython, ticks on MicroPython."""
+    return time.ticks_ms() / 1000  # type: ignore[attr-defined]
+
+
+# The platform choice, made once at import.
+MONOTONIC = getattr(time, "monotonic", _seconds)
 
 IDENTIFICATION_MODEL_ID = 0x000
 SYSTEM_INTERRUPT_CLEAR = 0x015
@@ -27,7 +39,7 @@ class Vl6180xModel:
     """One VL6180X; target_mm is what is in front of it (None: nothing in range)."""
 
     def __init__(self, address: int = 0x29, target_mm: int | None = None,
-                 conversion_ms: float = 4.0, clock: Callable[[], float] = time.monotonic) -> None:
+                 conversion_ms: float = 4.0, clock: "Callable[[], float]" = MONOTONIC) -> None:
         self.address = address
         self.addrsize = 16
         self.target_mm = target_mm
@@ -45,7 +57,7 @@ class Vl6180xModel:
         self.registers[0x001] = 0x01
         self.registers[SYSTEM_FRESH_OUT_OF_RESET] = 0x01
         self.registers[I2C_SLAVE_DEVICE_ADDRESS] = self.address
-        self._ready_at: float | None = None
+        self._ready_at = None  # type: float | None
 
     def _finish_measurement(self) -> None:
         if self._ready_at is None or self.clock() < self._ready_at:

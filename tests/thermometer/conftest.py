@@ -16,6 +16,7 @@ import pytest
 from firmware import thermo_protocol as proto
 from hardware.thermometer import ThermometerLink
 from hardware.thermometer_types import ThermometerConfig
+from sim.micropython_thermometer import MicroPythonThermometer
 from sim.thermometer_node import SimulatedThermometer
 
 FAST = {"reconnect_interval_s": 0.1, "identify_timeout_s": 0.3, "link_timeout_s": 1.0,
@@ -119,6 +120,18 @@ class ScriptedNode:
 def node(tmp_path: Path) -> Iterator[SimulatedThermometer]:
     """The real firmware on a simulated board, behind a pty reachable at a stable link."""
     simulated = SimulatedThermometer(link_path=tmp_path / "ttyTHERMO")
+    simulated.start()
+    yield simulated
+    simulated.stop()
+
+
+@pytest.fixture(params=["cpython", "micropython"])
+def any_node(request: pytest.FixtureRequest,
+             tmp_path: Path) -> Iterator[SimulatedThermometer | MicroPythonThermometer]:
+    """The real firmware behind a pty, on the CPython board model and on MicroPython 1.27
+    itself (the WebAssembly port under Node.js), with the same sensor models."""
+    kind = SimulatedThermometer if request.param == "cpython" else MicroPythonThermometer
+    simulated = kind(link_path=tmp_path / "ttyTHERMO")
     simulated.start()
     yield simulated
     simulated.stop()

@@ -1,4 +1,5 @@
-"""The host driver over real ptys, against the real firmware on a simulated board."""
+"""The host driver over real ptys, against the real firmware on a simulated board: on the
+CPython board model and on MicroPython 1.27 itself (`any_node`)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from firmware import thermo_protocol as proto
 from hardware.thermometer import ThermometerLink
+from sim.micropython_thermometer import MicroPythonThermometer
 from sim.thermometer_node import SimulatedThermometer
 
+AnyNode = SimulatedThermometer | MicroPythonThermometer
 
-def test_plausible_readings_end_to_end(node: SimulatedThermometer,
+
+def test_plausible_readings_end_to_end(any_node: AnyNode,
                                        make_link: Callable[..., ThermometerLink]) -> None:
-    link = make_link(node.port_path, calibration_offset_c=0.3)
+    link = make_link(any_node.port_path, calibration_offset_c=0.3)
     assert link.wait_ready(3)
     first = link.wait_reading(None, 2)
     reading = link.wait_reading(first, 2)
@@ -27,59 +32,59 @@ def test_plausible_readings_end_to_end(node: SimulatedThermometer,
     health = link.health()
     assert health.connected and health.state == "ready"
     assert health.identity is not None
-    assert health.identity.serial == node.board.unique_id.hex()
+    assert health.identity.serial == any_node.unique_id.hex()
     assert health.identity.firmware_version == "1.0.0"
     assert health.thermometer_ok and health.proximity_ok and health.target_present
     assert health.frames_rejected == 0 and health.commands_failed == 0
 
 
-def test_signal_is_acknowledged_and_lights_the_led(node: SimulatedThermometer,
+def test_signal_is_acknowledged_and_lights_the_led(any_node: AnyNode,
                                                    make_link: Callable[..., ThermometerLink]
                                                    ) -> None:
-    link = make_link(node.port_path)
+    link = make_link(any_node.port_path)
     assert link.wait_ready(3)
     assert link.signal("red", wait_s=1.0)
-    assert node.board.pwm_state(13).duty_u16 == 65535
+    assert any_node.pwm_duty(13) == 65535
     assert link.signal("green", wait_s=1.0)
-    assert node.board.pwm_state(14).duty_u16 == 65535
-    assert node.board.pwm_state(13).duty_u16 == 0
+    assert any_node.pwm_duty(14) == 65535
+    assert any_node.pwm_duty(13) == 0
 
 
-def test_calibration_can_change_while_running(node: SimulatedThermometer,
+def test_calibration_can_change_while_running(any_node: AnyNode,
                                               make_link: Callable[..., ThermometerLink],
                                               wait_until: Callable[..., bool]) -> None:
-    link = make_link(node.port_path)
+    link = make_link(any_node.port_path)
     assert link.wait_ready(3)
     assert link.set_calibration_offset(-0.5, wait_s=1.0)
     assert wait_until(lambda: (r := link.latest()) is not None
                       and r.object_c == pytest.approx(36.1, abs=0.05))
 
 
-def test_readings_go_stale_when_nobody_is_in_front(node: SimulatedThermometer,
+def test_readings_go_stale_when_nobody_is_in_front(any_node: AnyNode,
                                                    make_link: Callable[..., ThermometerLink],
                                                    wait_until: Callable[..., bool]) -> None:
-    link = make_link(node.port_path, stale_after_s=0.3)
+    link = make_link(any_node.port_path, stale_after_s=0.3)
     assert link.wait_reading(None, 3) is not None
-    node.proximity.target_mm = None
+    any_node.proximity.target_mm = None
     assert wait_until(lambda: link.fresh_reading() is None)
     reading = link.latest()
     assert reading is not None and reading.stale and reading.age_s > 0.3
     assert wait_until(lambda: not link.health().target_present)
 
 
-def test_unplug_and_replug(node: SimulatedThermometer, make_link: Callable[..., ThermometerLink],
+def test_unplug_and_replug(any_node: AnyNode, make_link: Callable[..., ThermometerLink],
                            wait_until: Callable[..., bool]) -> None:
-    link = make_link(node.port_path)
+    link = make_link(any_node.port_path)
     assert link.wait_reading(None, 3) is not None
     boot_before = link.health().identity.boot_id  # type: ignore[union-attr]
-    node.unplug()
+    any_node.unplug()
     assert wait_until(lambda: not link.health().connected)
     assert link.health().disconnects == 1
     started = time.monotonic()
     assert link.signal("amber") is False
     assert link.health().state == "disconnected"
     assert time.monotonic() - started < 0.3  # generous for a loaded CI machine
-    node.plug_in()
+    any_node.plug_in()
     assert link.wait_ready(3)
     health = link.health()
     assert health.resets_seen == 1
@@ -104,30 +109,30 @@ def test_node_reset_mid_frame(node: SimulatedThermometer,
 @pytest.mark.parametrize(("fault", "name"), [("error_flag", "thermometer_error_flag"),
                                              ("corrupt_pec", "thermometer_bad_pec"),
                                              ("nack", "thermometer_bus")])
-def test_sensor_faults_are_counted_and_stop_readings(node: SimulatedThermometer,
+def test_sensor_faults_are_counted_and_stop_readings(any_node: AnyNode,
                                                      make_link: Callable[..., ThermometerLink],
                                                      wait_until: Callable[..., bool],
                                                      fault: str, name: str) -> None:
-    link = make_link(node.port_path, stale_after_s=0.3)
+    link = make_link(any_node.port_path, stale_after_s=0.3)
     assert link.wait_reading(None, 3) is not None
-    setattr(node.thermometer, fault, True)
+    setattr(any_node.thermometer, fault, True)
     assert wait_until(lambda: link.health().sensor_faults >= 2)
     health = link.health()
     assert health.last_fault == name and not health.thermometer_ok
     assert wait_until(lambda: link.fresh_reading() is None)
-    setattr(node.thermometer, fault, False)
+    setattr(any_node.thermometer, fault, False)
     assert wait_until(lambda: link.fresh_reading() is not None)
 
 
 @pytest.mark.parametrize("object_c", [75.0, -5.0])
-def test_implausible_temperatures_are_rejected(node: SimulatedThermometer,
+def test_implausible_temperatures_are_rejected(any_node: AnyNode,
                                                make_link: Callable[..., ThermometerLink],
                                                wait_until: Callable[..., bool],
                                                object_c: float) -> None:
-    link = make_link(node.port_path)
+    link = make_link(any_node.port_path)
     good = link.wait_reading(None, 3)
     assert good is not None
-    node.thermometer.object_c = object_c
+    any_node.thermometer.object_c = object_c
     assert wait_until(lambda: link.health().out_of_range >= 3)
     latest = link.latest()
     assert latest is not None and 30 < latest.object_c < 40
@@ -148,3 +153,38 @@ def test_unplugging_takes_the_stable_link_away_until_replugged(tmp_path: Path) -
         assert link.is_symlink() and os.path.realpath(link) == node.pty_name
     finally:
         node.stop()
+
+
+def test_an_unplugged_proximity_sensor_is_reported(any_node: AnyNode,
+                                                  make_link: Callable[..., ThermometerLink],
+                                                  wait_until: Callable[..., bool]) -> None:
+    link = make_link(any_node.port_path, stale_after_s=0.3)
+    assert link.wait_reading(None, 3) is not None
+    any_node.proximity.nack = True
+    assert wait_until(lambda: not link.health().proximity_ok)
+    assert link.health().last_fault == "proximity_bus"
+    assert wait_until(lambda: link.fresh_reading() is None)
+    any_node.proximity.nack = False
+    assert wait_until(lambda: link.fresh_reading() is not None)
+
+
+def test_both_ends_resync_after_garbage(any_node: AnyNode,
+                                        make_link: Callable[..., ThermometerLink],
+                                        wait_until: Callable[..., bool]) -> None:
+    link = make_link(any_node.port_path)
+    first = link.wait_reading(None, 3)
+    assert first is not None
+    # Line noise towards the host: a cut frame, a bad checksum, random bytes.
+    noise = proto.encode(9, proto.MSG_READING, bytes(20))
+    any_node.inject_from_node(b"\x00\xff" + noise[:7] + noise[:-1] + b"\x13" + b"junk" * 8)
+    assert wait_until(lambda: link.health().bytes_skipped > 0)
+    assert link.wait_reading(link.latest(), 2) is not None
+    # And towards the node: it must skip the garbage and still answer a command after it.
+    corrupted = bytearray(proto.encode(7, proto.MSG_SIGNAL, bytes([proto.PATTERN_RED])))
+    corrupted[-1] ^= 0xFF
+    with open(any_node.port_path, "wb", buffering=0) as wire:
+        wire.write(b"\xcb\x7a\x99garbage" + bytes(corrupted))
+    assert wait_until(lambda: link.health().node_frames_rejected >= 1)
+    assert link.signal("green", wait_s=1.0)
+    assert any_node.pwm_duty(14) == 65535
+    assert link.health().state == "ready"
