@@ -17,6 +17,8 @@ from typing import Literal, Protocol
 import cv2
 import numpy as np
 
+from infra.backoff import Backoff
+
 CameraState = Literal["starting", "ok", "down", "ended", "stopped"]
 Clock = Callable[[], float]
 # OpenCV's FFmpeg backend waits 30 s by default on a dead network stream; a kiosk must notice
@@ -171,7 +173,7 @@ class Camera:
                             None if age is None else round(age, 3))
 
     def _run(self) -> None:
-        backoff = self._min_backoff_s
+        backoff = Backoff(self._min_backoff_s, self._max_backoff_s, jitter=False)
         while not self._stop.is_set():
             delivered = self._capture_until_failure()
             if self._stop.is_set():
@@ -182,9 +184,8 @@ class Camera:
                     return
                 continue
             if delivered:
-                backoff = self._min_backoff_s
-            self._stop.wait(backoff)
-            backoff = min(self._max_backoff_s, backoff * 2)
+                backoff.reset()
+            self._stop.wait(backoff.next_delay())
             with self._fresh:
                 self._reconnects += 1
 

@@ -33,6 +33,7 @@ from hardware.qr_reader_protocol import (
     with_mode,
     write_zone,
 )
+from infra.backoff import Backoff
 
 _log = logging.getLogger(__name__)
 Clock = Callable[[], float]
@@ -284,19 +285,18 @@ class QrReaderLink:
         return ReaderHealth(state, detail, codes, garbage, heard)
 
     def _run(self, on_code: OnCode) -> None:
-        backoff = self._min_backoff_s
+        backoff = Backoff(self._min_backoff_s, self._max_backoff_s, jitter=False)
         while not self._stop.is_set():
             try:
                 port = self._opener(self.url, self._baud)
             except (serial.SerialException, OSError, ValueError) as exc:
                 self._set("down", f"cannot open {self.url}: {exc}")
             else:
-                backoff = self._min_backoff_s
+                backoff.reset()
                 self._serve(port, on_code)
             if self._stop.is_set():
                 break
-            self._stop.wait(backoff)
-            backoff = min(self._max_backoff_s, backoff * 2)
+            self._stop.wait(backoff.next_delay())
             self.reconnects += 1
 
     def _serve(self, port: SerialPort, on_code: OnCode) -> None:

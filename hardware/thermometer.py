@@ -36,6 +36,7 @@ from hardware.thermometer_types import (
     ThermometerHealth,
     ThermoReading,
 )
+from infra.backoff import Backoff
 
 PortOpener = Callable[[str, int], serial.SerialBase]
 logger = logging.getLogger(__name__)
@@ -58,6 +59,9 @@ class ThermometerLink:
         self._port_error: str | None = None
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._backoff = Backoff(config.reconnect_interval_s,
+                                max(config.reconnect_interval_s, config.reconnect_max_s),
+                                jitter=False)
 
     def start(self) -> ThermometerLink:
         """Start the background thread (connects, and reconnects after unplugs)."""
@@ -221,13 +225,15 @@ class ThermometerLink:
                 # thread is the kiosk's only line to the node: log, start over, never die.
                 logger.exception("thermometer link: unexpected error, reconnecting")
                 self._drop()
-                self._stopping.wait(self.config.reconnect_interval_s)
+                self._stopping.wait(self._backoff.next_delay())
 
     def _step(self) -> None:
         port = self._port
         if port is None:
-            if not self._connect():
-                self._stopping.wait(self.config.reconnect_interval_s)
+            if self._connect():
+                self._backoff.reset()
+            else:
+                self._stopping.wait(self._backoff.next_delay())
             return
         try:
             data = port.read(port.in_waiting or 1)

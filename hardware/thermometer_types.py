@@ -38,7 +38,9 @@ class ThermometerConfig(BaseModel):
                                         description="added to the object temperature")
     plausible_min_c: float = Field(0.0, description="readings below are rejected")
     plausible_max_c: float = Field(60.0, description="readings above are rejected")
-    reconnect_interval_s: float = Field(0.5, gt=0)
+    reconnect_interval_s: float = Field(0.5, gt=0, description="first wait before reopening "
+                                                               "the port; doubles per failure")
+    reconnect_max_s: float = Field(5.0, gt=0, description="longest wait between reopen tries")
     identify_timeout_s: float = Field(1.0, gt=0, description="HELLO is resent after this")
     link_timeout_s: float = Field(2.0, gt=0, description="silence after which the link is "
                                                          "re-identified")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from gateway.config import GatewayConfig
 from infra import topics
 from infra.alarms import Alarms, ClockWatch
-from infra.backoff import backoff_delay
+from infra.backoff import Backoff, backoff_delay
 from infra.batching import fill_batch
 from infra.config import ConfigProblem, load_config
 from infra.wire import (
@@ -150,6 +150,13 @@ def test_backoff_grows_with_jitter_and_stays_under_the_cap() -> None:
     assert len({round(d, 6) for d in delays}) > 100  # jittered, not lock-step
     assert max(backoff_delay(1, 0.5, 30.0, rand) for _ in range(50)) <= 0.5
     assert max(backoff_delay(10, 0.5, 30.0, rand) for _ in range(50)) > 10
+
+
+def test_device_backoff_doubles_to_the_cap_and_starts_over_after_a_success() -> None:
+    backoff = Backoff(0.2, 5.0, jitter=False)
+    assert [backoff.next_delay() for _ in range(7)] == [0.2, 0.4, 0.8, 1.6, 3.2, 5.0, 5.0]
+    backoff.reset()
+    assert backoff.next_delay() == 0.2
 
 
 def test_clock_watch_reports_jumps_and_sticky_alarm_stays_visible() -> None:

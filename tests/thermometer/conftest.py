@@ -19,8 +19,8 @@ from hardware.thermometer_types import ThermometerConfig
 from sim.micropython_thermometer import MicroPythonThermometer
 from sim.thermometer_node import SimulatedThermometer
 
-FAST = {"reconnect_interval_s": 0.1, "identify_timeout_s": 0.3, "link_timeout_s": 1.0,
-        "ack_timeout_s": 0.2}
+FAST = {"reconnect_interval_s": 0.1, "reconnect_max_s": 0.4, "identify_timeout_s": 0.3,
+        "link_timeout_s": 1.0, "ack_timeout_s": 0.2}
 
 
 def eventually(predicate: Callable[[], object], timeout: float = 3.0) -> bool:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import termios
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+import serial
 from pydantic import ValidationError
 from serial.tools import list_ports
 from serial.tools.list_ports_common import ListPortInfo
@@ -19,6 +21,7 @@ from hardware.thermometer_types import (
     ThermometerConfig,
 )
 from sim.thermometer_node import SimulatedThermometer
+from tests.thermometer.conftest import eventually
 
 
 def usb_port(device: str, vid: int, pid: int) -> ListPortInfo:
@@ -123,3 +126,25 @@ def test_link_thread_outlives_an_unexpected_error(node: SimulatedThermometer,
         assert "unexpected error" in caplog.text
     finally:
         link.stop()
+
+
+def test_an_absent_port_is_retried_with_growing_waits_then_at_the_cap() -> None:
+    # A fixed interval hammers a dead USB port forever; the waits double up to reconnect_max_s.
+    tries: list[float] = []
+
+    def missing(name: str, baudrate: int) -> Any:
+        tries.append(time.monotonic())
+        raise serial.SerialException(f"could not open port {name}")
+
+    config = ThermometerConfig(port="/dev/no-such-node", reconnect_interval_s=0.05,
+                               reconnect_max_s=0.4)
+    link = ThermometerLink(config, opener=missing).start()
+    try:
+        eventually(lambda: len(tries) >= 7, 10.0)
+    finally:
+        link.stop()
+    gaps = [later - earlier for earlier, later in zip(tries, tries[1:], strict=False)]
+    assert len(gaps) >= 6
+    assert gaps[0] < 0.2  # 0.05 s, whatever the load
+    assert gaps[3] >= 0.38 and gaps[5] >= 0.38  # 0.4 s: doubled up to the cap
+    assert max(gaps[:6]) < 0.4 + 2.0  # and not beyond it
