@@ -7,24 +7,18 @@ clock far ahead) that become alerts; the event is still stored, since the scan d
 
 from __future__ import annotations
 
-import json
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
-
-import jsonschema
-import jsonschema_rs
 
 from center.alerts import Alert, AlertKind
 from center.decode import Unreadable, loads
 from center.roster import KioskRoster
+from gateway.event_contract import schema_problem
 
 ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
-EVENT_SCHEMA_FILE = Path(__file__).resolve().parents[1] / "docs" / "schemas" / "event.json"
 SUPPORTED_SCHEMAS = frozenset({1})
 MAX_PAYLOAD_BYTES = 64 * 1024
 # Outside this window a kiosk's clock is broken, not skewed (a Pi without its RTC boots in
@@ -62,38 +56,6 @@ class Quarantined:
                                                                 AlertKind.QUARANTINED)
         return Alert(kind, at, post=post, kiosk=kiosk, event_id=self.event_id,
                      detail=f"{self.reason}: {self.detail}")
-
-
-@cache
-def _event_schema() -> dict[str, Any]:
-    return dict(json.loads(EVENT_SCHEMA_FILE.read_text("utf-8")))
-
-
-@cache
-def fast_event_validator() -> Any:
-    """docs/schemas/event.json compiled by jsonschema-rs: the check every event passes."""
-    return jsonschema_rs.validator_for(_event_schema(), validate_formats=True)
-
-
-@cache
-def event_validator() -> jsonschema.protocols.Validator:
-    """The same schema in pure Python, whose errors name the bad key best (rejects only)."""
-    return jsonschema.Draft202012Validator(_event_schema(),
-                                           format_checker=jsonschema.FormatChecker())
-
-
-def schema_problem(data: dict[str, Any]) -> str | None:
-    """Why `data` is not a valid event ('path: message'), or None when it is."""
-    if fast_event_validator().is_valid(data):
-        return None
-    try:
-        error = jsonschema.exceptions.best_match(event_validator().iter_errors(data))
-    except RecursionError:
-        return "(top): nested too deeply"
-    if error is None:  # the two validators disagree on a format: trust the stricter one
-        return "(top): not a valid event"
-    where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-    return f"{where}: {error.message[:200]}"
 
 
 def check_event(payload: bytes, post: str, kiosk: str, received_at: datetime,

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from kiosk_ui.checkpoint import RECORD_ERRORS, Checkpoint
+from kiosk_ui.checkpoint import RECORD_ERRORS, Checkpoint, EventRefused
 from kiosk_ui.config import KioskConfig
 from kiosk_ui.i18n import t
 from kiosk_ui.manual_entry import ManualEntry
@@ -129,6 +129,9 @@ class KioskApp(App[None]):
         """Decide and commit one scan, then let the UI show it."""
         try:
             event = self.checkpoint.scan(text)
+        except EventRefused as exc:
+            self.post_message(RecordFailed(exc.problem, refused=True))
+            return
         except RECORD_ERRORS as exc:
             self.post_message(RecordFailed(str(exc)))
             return
@@ -139,6 +142,9 @@ class KioskApp(App[None]):
         """Decide and commit a manual declaration."""
         try:
             event = self.checkpoint.manual(entry.identity, entry.travel, entry.scanned)
+        except EventRefused as exc:
+            self.post_message(RecordFailed(exc.problem, refused=True))
+            return
         except RECORD_ERRORS as exc:
             self.post_message(RecordFailed(str(exc)))
             return
@@ -166,8 +172,8 @@ class KioskApp(App[None]):
     def on_record_failed(self, message: RecordFailed) -> None:
         """Nothing was committed, so nothing is shown as decided: say so loudly."""
         self.bell()
-        self.notify(t("journal_failed", self.lang, why=message.why), severity="error",
-                    timeout=10)
+        key = "event_refused" if message.refused else "journal_failed"
+        self.notify(t(key, self.lang, why=message.why), severity="error", timeout=10)
 
     @work(thread=True, group="actions")
     def record_action(self, scan: ScanEvent, action: str, outcome: Outcome | None = None,
@@ -175,6 +181,9 @@ class KioskApp(App[None]):
         """Commit a staff action."""
         try:
             recorded = self.checkpoint.act(scan, action, outcome, reason)
+        except EventRefused as exc:
+            self.post_message(RecordFailed(exc.problem, refused=True))
+            return
         except RECORD_ERRORS as exc:
             self.post_message(RecordFailed(str(exc)))
             return

@@ -1,7 +1,9 @@
 """The kiosk's scan path: code text → verdict → ScanEvent committed to the journal, in that order.
 
 Runs on worker threads (the journal commit waits for the disk); the UI shows a verdict only
-after `scan` or `manual` has returned the committed event.
+after `scan` or `manual` has returned the committed event. Every event is checked against the
+center's own event contract first: what the center would quarantine is refused here, before
+anything is committed or shown as done.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from gateway.event_contract import event_problem
 from kiosk_ui.ports import E, KioskPorts
 from screening.evaluate import evaluate
 from screening.event import EventHeader, ScanEvent, StaffAction
@@ -23,10 +26,22 @@ from screening.scan import (
     read_code,
     with_manual_entry,
 )
+from screening.storable import storable_identity
 from screening.verdict import Outcome
 
 # A journal that cannot commit: disk full (kiosk_ui.journal.JournalFull), I/O error, SQLite.
 RECORD_ERRORS = (OSError, RuntimeError, sqlite3.Error)
+# Stands in for the journal's header while an event is checked before its commit.
+PROBE_ID = "0" * 26
+
+
+class EventRefused(ValueError):
+    """An event the center would not store as it is: nothing was committed; staff enter the
+    traveller by hand instead."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
 
 
 class Checkpoint:
@@ -52,6 +67,7 @@ class Checkpoint:
         """Record a traveller whose travel staff entered (after a CCCD or certificate scan, or
         with none)."""
         now = self.ports.clock()
+        identity = storable_identity(identity)
         certified = certified_entry(scanned, identity, travel) if scanned else None
         if certified is not None:
             result = certified  # the certificate's facts still count, with the typed passport
@@ -74,5 +90,13 @@ class Checkpoint:
         return self._commit(lambda header: ScanEvent(header, result, reading, verdict))
 
     def _commit(self, build: Callable[[EventHeader], E]) -> E:
+        problem = contract_problem(build, self.ports.clock())
+        if problem is not None:
+            raise EventRefused(problem)
         with self._lock:
             return self.ports.journal.record(build)
+
+
+def contract_problem(build: Callable[[EventHeader], E], now: datetime) -> str | None:
+    """Why the event `build` makes would break the event contract, or None when it keeps it."""
+    return event_problem(build(EventHeader(PROBE_ID, 1, "post", "kiosk", now)).to_json())

@@ -94,8 +94,9 @@ class GatewaySection(Section):
 class KioskConfig(Section):
     """One kiosk: where it stands, what it shows, which devices it uses."""
 
-    post: str = Field("post-1", min_length=1, description="checkpoint post id")
-    kiosk: str = Field("kiosk-1", min_length=1, description="this kiosk's id within the post")
+    post: str = Field("post-1", min_length=1, max_length=64, description="checkpoint post id")
+    kiosk: str = Field("kiosk-1", min_length=1, max_length=64,
+                       description="this kiosk's id within the post")
     language: Literal["vi", "en"] = "vi"
     mask_names: bool = Field(True, description="show names as initials + given name")
     bell: bool = Field(True, description="ring the terminal bell on every verdict")

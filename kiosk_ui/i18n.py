@@ -101,6 +101,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "camera_switched": ("Đã chuyển camera: {src}", "Camera switched: {src}"),
     "camera_failed": ("Không mở được camera {src}: {why}", "Cannot open camera {src}: {why}"),
     "journal_failed": ("KHÔNG GHI ĐƯỢC SỰ KIỆN: {why}", "EVENT NOT RECORDED: {why}"),
+    "event_refused": ("KHÔNG LƯU ĐƯỢC (trung tâm sẽ không nhận: {why}): nhập tay (F4)",
+                      "NOT KEPT (the center would refuse it: {why}): enter by hand (F4)"),
     "wedge_bad": ("Dòng máy đọc không dùng được ({why})", "Reader line not usable ({why})"),
     "device_failed": ("Thiết bị lỗi: {why}", "Device error: {why}"),
     "preview_off": ("Không có hình", "No picture"),

@@ -41,6 +41,7 @@ class RecordFailed(Message):
     """An event could not be committed: nothing is shown as decided."""
 
     why: str
+    refused: bool = False  # the center would not store it: staff enter it by hand
 
 
 @dataclass

@@ -34,8 +34,8 @@ class FixedClock:
         self.now += timedelta(seconds=seconds)
 
 
-def counting_ids(prefix: str = "01KIOSKTEST") -> Callable[[], str]:
-    """Event ids that are the same on every run: PREFIX000…001, …002."""
+def counting_ids(prefix: str = "01KSKTEST") -> Callable[[], str]:
+    """Event ids that are the same on every run: PREFIX000…001, …002 (valid ULID letters)."""
     counter = iter(range(1, 10**9))
     return lambda: f"{prefix}{next(counter):0{26 - len(prefix)}d}"
 

@@ -13,6 +13,7 @@ class Reason(StrEnum):
     UNDECODABLE = "undecodable"
     TOO_LARGE = "too_large"
     UNSUPPORTED_CODE = "unsupported_code"
+    TEXT_TOO_LONG = "text_too_long"
     BAD_BASE45 = "bad_base45"
     BAD_COMPRESSION = "bad_compression"
     BAD_COSE = "bad_cose"
@@ -66,6 +67,9 @@ MESSAGES: dict[Reason, tuple[str, str]] = {
                          "Code holds unreadable bytes (not UTF-8)"),
     Reason.TOO_LARGE: ("Mã quá lớn (trên 4 KB)", "Code too large (over 4 KB)"),
     Reason.UNSUPPORTED_CODE: ("Mã không được hỗ trợ", "Unsupported code"),
+    Reason.TEXT_TOO_LONG: ("Mã có trường chữ quá dài để lưu (trên 400 ký tự): nhập tay (F4)",
+                           "The code holds text too long to keep (over 400 characters): "
+                           "enter it by hand (F4)"),
     Reason.BAD_BASE45: ("Mã bị hỏng (base45 sai)", "Damaged code (invalid base45)"),
     Reason.BAD_COMPRESSION: ("Mã bị hỏng (nén sai)", "Damaged code (invalid compression)"),
     Reason.BAD_COSE: ("Mã bị hỏng (cấu trúc chữ ký sai)",

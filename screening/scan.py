@@ -20,6 +20,7 @@ from screening.identity import Identity
 from screening.keys import VerifyKey
 from screening.places import Place
 from screening.reasons import Reason
+from screening.storable import identity_texts, storable_holder, storable_identity, too_long
 from screening.text import is_scalar_text, shown_text
 from screening.validity import DEFAULT_RULES, ValidityRules
 
@@ -83,8 +84,13 @@ def read_code(text: str, trusted: dict[bytes, VerifyKey], now: datetime,
     """Classify and check one scanned text at time `now` under the policy's rules; never raises.
 
     Foreign certificates are checked against `certificates`, refused as `trust_stale` when
-    that data is older than `max_trust_age`.
+    that data is older than `max_trust_age`. Whatever it returns can be stored in an event.
     """
+    return _storable(_read(text, trusted, now, rules, certificates, max_trust_age))
+
+
+def _read(text: str, trusted: dict[bytes, VerifyKey], now: datetime, rules: ValidityRules,
+          certificates: CertificateTrust, max_trust_age: timedelta | None) -> ScanResult:
     stripped = text.strip()
     prefix = shown_text(stripped[:PREFIX_SHOWN])
     if not stripped:
@@ -111,6 +117,24 @@ def read_code(text: str, trusted: dict[bytes, VerifyKey], now: datetime,
                           prefix=prefix)
     return ScanResult(CodeKind.UNSUPPORTED, Verification.REJECTED,
                       rejection=Reason.UNSUPPORTED_CODE, prefix=prefix)
+
+
+def _storable(result: ScanResult) -> ScanResult:
+    """The result as an event may carry it: scalar text, nothing longer than the schema holds."""
+    identity = storable_identity(result.identity) if result.identity else None
+    certificate = result.certificate
+    if isinstance(certificate, CertificateVerified):
+        certificate = replace(certificate, holder=storable_holder(certificate.holder))
+    travel = result.travel
+    problem = too_long({**identity_texts(identity),
+                        "route": travel.route if travel else None,
+                        "vehicle_plate": travel.vehicle_plate if travel else None})
+    if problem is not None:
+        # Nothing of it is kept: staff enter the traveller by hand (the reason says so).
+        return ScanResult(result.kind, Verification.REJECTED, rejection=Reason.TEXT_TOO_LONG,
+                          detail=problem, prefix=result.prefix)
+    return replace(result, identity=identity, certificate=certificate,
+                   detail=shown_text(result.detail))
 
 
 def _declaration(result: signed_code.Verified | signed_code.Rejected, prefix: str) -> ScanResult:
