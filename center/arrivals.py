@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from center.spreadsheet import spreadsheet_csv
 from screening.event import utc_iso
 from screening.places import ward_info
 
@@ -94,8 +95,15 @@ EXPORT_COLUMNS = ("event_id", "at_local", "post", "kiosk", "outcome", "quarantin
                   "origin", "vehicle_plate", "reasons")
 
 
+def export_csv(arrivals: list[Arrival], tz: ZoneInfo) -> str:
+    """A ward's arrival list as CSV, every cell safe to open in a spreadsheet."""
+    rows = (export_row(arrival, tz) for arrival in arrivals)
+    return spreadsheet_csv([EXPORT_COLUMNS, *([row[key] for key in EXPORT_COLUMNS]
+                                              for row in rows)])
+
+
 def export_row(arrival: Arrival, tz: ZoneInfo) -> dict[str, str]:
-    """One CSV row of a ward's arrival list, times in local time."""
+    """One CSV row of a ward's arrival list as stored, times in local time."""
     notice = arrival.to_json()
     ident = notice["identity"] or {}
     origin = notice["origin"] or {}

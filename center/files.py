@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from infra.sqlite import make_private_file, make_private_folder
+from screening.files import write_private_file
 
 
 def private_folder(folder: Path) -> Path:
@@ -26,8 +27,8 @@ def private_file(path: Path) -> Path:
 
 
 def write_private(path: Path, data: bytes) -> Path:
-    """Replace `path` atomically with `data`, readable by this user only."""
-    tmp = private_file(path.with_name(path.name + ".tmp"))
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    """Replace `path` atomically with `data`, readable by this user only (its folder made
+    0700 if created)."""
+    make_private_folder(path.parent)
+    write_private_file(path, data)
     return path

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from html import escape
 from zoneinfo import ZoneInfo
 
 from center.report import OUTCOMES, PROVINCE, DailyReport, Totals
+from center.spreadsheet import safe_cell, spreadsheet_csv
 from screening.places import province_name
 
 COLUMNS: list[tuple[str, str, str]] = [
@@ -57,13 +56,11 @@ def _as_of(report: DailyReport) -> str:
 
 def to_csv(report: DailyReport) -> str:
     """One row per post and a province row; the header row is bilingual."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["date", *[key for key, _vi, _en in COLUMNS]])
-    writer.writerow(["Ngày / Date", *[f"{vi} / {en}" for _k, vi, en in COLUMNS]])
-    for row in _rows(report):
-        writer.writerow([report.day.isoformat(), *[row[key] for key, _vi, _en in COLUMNS]])
-    return out.getvalue()
+    return spreadsheet_csv([
+        ["date", *[key for key, _vi, _en in COLUMNS]],
+        ["Ngày / Date", *[f"{vi} / {en}" for _k, vi, en in COLUMNS]],
+        *([report.day.isoformat(), *[row[key] for key, _vi, _en in COLUMNS]]
+          for row in _rows(report))])
 
 
 def to_markdown(report: DailyReport) -> str:
@@ -95,9 +92,12 @@ def to_html(report: DailyReport) -> str:
     vi, en = _title(report)
     head = "".join(f"<th>{escape(v)}<br><small>{escape(e)}</small></th>"
                    for _k, v, e in COLUMNS)
-    body = "".join("<tr>" + "".join(f"<td>{escape(row[key])}</td>" for key, _v, _e in COLUMNS)
+    # A post's id comes from the field, and spreadsheets open HTML tables too.
+    body = "".join("<tr>" + "".join(f"<td>{escape(safe_cell(row[key]))}</td>"
+                                    for key, _v, _e in COLUMNS)
                    + "</tr>" for row in _rows(report))
-    outages = "".join(f"<li>{escape(line[2:])}</li>" for line in _outage_lines(report)) \
+    outages = "".join(f"<li>{escape(safe_cell(line[2:]))}</li>"
+                      for line in _outage_lines(report)) \
         or "<li>Không có / None</li>"
     return f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>{escape(vi)}</title>

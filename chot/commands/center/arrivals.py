@@ -26,10 +26,7 @@ def add_parser(subparsers: Any) -> None:
 
 def arrivals(args: argparse.Namespace) -> int:
     """Print (or write) one ward's arrivals of a local day, as CSV or JSON."""
-    import csv
-    import io
-
-    from center.arrivals import EXPORT_COLUMNS, export_row
+    from center.arrivals import export_csv
     from center.day import zone
     from center.queries import ward_arrivals
     from center.store import Store
@@ -59,11 +56,7 @@ def arrivals(args: argparse.Namespace) -> int:
     summary = {"ward": ward, "ward_name": ward_info(ward)[0],  # type: ignore[index]
                "date": day.isoformat(), "arrivals": len(found)}
     if args.csv:
-        out = io.StringIO()
-        writer = csv.DictWriter(out, EXPORT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(export_row(a, tz) for a in found)
-        return emit(out.getvalue(), args.out, summary)
+        return emit(export_csv(found, tz), args.out, summary)
     text = json.dumps({**summary, "items": [a.to_json() for a in found]},
                       ensure_ascii=False) + "\n"
     return emit(text, args.out, summary)

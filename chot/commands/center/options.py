@@ -50,13 +50,16 @@ def local_day(args: argparse.Namespace, tz: Any) -> Any:
 
 
 def emit(text: str, out: str | None, summary: dict[str, Any]) -> int:
-    """Print text, or write it to `out` and print the summary."""
+    """Print text, or write it to `out` readable by this user only and print the summary."""
+    from screening.files import write_private_file
+
     if out is None:
         sys.stdout.write(text)
         return 0
     try:
-        Path(out).write_text(text, "utf-8")
+        write_private_file(Path(out), text.encode("utf-8"))
     except OSError as exc:
-        return fail(f"Không ghi được / cannot write {out}: {exc}", "write_failed")
+        return fail(f"Không ghi được / cannot write {out}: {exc.strerror or exc}",
+                    "write_failed")
     print(json.dumps({**summary, "out": out}, ensure_ascii=False))
     return 0
