@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infra.sqlite import make_private_file, make_private_folder
-from screening.files import write_private_file
+from infra.sqlite import make_private_file, make_private_folder, write_private_file
 
 
 def private_folder(folder: Path) -> Path:

@@ -75,6 +75,22 @@ def make_private_file(path: Path) -> None:
             target.chmod(FILE_MODE)
 
 
+def write_private_file(path: Path, data: bytes) -> None:
+    """Replace path atomically with data, 0600 from its first byte whatever the umask."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # O_EXCL: never write into a file someone else created (and could already read).
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
 @contextlib.contextmanager
 def relaxed_sync(conn: sqlite3.Connection) -> Iterator[None]:
     """Commit without waiting for fsync, for writes whose loss only costs a resend (acks).

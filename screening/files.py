@@ -50,27 +50,6 @@ def read_signing_key(path: str | Path) -> SigningKey:
         raise FileProblem(f"{path}: {exc}") from None
 
 
-def write_private_key(path: Path, pem: bytes) -> None:
-    """Write a private key that is 0600 from its first byte, replacing any file at path."""
-    write_private_file(path, pem)
-
-
-def write_private_file(path: Path, data: bytes) -> None:
-    """Replace path atomically with data, 0600 from its first byte whatever the umask."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    # O_EXCL: never write into a file someone else created (and could already read).
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
 def read_verify_key(path: str | Path) -> VerifyKey:
     """Load a public key file written by `chot keys generate`."""
     try:

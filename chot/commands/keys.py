@@ -22,7 +22,7 @@ def generate(args: argparse.Namespace) -> int:
     """Write the issuer and center key pairs into --out."""
     from pathlib import Path
 
-    from screening.files import write_private_key
+    from infra.sqlite import write_private_file
     from screening.keys import SigningKey
 
     out = Path(args.out)
@@ -35,7 +35,7 @@ def generate(args: argparse.Namespace) -> int:
     result: dict[str, str] = {}
     for name in KEY_PAIRS:
         key = SigningKey.generate()
-        write_private_key(out / f"{name}.key", key.to_pem())
+        write_private_file(out / f"{name}.key", key.to_pem())
         (out / f"{name}.pub").write_bytes(key.public.to_pem())
         result[f"{name}_kid"] = key.kid.hex()
     print(json.dumps({"out": str(out), **result}))

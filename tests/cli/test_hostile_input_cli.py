@@ -18,10 +18,11 @@ import cbor2
 import pytest
 
 from chot.commands.keys import generate
+from infra.sqlite import write_private_file
 from screening import cose, declaration
 from screening.declaration import to_claims
 from screening.default_policy import DEFAULT_BODY
-from screening.files import FileProblem, read_signing_key, write_private_key
+from screening.files import FileProblem, read_signing_key
 from screening.keys import SigningKey
 from screening.signed_code import PREFIX
 
@@ -67,7 +68,7 @@ def test_key_files_are_created_private_not_made_private_afterwards(tmp_path, mon
     old_umask = os.umask(0)  # the most permissive umask a service could run under
     try:
         assert generate(Namespace(out=str(tmp_path / "keys"), force=False)) == 0
-        write_private_key(tmp_path / "again.key", b"pem")
+        write_private_file(tmp_path / "again.key", b"pem")
     finally:
         os.umask(old_umask)
     for path in (tmp_path / "keys" / "issuer.key", tmp_path / "keys" / "center.key",

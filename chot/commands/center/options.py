@@ -51,13 +51,13 @@ def local_day(args: argparse.Namespace, tz: Any) -> Any:
 
 def emit(text: str, out: str | None, summary: dict[str, Any]) -> int:
     """Print text, or write it to `out` readable by this user only and print the summary."""
-    from screening.files import write_private_file
+    from center.files import write_private
 
     if out is None:
         sys.stdout.write(text)
         return 0
     try:
-        write_private_file(Path(out), text.encode("utf-8"))
+        write_private(Path(out), text.encode("utf-8"))
     except OSError as exc:
         return fail(f"Không ghi được / cannot write {out}: {exc.strerror or exc}",
                     "write_failed")
