@@ -16,7 +16,7 @@ from typing import Any
 from center.alerts import Alert, AlertKind
 from center.decode import Unreadable, loads
 from center.roster import KioskRoster
-from gateway.event_contract import schema_problem
+from infra.event_contract import schema_problem
 
 ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 SUPPORTED_SCHEMAS = frozenset({1})

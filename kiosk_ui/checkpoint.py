@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
-from gateway.event_contract import event_problem
+from infra.event_contract import event_problem
 from kiosk_ui.ports import E, KioskPorts
 from screening.evaluate import evaluate
 from screening.event import EventHeader, ScanEvent, StaffAction

@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 
 from center.service import CenterService
 from center.settings import load_center_config
-from gateway import topics
-from gateway.journal import Journal
+from infra import topics
 from kiosk_ui.checkpoint import Checkpoint, EventRefused
 from kiosk_ui.devices import SqliteJournal, utc_now
 from kiosk_ui.i18n import t
+from kiosk_ui.journal import Journal
 from kiosk_ui.policy_files import FilePolicy
 from kiosk_ui.ports import KioskPorts, PolicyInForce
 from screening import signed_code
