@@ -39,8 +39,9 @@ from kiosk_ui.widgets.status_bar import (
     newly_down,
     trust_list_ages,
 )
-from kiosk_ui.widgets.verdict_card import ICONS, outcome_label
+from kiosk_ui.widgets.traveller import traveller_named
 from screening.cccd import looks_like_cccd
+from screening.evaluate import TemperatureReading
 from screening.event import ScanEvent, StaffAction
 from screening.verdict import Outcome
 
@@ -77,6 +78,8 @@ class KioskApp(App[None]):
         self.notices: list[str] = []
         self._drawing_preview = False
         self.main = MainScreen()
+        # Verdicts committed while a dialog was open, shown in order when it closes.
+        self.waiting: list[VerdictReady] = []
 
     def notify(self, message: str, **options: Any) -> None:  # type: ignore[override]
         """A toast, also kept in `notices` (what staff were told this shift)."""
@@ -115,12 +118,13 @@ class KioskApp(App[None]):
         self.post_message(CodeScanned(text, source, decoded_at))
 
     def on_code_scanned(self, message: CodeScanned) -> None:
-        """A code from any input: fills a manual form, or is decided and recorded."""
+        """A code from any input: names the traveller of an empty manual form, or is decided,
+        recorded and shown (after the open dialog closes)."""
         from kiosk_ui.screens.manual import ManualScreen
 
         screen = self.screen
-        if isinstance(screen, ManualScreen) and looks_like_cccd(message.text):
-            screen.fill_from_code(message.text)
+        if isinstance(screen, ManualScreen) and looks_like_cccd(message.text) \
+                and screen.take_code(message.text):
             return
         self.decide(message.text, message.source, message.decoded_at)
 
@@ -138,10 +142,12 @@ class KioskApp(App[None]):
         self.post_message(VerdictReady(event, source, decoded_at))
 
     @work(thread=True, group="scan")
-    def decide_manual(self, entry: ManualEntry, decoded_at: float) -> None:
-        """Decide and commit a manual declaration."""
+    def decide_manual(self, entry: ManualEntry, decoded_at: float,
+                      reading: TemperatureReading | None = None) -> None:
+        """Decide and commit a manual declaration (with its traveller's reading, if known)."""
         try:
-            event = self.checkpoint.manual(entry.identity, entry.travel, entry.scanned)
+            event = self.checkpoint.manual(entry.identity, entry.travel, entry.scanned,
+                                           temperature=reading)
         except EventRefused as exc:
             self.post_message(RecordFailed(exc.problem, refused=True))
             return
@@ -151,23 +157,53 @@ class KioskApp(App[None]):
         self.post_message(VerdictReady(event, "manual", decoded_at))
 
     def on_verdict_ready(self, message: VerdictReady) -> None:
-        """Show a committed verdict, ring, signal the thermometer node, time it."""
+        """Show a committed verdict, or hold it while staff act on the traveller they see."""
+        if self.screen is not self.main or self._revealed_on_card():
+            # Committed already; the card keeps the traveller the dialog names until it closes.
+            self.waiting.append(message)
+            self.bell()
+            self.render_waiting()
+            return
+        self.release_waiting()
+        self._show(message)
+        decoded_at = message.decoded_at
+        self.call_after_refresh(
+            lambda: self.timings.add((time.perf_counter() - decoded_at) * 1000))
+
+    def _show(self, message: VerdictReady) -> None:
+        """Put a verdict on the card, ring and signal the thermometer node."""
         self.shift.add(message.event, message.source)
         self.main.wedge_buffer = ""
         self.main.render_entry()
-        if self.screen is not self.main:
-            # A dialog or the history is open: say what came in, without taking the keys.
-            verdict = message.event.verdict
-            self.notify(f"{ICONS[verdict.outcome]} {outcome_label(verdict.outcome, self.lang)}",
-                        timeout=4)
         if self.config.bell:
             self.bell()
         if self.ports.thermometer is not None:
             self.ports.thermometer.signal(message.event.verdict.outcome)
         self.refresh_status()
-        decoded_at = message.decoded_at
-        self.call_after_refresh(
-            lambda: self.timings.add((time.perf_counter() - decoded_at) * 1000))
+
+    def _revealed_on_card(self) -> bool:
+        entry = self.shift.latest
+        return entry is not None and entry.revealed
+
+    def release_waiting(self) -> None:
+        """The main screen is back and nothing is revealed: show what waited, in order."""
+        if not self.waiting or self.screen is not self.main or self._revealed_on_card():
+            return
+        held, self.waiting = self.waiting, []
+        for message in held:
+            self._show(message)
+        if len(held) > 1:
+            self.notify(t("queue_shown", self.lang, n=len(held)), timeout=6)
+        self.render_waiting()
+
+    def render_waiting(self) -> None:
+        """Redraw the queue badge on every screen that shows one."""
+        from kiosk_ui.widgets.queue_badge import QueueBadge
+
+        for screen in self.screen_stack:
+            for badge in screen.query(QueueBadge):
+                badge.show(len(self.waiting), self.lang)
+        self.main.render_title()
 
     def on_record_failed(self, message: RecordFailed) -> None:
         """Nothing was committed, so nothing is shown as decided: say so loudly."""
@@ -209,6 +245,9 @@ class KioskApp(App[None]):
         self.main.render_all()
         self.refresh_status()
 
+    def _named(self, entry: ShiftEntry) -> str:
+        return traveller_named(entry, self.lang, self.config.mask_names)
+
     def _entry(self, event_id: str) -> ShiftEntry | None:
         for entry in reversed(self.shift.entries):
             if entry.event.header.event_id == event_id:
@@ -236,22 +275,25 @@ class KioskApp(App[None]):
             if result is not None:
                 self.record_action(entry.event, "override", result[0], result[1])
 
-        self.push_screen(OverrideScreen(entry.outcome), done)
+        self.push_screen(OverrideScreen(entry.outcome, self._named(entry)), done)
 
     def start_manual(self) -> None:
         """Open the manual declaration, prefilled from a CCCD just scanned."""
         from kiosk_ui.screens.manual import ManualScreen
 
         entry = self.shift.latest
-        scanned = None
-        if entry is not None and entry.event.verdict.outcome is Outcome.INCOMPLETE:
-            scanned = entry.event.scan
+        if entry is None or entry.event.verdict.outcome is not Outcome.INCOMPLETE:
+            entry = None  # a traveller with no card: the form names whoever staff type
 
         def done(result: ManualEntry | None) -> None:
             if result is not None:
-                self.decide_manual(result, time.perf_counter())
+                # The card's traveller keeps the temperature taken with their scan, not one
+                # taken from whoever stood at the thermometer while staff typed.
+                reading = entry.event.temperature if entry is not None else None
+                self.decide_manual(result, time.perf_counter(), reading)
 
-        self.push_screen(ManualScreen(scanned), done)
+        self.push_screen(ManualScreen(entry.event.scan if entry else None,
+                                      self._named(entry) if entry else ""), done)
 
     def show_history(self) -> None:
         """Open this shift's history."""
@@ -299,6 +341,7 @@ class KioskApp(App[None]):
         if entry.revealed:
             entry.revealed = False
             self.main.render_all()
+            self.release_waiting()
         else:
             self.record_action(entry.event, "reveal_id")
 
@@ -320,6 +363,7 @@ class KioskApp(App[None]):
             render = getattr(screen, "render_all", None)
             if render is not None:
                 render()
+        self.render_waiting()
 
     def _preview_tick(self) -> None:
         # One frame in flight at a time: a slow draw skips ticks instead of piling up.

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from infra.event_contract import event_problem
 from kiosk_ui.ports import E, KioskPorts
-from screening.evaluate import evaluate
+from screening.evaluate import TemperatureReading, evaluate
 from screening.event import EventHeader, ScanEvent, StaffAction
 from screening.identity import Identity
 from screening.scan import (
@@ -62,10 +62,10 @@ class Checkpoint:
                                       certificates=in_force.certificates,
                                       max_trust_age=policy.max_trust_age()), now)
 
-    def manual(self, identity: Identity, travel: Travel,
-               scanned: ScanResult | None = None) -> ScanEvent:
+    def manual(self, identity: Identity, travel: Travel, scanned: ScanResult | None = None,
+               temperature: TemperatureReading | None = None) -> ScanEvent:
         """Record a traveller whose travel staff entered (after a CCCD or certificate scan, or
-        with none)."""
+        with none); `temperature` is the reading taken with that scan, if any."""
         now = self.ports.clock()
         identity = storable_identity(identity)
         certified = certified_entry(scanned, identity, travel) if scanned else None
@@ -75,7 +75,7 @@ class Checkpoint:
             result = with_manual_entry(scanned, travel)
         else:
             result = manual_only(identity, travel)
-        return self._decide(result, now)
+        return self._decide(result, now, temperature)
 
     def act(self, scan: ScanEvent, action: str, outcome: Outcome | None = None,
             reason: str = "") -> StaffAction:
@@ -83,9 +83,11 @@ class Checkpoint:
         return self._commit(lambda header: StaffAction(
             header, scan.header.event_id, action, outcome, reason.strip(), self.staff))
 
-    def _decide(self, result: ScanResult, now: datetime) -> ScanEvent:
+    def _decide(self, result: ScanResult, now: datetime,
+                reading: TemperatureReading | None = None) -> ScanEvent:
         thermometer = self.ports.thermometer
-        reading = thermometer.latest(now) if thermometer else None
+        if reading is None and thermometer is not None:
+            reading = thermometer.latest(now)
         verdict = evaluate(result, reading, self.ports.policy.current().policy, now)
         return self._commit(lambda header: ScanEvent(header, result, reading, verdict))
 

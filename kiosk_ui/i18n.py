@@ -106,6 +106,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "wedge_bad": ("Dòng máy đọc không dùng được ({why})", "Reader line not usable ({why})"),
     "device_failed": ("Thiết bị lỗi: {why}", "Device error: {why}"),
     "preview_off": ("Không có hình", "No picture"),
+    # Scans that arrive while a dialog is open wait, and the dialog names its traveller
+    "queue_badge": ("{n} lượt quét đang chờ, hiện sau khi đóng",
+                    "{n} scan(s) waiting, shown when this closes"),
+    "queue_short": ("{n} lượt chờ", "{n} scans waiting"),
+    "queue_shown": ("{n} lượt quét chờ đã vào lịch sử (F5)",
+                    "{n} waiting scans are in the history (F5)"),
+    "dialog_for": ("Lượt quét: {who}", "Scan: {who}"),
+    "manual_for": ("Đang nhập cho: {who}", "Entering for: {who}"),
+    "no_name": ("không tên", "no name"),
+    "fever_mark": ("SỐT {celsius} °C", "FEVER {celsius} °C"),
 }
 
 

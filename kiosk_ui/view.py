@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from kiosk_ui.config import KioskConfig
+from kiosk_ui.messages import VerdictReady
 from kiosk_ui.ports import KioskPorts
 from kiosk_ui.shift import ShiftLog
 from kiosk_ui.widgets.status_bar import StatusSnapshot
@@ -23,6 +24,10 @@ class KioskView(Protocol):
     shift: ShiftLog
     status: StatusSnapshot
     preview_on: bool
+    waiting: list[VerdictReady]
+
+    def release_waiting(self) -> None:
+        """Show the verdicts that waited while a dialog was open."""
 
     def confirm_latest(self) -> None:
         """F2: confirm the verdict on the card."""

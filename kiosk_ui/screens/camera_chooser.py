@@ -12,6 +12,7 @@ from textual.widgets import Label, OptionList
 
 from kiosk_ui.i18n import t
 from kiosk_ui.widgets.key_hints import KeyHints
+from kiosk_ui.widgets.queue_badge import QueueBadge
 
 HINTS = [("↑↓", "key_move"), ("Enter", "key_pick"), ("Esc", "key_back")]
 
@@ -29,6 +30,7 @@ class CameraChooser(ModalScreen[int | None]):
         """Title, sources, hints."""
         with Vertical(id="dialog"):
             yield Label(id="dialog-title")
+            yield QueueBadge(id="queue")
             yield OptionList(*[("● " if i == self.selected else "  ") + src
                                for i, src in enumerate(self.sources)], id="cameras")
             yield KeyHints(id="dialog-hints")

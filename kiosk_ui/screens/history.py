@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Label
 from kiosk_ui.i18n import clock_text, t
 from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.key_hints import KeyHints
+from kiosk_ui.widgets.queue_badge import QueueBadge
 from kiosk_ui.widgets.traveller import mask_name
 from kiosk_ui.widgets.verdict_card import ICONS, outcome_label
 
@@ -34,6 +35,7 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Title with counters, search box, table, hints."""
         yield Label(id="history-title")
+        yield QueueBadge(id="queue")
         yield Input(id="history-search")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield KeyHints(id="hints")

@@ -22,6 +22,7 @@ from kiosk_ui.messages import CodeScanned
 from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.camera_preview import CameraPreview
 from kiosk_ui.widgets.key_hints import KeyHints
+from kiosk_ui.widgets.queue_badge import badge_text
 from kiosk_ui.widgets.status_bar import StatusBar
 from kiosk_ui.widgets.traveller import TravellerSummary
 from kiosk_ui.widgets.verdict_card import ICONS, VerdictCard
@@ -70,6 +71,10 @@ class MainScreen(Screen[None]):
             yield StatusBar(id="status")
             yield KeyHints(id="hints")
 
+    def on_screen_resume(self) -> None:
+        """A dialog closed: the scans that waited meanwhile are shown now."""
+        self.kiosk.release_waiting()
+
     def on_mount(self) -> None:
         """Draw the waiting state."""
         self.query_one(CameraPreview).display = self.kiosk.preview_on
@@ -89,9 +94,10 @@ class MainScreen(Screen[None]):
             return
         app = self.kiosk
         entry = app.shift.latest
-        self.query_one(VerdictCard).show(entry, app.lang)
+        fever_c = app.ports.policy.current().policy.fever_threshold_c
+        self.query_one(VerdictCard).show(entry, app.lang, fever_c)
         self.query_one(TravellerSummary).show(entry, app.lang, app.ports.clock(),
-                                              app.config.mask_names)
+                                              app.config.mask_names, fever_c)
         self.render_title()
 
     def render_title(self) -> None:
@@ -106,6 +112,9 @@ class MainScreen(Screen[None]):
         for outcome, icon in ICONS.items():
             if counts[outcome]:
                 text.append(f"  {icon}{counts[outcome]}")
+        if app.waiting:
+            text.append(" ")
+            text.append_text(badge_text(len(app.waiting), app.lang, short=True))
         if self.wedge_buffer:
             text.append(f"  ⌨ {self.wedge_buffer[-24:]}", style="bold reverse")
         self.query_one(TitleBar).update(text, layout=False)

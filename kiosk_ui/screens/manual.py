@@ -20,6 +20,7 @@ from kiosk_ui.manual_entry import ManualEntry, ManualForm, birth_text
 from kiosk_ui.screens.place_picker import PlacePicker
 from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.key_hints import KeyHints
+from kiosk_ui.widgets.queue_badge import QueueBadge
 from screening.certificates import CertificateVerified
 from screening.places import Place
 from screening.reasons import message
@@ -37,10 +38,11 @@ class ManualScreen(ModalScreen[ManualEntry | None]):
                 Binding("f10", "save", show=False, priority=True),
                 Binding("ctrl+s", "save", show=False, priority=True)]
 
-    def __init__(self, scanned: ScanResult | None = None) -> None:
+    def __init__(self, scanned: ScanResult | None = None, who: str = "") -> None:
         super().__init__()
         self.form = ManualForm()
         self._prefill = scanned
+        self.who = who  # the traveller on the card this entry completes, if any
 
     @property
     def lang(self) -> str:
@@ -48,9 +50,11 @@ class ManualScreen(ModalScreen[ManualEntry | None]):
         return cast(str, getattr(self.app, "lang", "vi"))
 
     def compose(self) -> ComposeResult:
-        """CCCD box, identity boxes, place buttons, problems line, hints."""
+        """Title, queue badge, the traveller, CCCD box, identity boxes, places, problems, hints."""
         with Vertical(id="dialog", classes="-tall"):
             yield Label(id="dialog-title")
+            yield QueueBadge(id="queue")
+            yield Label(id="dialog-who")
             yield Input(id="cccd")
             with Horizontal(classes="row"):
                 yield Input(id="name")
@@ -74,12 +78,38 @@ class ManualScreen(ModalScreen[ManualEntry | None]):
         """Redraw labels in the current language."""
         lang = self.lang
         self.query_one("#dialog-title", Label).update(t("manual_title", lang))
+        self.render_who()
         self.query_one("#cccd", Input).placeholder = t("manual_cccd", lang)
         for field_id, key in TEXT_FIELDS.items():
             self.query_one(f"#{field_id}", Input).placeholder = t(key, lang)
         self._render_place("origin", "manual_origin", self.form.origin)
         self._render_place("destination", "manual_dest", self.form.destination)
         self.query_one(KeyHints).show(HINTS, lang)
+
+    def render_who(self) -> None:
+        """Name the traveller this entry is for: the card's, else the name typed so far."""
+        who = self.who or self.query_one("#name", Input).value.strip()
+        label = self.query_one("#dialog-who", Label)
+        label.display = bool(who)
+        label.update(t("manual_for", self.lang, who=who) if who else "")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The name typed names the traveller."""
+        if event.input.id == "name" and not self.who:
+            self.render_who()
+
+    def take_code(self, text: str) -> bool:
+        """A CCCD read while this form is open: it fills the form only while the form names
+        no traveller yet; the same card read again changes nothing. False: the code is another
+        traveller's, to be decided and shown after this dialog."""
+        first = text.strip().split("|", 1)[0]
+        typed_id = self.query_one("#id-number", Input).value.strip()
+        if typed_id and first == typed_id:
+            return True
+        if self.who or typed_id or self.query_one("#name", Input).value.strip():
+            return False
+        self.fill_from_code(text)
+        return True
 
     def _render_place(self, button_id: str, key: str, place: Place | None) -> None:
         shown = place.label() if place is not None else t("manual_choose", self.lang)
@@ -92,6 +122,7 @@ class ManualScreen(ModalScreen[ManualEntry | None]):
             self._fill(result)
             name = result.identity.name if result.identity else ""
             self.query_one("#error", Label).update(t("manual_cccd_read", self.lang, name=name))
+            self.render_who()
             self.query_one("#origin", Button).focus()
         else:
             why = message(result.rejection, self.lang) if result.rejection else str(result.kind)

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from kiosk_ui.i18n import t
 from kiosk_ui.widgets.key_hints import KeyHints
+from kiosk_ui.widgets.queue_badge import QueueBadge
 from kiosk_ui.widgets.verdict_card import ICONS, outcome_label
 from screening.verdict import Outcome
 
@@ -28,9 +29,10 @@ class OverrideScreen(ModalScreen[tuple[Outcome, str] | None]):
                 Binding("up", "move(-1)", show=False, priority=True),
                 Binding("down", "move(1)", show=False, priority=True)]
 
-    def __init__(self, current: Outcome) -> None:
+    def __init__(self, current: Outcome, who: str) -> None:
         super().__init__()
         self.current = current
+        self.who = who  # the traveller whose verdict this changes, as the card names them
 
     @property
     def lang(self) -> str:
@@ -38,9 +40,11 @@ class OverrideScreen(ModalScreen[tuple[Outcome, str] | None]):
         return cast(str, getattr(self.app, "lang", "vi"))
 
     def compose(self) -> ComposeResult:
-        """Title, outcomes, reason, error line, hints."""
+        """Title, queue badge, the traveller, outcomes, reason, error line, hints."""
         with Vertical(id="dialog"):
             yield Label(id="dialog-title")
+            yield QueueBadge(id="queue")
+            yield Label(id="dialog-who")
             yield OptionList(id="outcomes")
             yield Input(id="reason")
             yield Label(id="error")
@@ -58,6 +62,7 @@ class OverrideScreen(ModalScreen[tuple[Outcome, str] | None]):
         """Redraw in the current language."""
         lang = self.lang
         self.query_one("#dialog-title", Label).update(t("override_title", lang))
+        self.query_one("#dialog-who", Label).update(t("dialog_for", lang, who=self.who))
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         options.clear_options()

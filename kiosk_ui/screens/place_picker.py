@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, OptionList
 from kiosk_ui.i18n import t
 from kiosk_ui.place_index import PlaceChoice, search_places
 from kiosk_ui.widgets.key_hints import KeyHints
+from kiosk_ui.widgets.queue_badge import QueueBadge
 from screening.places import Place
 
 HINTS = [("↑↓", "key_move"), ("Enter", "key_pick"), ("Esc", "key_back")]
@@ -34,6 +35,7 @@ class PlacePicker(ModalScreen[Place | None]):
         """Title, search box, results, hints."""
         with Vertical(id="dialog", classes="-tall"):
             yield Label(id="dialog-title")
+            yield QueueBadge(id="queue")
             yield Input(id="search")
             yield OptionList(id="places")
             yield KeyHints(id="dialog-hints")

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from kiosk_ui.i18n import age_text, t
+from kiosk_ui.i18n import age_text, clock_text, t
 from kiosk_ui.shift import ShiftEntry
 from kiosk_ui.widgets.certificate_facts import certificate_line
 from screening.certificates import CertificateVerified
@@ -24,11 +24,24 @@ def mask_name(name: str) -> str:
     return " ".join(f"{w[0]}." for w in words[:-1]) + " " + words[-1]
 
 
+def traveller_named(entry: ShiftEntry, lang: str, mask_names: bool = True) -> str:
+    """Who a dialog acts on, as the card shows them: 'N. V. Bình · #12 · 10:00:03'."""
+    event = entry.event
+    ident = event.scan.identity
+    if ident is not None and ident.name:
+        name = ident.name if entry.revealed or not mask_names else mask_name(ident.name)
+    elif event.scan.prefix:
+        name = event.scan.prefix + "…"
+    else:
+        name = t("no_name", lang)
+    return f"{name} · #{event.header.seq} · {clock_text(event.header.at)}"
+
+
 class TravellerSummary(Static):
     """Identity (masked unless revealed), age, route, plate and temperature."""
 
     def show(self, entry: ShiftEntry | None, lang: str, now: datetime,
-             mask_names: bool = True) -> None:
+             mask_names: bool = True, fever_c: float = 37.5) -> None:
         """Render the entry's traveller (blank when there is none)."""
         if entry is None:
             self.update("", layout=False)
@@ -69,7 +82,9 @@ class TravellerSummary(Static):
             table.add_row(t("temperature", lang), t("no_reading", lang))
         else:
             age_s = (now - temp.taken_at).total_seconds()
-            table.add_row(t("temperature", lang),
-                          f"{temp.celsius:.1f} °C ({age_text(age_s, lang)})")
+            reading = Text(f"{temp.celsius:.1f} °C ({age_text(age_s, lang)})")
+            if temp.celsius >= fever_c:
+                reading.stylize("bold reverse")
+            table.add_row(t("temperature", lang), reading)
         table.add_row(t("source", lang), f"{entry.source} · #{event.header.seq}")
         self.update(table, layout=False)

@@ -32,6 +32,18 @@ def outcome_label(outcome: Outcome, lang: str) -> str:
     return en if lang == "en" else vi
 
 
+def fever_text(entry: ShiftEntry, lang: str, fever_c: float) -> Text | None:
+    """'⚠ SỐT 39.1 °C ⚠' in reverse video when the scan's temperature is a fever, else None.
+
+    Shown on every outcome: a forged code does not make its bearer's fever any less real.
+    """
+    temp = entry.event.temperature
+    if temp is None or temp.celsius < fever_c:
+        return None
+    return Text(f" ⚠ {t('fever_mark', lang, celsius=f'{temp.celsius:.1f}')} ⚠ ",
+                style="bold reverse")
+
+
 class VerdictBand(Static):
     """Three rows of solid colour with the icon and the outcome label in the middle."""
 
@@ -48,8 +60,9 @@ class VerdictCard(Static):
         yield VerdictBand(id="band")
         yield VerdictDetail(id="detail")
 
-    def show(self, entry: ShiftEntry | None, lang: str) -> None:
-        """Render an entry (None: waiting for the first scan)."""
+    def show(self, entry: ShiftEntry | None, lang: str, fever_c: float = 37.5) -> None:
+        """Render an entry (None: waiting for the first scan); a temperature at or above
+        `fever_c` is marked in the band whatever the outcome."""
         self.remove_class(*OUTCOME_CLASSES)
         band = self.query_one(VerdictBand)
         detail = self.query_one(VerdictDetail)
@@ -62,8 +75,13 @@ class VerdictCard(Static):
         self.add_class(f"-{outcome}")
         icon = ICONS[outcome]
         # Fixed heights (kiosk.tcss): a verdict repaints without a new layout pass.
-        band.update(Text(f"{icon}  {outcome_label(outcome, lang)}  {icon}", style="bold",
-                         justify="center"), layout=False)
+        band_text = Text(f"{icon}  {outcome_label(outcome, lang)}  {icon}", style="bold",
+                         justify="center")
+        fever = fever_text(entry, lang, fever_c)
+        if fever is not None:
+            band_text.append("\n")
+            band_text.append_text(fever)
+        band.update(band_text, layout=False)
         detail.update(Group(*self._details(entry, lang)), layout=False)
 
     def _details(self, entry: ShiftEntry, lang: str) -> list[Text]:
