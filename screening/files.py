@@ -15,7 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from screening.certificates import CertificateTrust, TrustEntry, TrustImportError, import_trust
+from screening.certificates import CertificateTrust, TrustEntry, TrustImportError
+from screening.certificates.revocation import Revocations
+from screening.certificates.revocation_lists import (
+    RevocationImportError,
+    looks_like_revocation,
+    merge_revocations,
+    read_revocation_json,
+)
+from screening.certificates.trust import read_trust_data
 from screening.default_policy import default_policy
 from screening.keys import SigningKey, VerifyKey, keyring
 from screening.policy import POLICY_KIND, Policy, parse_policy
@@ -63,8 +71,10 @@ def read_json(path: str | Path) -> Any:
     try:
         text = sys.stdin.read() if str(path) == "-" else Path(path).read_text("utf-8")
         return json.loads(text)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise FileProblem(f"{path}: {exc}") from None
+    except RecursionError:
+        raise FileProblem(f"{path}: JSON nested too deeply") from None
 
 
 @dataclass(frozen=True)
@@ -82,33 +92,62 @@ def read_trusted_issuers(paths: list[str], center_keys: list[VerifyKey] | None =
 
 
 def read_trust(paths: list[str], center_keys: list[VerifyKey] | None = None,
-               shc_issuer: str | None = None) -> TrustFiles:
-    """Issuers and certificate signers from signed trust lists (checked against the center's
-    keys), issuer .pub files, DSCs (PEM, DER, base64 DER), DCC gateway lists and JWKS.
+               shc_issuer: str | None = None, read_at: datetime | None = None) -> TrustFiles:
+    """Issuers, certificate signers and revocation lists from signed trust lists (checked
+    against the center's keys), issuer .pub files, DSCs (PEM, DER, base64 DER), DCC gateway
+    lists, JWKS, EU revocation batches and SMART issuer revocation lists.
 
-    A bare foreign list is as old as its file; `shc_issuer` names the issuer of a bare JWKS.
+    A signed list is as old as its fetch times, else its issue time. A bare file carries no
+    date of its own (its modification time is only when it was copied): it is the operator's
+    pin, current as of `read_at` (default now). `shc_issuer` names the issuer of a bare JWKS.
+    A malformed entry is skipped and named in `certificates.skipped`; the rest keep working.
     """
+    moment = read_at or datetime.now(UTC)
     keys: dict[bytes, VerifyKey] = {}
     entries: list[TrustEntry] = []
+    skipped: list[str] = []
+    revocations: list[Revocations] = []
     for path in paths:
         data = _read_bytes(path)
         if _is_signed_json(data):
             doc = _open_signed(path, TRUST_KIND, center_keys)
             try:
                 keys.update(issuer_keys(doc.body))
-                entries += certificate_trust(doc.body, _iso(doc.issued_at)).entries
+                store = certificate_trust(doc.body, _iso(doc.issued_at))
             except ValueError as exc:
-                raise FileProblem(f"{path}: {exc}") from None
+                raise FileProblem(f"{path}: {exc}", "trust_invalid") from None
+            entries += store.entries
+            skipped += [f"{path}: {item}" for item in store.skipped]
+            revocations.append(store.revocation)
         elif data.lstrip().startswith(b"-----BEGIN PUBLIC KEY"):
             key = read_verify_key(path)
             keys[key.kid] = key
-        else:
-            listed_at = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
+        elif (listed := _revocation_json(data)) is not None:
             try:
-                entries += import_trust(data, path, issuer=shc_issuer, listed_at=listed_at)
+                found = read_revocation_json(listed, moment)
+            except (RevocationImportError, RecursionError) as exc:
+                raise FileProblem(f"{path}: {exc}", "revocation_invalid") from None
+            revocations.append(found.revocations)
+            skipped += [f"{path}: {item}" for item in found.skipped]
+        else:
+            try:
+                imported = read_trust_data(data, path, issuer=shc_issuer, listed_at=moment)
             except TrustImportError as exc:
-                raise FileProblem(str(exc)) from None
-    return TrustFiles(keys, certificate_store(entries))
+                raise FileProblem(str(exc), "trust_invalid") from None
+            entries += imported.entries
+            skipped += imported.skipped
+    return TrustFiles(keys, certificate_store(entries, skipped, merge_revocations(revocations)))
+
+
+def _revocation_json(data: bytes) -> Any:
+    """The parsed JSON when a bare file holds revocation lists, else None."""
+    if data.lstrip()[:1] not in (b"{", b"["):
+        return None
+    try:
+        parsed = json.loads(data)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return parsed if looks_like_revocation(parsed) else None
 
 
 def _read_bytes(path: str) -> bytes:
@@ -123,7 +162,7 @@ def _is_signed_json(data: bytes) -> bool:
         return False
     try:
         parsed = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return False
     return isinstance(parsed, dict) and "signature" in parsed
 

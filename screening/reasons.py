@@ -36,6 +36,10 @@ class Reason(StrEnum):
     SIGNER_EXPIRED = "signer_expired"
     KEY_USAGE_MISMATCH = "key_usage_mismatch"
     SCHEMA_INVALID = "schema_invalid"
+    REVOKED = "revoked"
+    NO_TRUST_LIST = "no_trust_list"
+    # Reading an image (chot verify --image)
+    IMAGE_UNREADABLE = "image_unreadable"
     # CCCD citizen-ID QR
     CCCD_FIELD_COUNT = "cccd_field_count"
     CCCD_BAD_ID = "cccd_bad_id"
@@ -112,6 +116,8 @@ MESSAGES: dict[Reason, tuple[str, str]] = {
                                            "The certificate's test is not negative"),
     Reason.NO_RISK: ("Không có yếu tố nguy cơ", "No risk factor"),
     Reason.STAFF_OVERRIDE: ("Cán bộ thay đổi kết quả", "Changed by staff"),
+    Reason.IMAGE_UNREADABLE: ("Không đọc được ảnh (không phải ảnh hoặc ảnh hỏng)",
+                              "Cannot read the image (not an image, or damaged)"),
 }
 
 # How a foreign certificate's failures read: the codes it shares with declarations (expired,
@@ -151,6 +157,9 @@ CERTIFICATE_MESSAGES: dict[Reason, tuple[str, str]] = {
                             "Certificate content does not match its schema"),
     Reason.NOT_YET_VALID: ("Chứng nhận chưa có hiệu lực", "Certificate not yet valid"),
     Reason.EXPIRED: ("Chứng nhận đã hết hạn", "Certificate expired"),
+    Reason.REVOKED: ("Chứng nhận đã bị thu hồi", "Certificate revoked"),
+    Reason.NO_TRUST_LIST: ("Chưa có danh sách tin cậy cho loại chứng nhận này: cần nạp",
+                           "No trust list for this kind of certificate: load one"),
 }
 # A certificate-only code met outside a certificate still reads as the certificate's.
 for _code, _words in CERTIFICATE_MESSAGES.items():

@@ -14,8 +14,14 @@ from screening.certificates import (
     TrustEntry,
     TrustImportError,
     export_trust,
-    import_trust,
 )
+from screening.certificates.revocation import NO_REVOCATIONS, Revocations
+from screening.certificates.revocation_lists import (
+    RevocationImportError,
+    export_revocations,
+    revocations_from_body,
+)
+from screening.certificates.trust import read_trust_data
 from screening.keys import BadKey, VerifyKey, keyring
 
 TRUST_KIND = "trust"
@@ -46,11 +52,18 @@ def issuer_keys(body: dict[str, Any]) -> dict[bytes, VerifyKey]:
 
 
 def with_certificates(body: dict[str, Any], entries: list[TrustEntry],
-                      listed_at: dict[Framework, datetime]) -> dict[str, Any]:
-    """A trust-list body that also carries foreign-certificate entries and each list's date."""
-    return {**body, **export_trust(entries),
-            "listed_at": {str(fw): moment.astimezone(UTC).isoformat()
-                          for fw, moment in sorted(listed_at.items())}}
+                      listed_at: dict[Framework, datetime],
+                      revocation: Revocations = NO_REVOCATIONS) -> dict[str, Any]:
+    """A trust-list body that also carries foreign-certificate entries, each list's date
+    (when it was fetched) and the revocation lists, if any."""
+    out = {**body, **export_trust(entries),
+           "listed_at": {str(fw): moment.astimezone(UTC).isoformat()
+                         for fw, moment in sorted(listed_at.items())}}
+    if revocation.fetched_at:
+        out["revocation"] = export_revocations(revocation)
+    else:
+        out.pop("revocation", None)
+    return out
 
 
 def certificate_listed_at(body: dict[str, Any]) -> dict[Framework, datetime]:
@@ -70,27 +83,40 @@ def certificate_listed_at(body: dict[str, Any]) -> dict[Framework, datetime]:
 
 def certificate_trust(body: dict[str, Any],
                       issued_at: datetime | None = None) -> CertificateTrust:
-    """Foreign-certificate entries of a verified trust-list body (none when it has none);
-    a list without its own date is as old as the document (`issued_at`); raises ValueError."""
+    """Foreign-certificate entries and revocation lists of a verified trust-list body (none
+    when it has none); a list without its own date is as old as the document (`issued_at`).
+
+    A malformed entry is skipped and named in `skipped`, never fatal to the rest; raises
+    ValueError only when the body's own shape is wrong.
+    """
     stamps = certificate_listed_at(body)
     entries: list[TrustEntry] = []
+    skipped: list[str] = []
     for framework in Framework:
         items = body.get(str(framework), [])
         if items == []:
             continue
         data = json.dumps({str(framework): items}).encode()
         try:
-            entries += import_trust(data, f"trust list '{framework}'",
+            found = read_trust_data(data, f"trust list '{framework}'",
                                     listed_at=stamps.get(framework, issued_at))
         except TrustImportError as exc:
-            raise ValueError(str(exc)) from None
-    return certificate_store(entries)
+            skipped.append(str(exc))
+            continue
+        entries += found.entries
+        skipped += found.skipped
+    try:
+        revocation = revocations_from_body(body, issued_at)
+    except RevocationImportError as exc:
+        raise ValueError(f"revocation: {exc}") from None
+    return certificate_store(entries, skipped + revocation.skipped, revocation.revocations)
 
 
-def certificate_store(entries: list[TrustEntry]) -> CertificateTrust:
+def certificate_store(entries: list[TrustEntry], skipped: list[str] | None = None,
+                      revocation: Revocations = NO_REVOCATIONS) -> CertificateTrust:
     """Entries held together; the store is as old as its oldest list (an unknown kid is judged
     on that age, never as fresher than the data actually is)."""
     stamps = [entry.listed_at for entry in entries]
     known = [stamp for stamp in stamps if stamp is not None]
     as_of = min(known) if known and len(known) == len(stamps) else None
-    return CertificateTrust(tuple(entries), as_of)
+    return CertificateTrust(tuple(entries), as_of, tuple(skipped or ()), revocation)

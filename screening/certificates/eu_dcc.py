@@ -18,10 +18,20 @@ TEST_RESULTS = {"260415000": "negative", "260373001": "positive"}
 
 def read(payload: Any) -> tuple[Holder, CertificateFacts]:
     """Holder and facts of a DCC payload; raises SchemaInvalid when it breaks the schema."""
-    dcc = to_json(payload)
+    dcc = without_nulls(to_json(payload))
     if (error := first_error(_validator(), dcc)) is not None:
         raise SchemaInvalid(error)
     return _holder(dcc), _facts(dcc)
+
+
+def without_nulls(value: Any) -> Any:
+    """The payload with `null` members dropped: the EU's verifier guidance reads a null
+    optional field as an absent one (some issuers send them); a required one still fails."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
 
 
 def _holder(dcc: dict[str, Any]) -> Holder:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from screening.certificates.result import (
     CertificateVerified,
     Holder,
 )
+from screening.certificates.revocation import dcc_hashes
 from screening.certificates.signers import candidates
 from screening.certificates.timestamps import numeric_date
 from screening.certificates.trust import CertificateTrust, Framework, TrustEntry, hcert_kid
@@ -50,7 +52,8 @@ def read(text: str, trust: CertificateTrust, now: datetime, max_trust_age: timed
         claims = _claims(message)
         fmt, payload = _payload(claims)
         holder, facts = _content(fmt, payload, claims)
-        signer = _check(signers, facts, now, clock_skew)
+        signer = _check(signers, facts, now, clock_skew, revoked=lambda: _revoked(
+            trust, message, fmt, payload, claims, now))
     except _Refused as refused:
         return CertificateRejected(refused.reason, refused.detail, fmt)
     age = trust.age(signer, now)
@@ -77,9 +80,9 @@ def _inflate(data: bytes) -> bytes:
 
 
 class _Sign1:
-    def __init__(self, protected: bytes, header: dict[Any, Any], kid: bytes, payload: bytes,
-                 signature: bytes) -> None:
-        self.protected, self.header, self.kid = protected, header, kid
+    def __init__(self, protected: bytes, header: dict[Any, Any], kid: bytes, alg: Any,
+                 payload: bytes, signature: bytes) -> None:
+        self.protected, self.header, self.kid, self.alg = protected, header, kid, alg
         self.payload, self.signature = payload, signature
 
     @property
@@ -104,14 +107,17 @@ def _cose(data: bytes) -> _Sign1:
     kid = header.get(KID, unprotected.get(KID))
     if not isinstance(kid, bytes) or not kid:
         raise _Refused(CertReason.BAD_COSE, "no kid in the COSE headers")
-    return _Sign1(protected, header, kid, payload, signature)
+    # So may alg be, as the EU reference verifier accepts; the protected one wins. The
+    # signature still binds the payload, and the key's type must fit the algorithm.
+    alg = header.get(ALG, unprotected.get(ALG))
+    return _Sign1(protected, header, kid, alg, payload, signature)
 
 
 def _signers(message: _Sign1, trust: CertificateTrust, now: datetime,
              max_age: timedelta | None) -> list[TrustEntry]:
-    algorithm = signatures.COSE_ALGORITHMS.get(message.header.get(ALG))  # type: ignore[arg-type]
+    algorithm = _algorithm(message)
     if algorithm is None:
-        raise _Refused(CertReason.UNSUPPORTED_ALGORITHM, f"COSE alg {message.header.get(ALG)!r}")
+        raise _Refused(CertReason.UNSUPPORTED_ALGORITHM, f"COSE alg {str(message.alg)[:20]}")
     found = candidates(trust, Framework.HCERT, hcert_kid(message.kid), now, max_age, None)
     if isinstance(found, CertificateRejected):
         raise _Refused(found.reason, found.detail)
@@ -121,6 +127,13 @@ def _signers(message: _Sign1, trust: CertificateTrust, now: datetime,
     if not good:
         raise _Refused(CertReason.BAD_SIGNATURE, f"kid {hcert_kid(message.kid)}")
     return good
+
+
+def _algorithm(message: _Sign1) -> str | None:
+    alg = message.alg
+    if isinstance(alg, bool) or not isinstance(alg, int):
+        return None
+    return signatures.COSE_ALGORITHMS.get(alg)
 
 
 def _claims(message: _Sign1) -> dict[Any, Any]:
@@ -134,10 +147,16 @@ def _claims(message: _Sign1) -> dict[Any, Any]:
 
 
 def _payload(claims: dict[Any, Any]) -> tuple[CertFormat, Any]:
+    # Found by content, in WHO's validator's order: the EU DCC under -260/1, else the whole
+    # payload as WHO's core data set (WHO's own samples), else a data set under a subclaim.
     hcert = claims.get(HCERT)
     if not isinstance(hcert, dict):
-        raise _Refused(CertReason.SCHEMA_INVALID, "no hcert claim (-260)")
+        if who_ddcc.is_core_data_set(claims):
+            return CertFormat.WHO_DDCC, claims
+        raise _Refused(CertReason.SCHEMA_INVALID, "no hcert claim (-260) nor a DDCC data set")
     if EU_DCC_KEY in hcert:
+        if who_ddcc.is_core_data_set(hcert[EU_DCC_KEY]):
+            return CertFormat.WHO_DDCC, hcert[EU_DCC_KEY]
         return CertFormat.EU_DCC, hcert[EU_DCC_KEY]
     if (ddcc := who_ddcc.find(hcert)) is not None:
         return CertFormat.WHO_DDCC, ddcc
@@ -161,8 +180,21 @@ def _content(fmt: CertFormat, payload: Any,
                            issuer_country=country or facts.issuer_country)
 
 
+def _revoked(trust: CertificateTrust, message: _Sign1, fmt: CertFormat, payload: Any,
+             claims: dict[Any, Any], now: datetime) -> str | None:
+    """The hash type under which the signer's EU list revokes this DCC, or None."""
+    if fmt is not CertFormat.EU_DCC or not trust.revocation.dcc:
+        return None
+    entry = next((payload[k][0] for k in ("v", "t", "r")
+                  if isinstance(payload.get(k), list) and payload[k]
+                  and isinstance(payload[k][0], dict)), {})
+    country = claims.get(ISS) if isinstance(claims.get(ISS), str) else None
+    hashes = dcc_hashes(entry, country, message.signature, _algorithm(message) or "")
+    return trust.revocation.dcc_revoked(hcert_kid(message.kid), hashes, now)
+
+
 def _check(signers: list[TrustEntry], facts: CertificateFacts, now: datetime,
-           skew: timedelta) -> TrustEntry:
+           skew: timedelta, revoked: Callable[[], str | None]) -> TrustEntry:
     # The signer must have been valid when it signed (iat): DCCs outlive their DSC's
     # validity by design, and the kiosk shows the DSC's end beside the verdict.
     signed_at = facts.issued_at or now
@@ -175,6 +207,10 @@ def _check(signers: list[TrustEntry], facts: CertificateFacts, now: datetime,
     if not allowed:
         usages = sorted(str(t) for t in timely[0].allowed_types or ())
         raise _Refused(CertReason.KEY_USAGE_MISMATCH, f"{facts.type} signed by a key for {usages}")
+    # The EU's verifiers rank a revocation after the signer's checks, before the validity
+    # window: a revoked certificate says so even once it has expired.
+    if (hash_type := revoked()) is not None:
+        raise _Refused(CertReason.REVOKED, f"listed by {hash_type} hash")
     if facts.issued_at is not None and facts.issued_at > now + skew:
         raise _Refused(CertReason.NOT_YET_VALID, f"issued at {facts.issued_at.isoformat()}")
     if facts.expires_at is not None and now >= facts.expires_at:

@@ -29,6 +29,8 @@ class CertReason(StrEnum):
     SCHEMA_INVALID = "schema_invalid"
     NOT_YET_VALID = "not_yet_valid"
     EXPIRED = "expired"
+    REVOKED = "revoked"
+    NO_TRUST_LIST = "no_trust_list"
 
 
 # One table for the kiosk and the CLI: the words live beside every other reason's.

@@ -91,6 +91,10 @@ def _verify_claims(claims: Any, signers: list[Any], trust: CertificateTrust, now
     if isinstance(content, CertificateRejected):
         return content
     holder, facts = content
+    vc = claims.get("vc")
+    rid = vc.get("rid") if isinstance(vc, dict) and isinstance(vc.get("rid"), str) else None
+    if trust.revocation.shc_revoked(signer.kid, rid, facts.issued_at):
+        return _reject(CertReason.REVOKED, f"rid listed by key {signer.kid[:16]}")
     if facts.issued_at is not None and facts.issued_at > now + skew:
         return _reject(CertReason.NOT_YET_VALID, f"nbf {facts.issued_at.isoformat()}")
     if facts.expires_at is not None and now >= facts.expires_at:

@@ -17,7 +17,14 @@ def candidates(trust: CertificateTrust, framework: Framework, kid: str, now: dat
     A stale list is named as such even when the kid is missing from it, since a fresher
     list may hold the key: staff must update the list, not doubt the traveller.
     """
+    if not trust.holds(framework):
+        return CertificateRejected(CertReason.NO_TRUST_LIST, f"no {framework} signers loaded",
+                                   fmt)
     entries = trust.lookup(framework, kid)
+    revocation_age = trust.revocation.age(framework, now)
+    if max_age is not None and revocation_age is not None and revocation_age > max_age:
+        return CertificateRejected(CertReason.TRUST_STALE,
+                                   f"revocation list {revocation_age} old", fmt)
     if max_age is not None:
         fresh = [e for e in entries if _fresh(trust.age(e, now), max_age)]
         if entries and not fresh:

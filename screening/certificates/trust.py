@@ -10,18 +10,20 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
+from screening.certificates.framework import Framework
 from screening.certificates.result import CertType
+from screening.certificates.revocation import NO_REVOCATIONS, Revocations
 from screening.certificates.signatures import PublicKey
 
 # Extended key usage OIDs a DCC signer may carry, in both the registered and the early form
@@ -34,13 +36,9 @@ KEY_USAGE_TYPES: dict[str, CertType] = {
     "1.3.6.1.4.1.0.1847.2021.1.3": CertType.RECOVERY,
 }
 MAX_TRUST_BYTES = 32 * 1024 * 1024
-
-
-class Framework(StrEnum):
-    """Which codes an entry vouches for: HC1 containers (EU DCC, WHO DDCC) or SMART cards."""
-
-    HCERT = "hcert"
-    SHC = "shc"
+# Real lists share a kid between at most a handful of DSCs (a re-issued certificate); each
+# candidate costs a signature check per scan, so a list padded with thousands is refused.
+MAX_ENTRIES_PER_KID = 8
 
 
 class TrustImportError(ValueError):
@@ -60,8 +58,17 @@ class TrustEntry:
     not_after: datetime | None = None
     allowed_types: frozenset[CertType] | None = None  # None: may sign every type
     issuer: str | None = None  # SHC `iss` the key belongs to
-    listed_at: datetime | None = None  # when the list it came from was published
+    listed_at: datetime | None = None  # when the list it came from was fetched or signed
+    crl_version: int | None = None  # SHC: the `crlVersion` its JWK announces
     raw: bytes = b""  # DER certificate (HCERT) or canonical JWK JSON (SHC), for export
+
+
+@dataclass(frozen=True)
+class TrustImport:
+    """What one trust file gave: the usable entries, and the ones skipped with why."""
+
+    entries: list[TrustEntry]
+    skipped: list[str]
 
 
 @dataclass(frozen=True)
@@ -70,12 +77,20 @@ class CertificateTrust:
 
     entries: tuple[TrustEntry, ...] = ()
     as_of: datetime | None = None
+    skipped: tuple[str, ...] = ()  # entries left out of the lists, named for staff
+    revocation: Revocations = NO_REVOCATIONS
     _index: dict[tuple[Framework, str], list[TrustEntry]] = field(
         init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         for entry in self.entries:
-            self._index.setdefault((entry.framework, entry.kid), []).append(entry)
+            same = self._index.setdefault((entry.framework, entry.kid), [])
+            if len(same) < MAX_ENTRIES_PER_KID:  # import names the extras; this is the bound
+                same.append(entry)
+
+    def holds(self, framework: Framework) -> bool:
+        """True when any entry vouches for codes of this framework."""
+        return any(entry.framework is framework for entry in self.entries)
 
     def lookup(self, framework: Framework, kid: str) -> list[TrustEntry]:
         """Every entry with this key id (several DSCs may share one)."""
@@ -95,18 +110,28 @@ def hcert_kid(kid: bytes) -> str:
 def import_trust(data: bytes, filename: str, *, issuer: str | None = None,
                  listed_at: datetime | None = None) -> list[TrustEntry]:
     """Trust entries from a DCC gateway list, PEM/DER/base64 DSC, JWKS, VCI directory or
-    our own export; raises TrustImportError naming `filename` when it cannot be read."""
+    our own export; raises TrustImportError naming `filename` when nothing usable is in it."""
+    return read_trust_data(data, filename, issuer=issuer, listed_at=listed_at).entries
+
+
+def read_trust_data(data: bytes, filename: str, *, issuer: str | None = None,
+                    listed_at: datetime | None = None) -> TrustImport:
+    """Like `import_trust`, also naming the entries skipped: one malformed signer, or one
+    past the per-kid cap, is left out while every other entry keeps working."""
     if len(data) > MAX_TRUST_BYTES:
         raise TrustImportError(f"{filename}: larger than {MAX_TRUST_BYTES} bytes")
+    found = _Found(issuer, listed_at)
     try:
-        entries = _import(data, issuer, listed_at)
+        _import(data, found)
     except TrustImportError as exc:
         raise TrustImportError(f"{filename}: {exc}") from None
-    except (ValueError, TypeError, KeyError, RecursionError) as exc:
-        raise TrustImportError(f"{filename}: {type(exc).__name__}: {exc}") from None
-    if not entries:
-        raise TrustImportError(f"{filename}: no usable key in it")
-    return entries
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError,
+            UnsupportedAlgorithm) as exc:
+        raise TrustImportError(f"{filename}: {type(exc).__name__}: {str(exc)[:200]}") from None
+    if not found.entries:
+        why = f" ({'; '.join(found.skipped[:3])})" if found.skipped else ""
+        raise TrustImportError(f"{filename}: no usable key in it{why}")
+    return TrustImport(found.entries, [f"{filename}: {item}" for item in found.skipped])
 
 
 def export_trust(entries: Iterable[TrustEntry]) -> dict[str, Any]:
@@ -151,10 +176,14 @@ def jwk_entry(jwk: dict[str, Any], issuer: str | None,
     thumbprint = jwk_thumbprint(jwk)
     if jwk.get("kid", thumbprint) != thumbprint:
         raise TrustImportError(f"JWK kid {jwk.get('kid')!r} is not its thumbprint")
-    canonical = {"kty": "EC", "crv": "P-256", "x": jwk["x"], "y": jwk["y"], "kid": thumbprint,
+    canonical: dict[str, Any] = {"kty": "EC", "crv": "P-256", "x": jwk["x"], "y": jwk["y"], "kid": thumbprint,
                  "use": "sig", "alg": "ES256"}
+    crl_version = jwk.get("crlVersion")
+    if isinstance(crl_version, int) and not isinstance(crl_version, bool):
+        canonical["crlVersion"] = crl_version  # the issuer's revocation list counter (ctr)
     return TrustEntry(framework=Framework.SHC, kid=thumbprint, public_key=key,
                       label=issuer or f"JWK {thumbprint}", issuer=issuer, listed_at=listed_at,
+                      crl_version=canonical.get("crlVersion"),
                       raw=json.dumps(canonical, sort_keys=True).encode())
 
 
@@ -165,59 +194,95 @@ def jwk_thumbprint(jwk: dict[str, Any]) -> str:
     return _b64url_encode(hashlib.sha256(members.encode()).digest())
 
 
-def _import(data: bytes, issuer: str | None, listed_at: datetime | None) -> list[TrustEntry]:
+class _Found:
+    """Entries gathered from one file, and those skipped (with why)."""
+
+    def __init__(self, issuer: str | None, listed_at: datetime | None) -> None:
+        self.issuer, self.listed_at = issuer, listed_at
+        self.entries: list[TrustEntry] = []
+        self.skipped: list[str] = []
+        self._per_kid: dict[tuple[Framework, str], int] = {}
+
+    def add(self, where: str, make: Callable[[], TrustEntry | None]) -> None:
+        """Add the entry `make` builds; a malformed one is skipped and named, never fatal."""
+        try:
+            entry = make()
+        except (ValueError, TypeError, KeyError, AttributeError, UnsupportedAlgorithm) as exc:
+            self.skipped.append(f"{where}: {type(exc).__name__}: {str(exc)[:120]}")
+            return
+        if entry is None:
+            return
+        key = (entry.framework, entry.kid)
+        self._per_kid[key] = self._per_kid.get(key, 0) + 1
+        if self._per_kid[key] > MAX_ENTRIES_PER_KID:
+            self.skipped.append(f"{where}: more than {MAX_ENTRIES_PER_KID} signers share "
+                                f"kid {entry.kid[:24]}")
+            return
+        self.entries.append(entry)
+
+
+def _import(data: bytes, found: _Found) -> None:
     stripped = data.strip()
     if stripped.startswith(b"-----BEGIN"):
-        return [dsc_entry(cert.public_bytes(Encoding.DER), listed_at=listed_at)
-                for cert in x509.load_pem_x509_certificates(stripped)]
-    if stripped[:1] in (b"[", b"{"):
-        return _import_json(json.loads(stripped.decode("utf-8")), issuer, listed_at)
-    if stripped[:1] == b"\x30":
-        return [dsc_entry(stripped, listed_at=listed_at)]
-    try:
-        der = base64.b64decode(b"".join(stripped.split()), validate=True)
-    except binascii.Error:
-        raise TrustImportError("neither PEM, DER, base64 DER nor JSON") from None
-    return [dsc_entry(der, listed_at=listed_at)]
+        for index, cert in enumerate(x509.load_pem_x509_certificates(stripped)):
+            found.add(f"certificate {index + 1}", lambda c=cert: dsc_entry(
+                c.public_bytes(Encoding.DER), listed_at=found.listed_at))
+    elif stripped[:1] in (b"[", b"{"):
+        _import_json(json.loads(stripped.decode("utf-8")), found)
+    elif stripped[:1] == b"\x30":
+        found.add("certificate", lambda: dsc_entry(stripped, listed_at=found.listed_at))
+    else:
+        try:
+            der = base64.b64decode(b"".join(stripped.split()), validate=True)
+        except binascii.Error:
+            raise TrustImportError("neither PEM, DER, base64 DER nor JSON") from None
+        found.add("certificate", lambda: dsc_entry(der, listed_at=found.listed_at))
 
 
-def _import_json(body: Any, issuer: str | None,
-                 listed_at: datetime | None) -> list[TrustEntry]:
+def _import_json(body: Any, found: _Found) -> None:
     if isinstance(body, list):
-        return _gateway_entries(body, listed_at)
+        _gateway_entries(body, found, "item")
+        return
     if not isinstance(body, dict):
         raise TrustImportError("JSON is neither a list nor an object")
     if "keys" in body:
-        iss = issuer or body.get("iss")
-        return [entry for jwk in _list(body["keys"], "keys")
-                if (entry := jwk_entry(jwk, iss, listed_at)) is not None]
-    if "participating_issuers" in body:  # the VCI directory snapshot
-        entries = []
-        for item in _list(body["participating_issuers"], "participating_issuers"):
-            iss = item["issuer"]["iss"]
-            entries += [e for jwk in _list(item.get("keys", []), "keys")
-                        if (e := jwk_entry(jwk, iss, listed_at)) is not None]
-        return entries
-    if "hcert" in body or "shc" in body:  # our own export
-        entries = _gateway_entries(_list(body.get("hcert", []), "hcert"), listed_at)
-        for item in _list(body.get("shc", []), "shc"):
-            if (entry := jwk_entry(item["jwk"], item.get("iss"), listed_at)) is not None:
-                entries.append(entry)
-        return entries
-    raise TrustImportError("JSON object is not a JWKS, VCI directory or trust export")
+        iss = found.issuer or _text(body.get("iss"))
+        for index, jwk in enumerate(_list(body["keys"], "keys")):
+            found.add(f"keys[{index}]", lambda j=jwk: jwk_entry(_object(j), iss, found.listed_at))
+    elif "participating_issuers" in body:  # the VCI directory snapshot
+        for index, item in enumerate(_list(body["participating_issuers"],
+                                           "participating_issuers")):
+            where = f"participating_issuers[{index}]"
+            try:
+                iss = _object(_object(item)["issuer"])["iss"]
+                keys = _list(_object(item).get("keys", []), "keys")
+            except (KeyError, TrustImportError) as exc:
+                found.skipped.append(f"{where}: {exc}")
+                continue
+            for number, jwk in enumerate(keys):
+                found.add(f"{where}.keys[{number}]",
+                          lambda j=jwk, i=iss: jwk_entry(_object(j), _text(i), found.listed_at))
+    elif "hcert" in body or "shc" in body:  # our own export
+        _gateway_entries(_list(body.get("hcert", []), "hcert"), found, "hcert")
+        for index, item in enumerate(_list(body.get("shc", []), "shc")):
+            found.add(f"shc[{index}]", lambda i=item: jwk_entry(
+                _object(_object(i)["jwk"]), _text(_object(i).get("iss")), found.listed_at))
+    else:
+        raise TrustImportError("JSON object is not a JWKS, VCI directory or trust export")
 
 
-def _gateway_entries(items: list[Any], listed_at: datetime | None) -> list[TrustEntry]:
-    entries = []
-    for item in items:
-        if not isinstance(item, dict):
-            raise TrustImportError("a trust list item is not an object")
-        if item.get("certificateType", "DSC") != "DSC":
+def _gateway_entries(items: list[Any], found: _Found, name: str) -> None:
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and item.get("certificateType", "DSC") != "DSC":
             continue  # CSCA, upload and authentication certificates sign no health codes
-        der = base64.b64decode(item["rawData"], validate=True)
-        entries.append(dsc_entry(der, kid=item.get("kid"), country=item.get("country"),
-                                 listed_at=listed_at))
-    return entries
+        found.add(f"{name}[{index}]", lambda i=item: _gateway_entry(i, found.listed_at))
+
+
+def _gateway_entry(item: Any, listed_at: datetime | None) -> TrustEntry:
+    item = _object(item)
+    der = base64.b64decode(item["rawData"], validate=True)
+    return dsc_entry(der, kid=_text(item.get("kid")), country=_text(item.get("country")),
+                     listed_at=listed_at)
 
 
 def _allowed_types(cert: x509.Certificate) -> frozenset[CertType] | None:
@@ -234,6 +299,16 @@ def _list(value: Any, name: str) -> list[Any]:
     if not isinstance(value, list):
         raise TrustImportError(f"'{name}' is not a list")
     return value
+
+
+def _object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(f"not an object but {type(value).__name__}")
+    return value
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _b64url(text: str) -> bytes:

@@ -1,9 +1,12 @@
-"""The WHO DDCC core data set carried in an HC1 container (hcert claim -260, keys 2 to 4).
+"""The WHO DDCC core data set carried in an HC1 container, in every place WHO puts it.
 
-WHO's trust framework (smart-trust, "HCert" logical model) assigns hcert subclaim 3 to the
-DDCC vaccination status (DDCC:VS) and 4 to the test result (DDCC:TR); the earlier DDCC guide
-(RC2) used 2 and 3. Both layouts are read, telling VS from TR by content ("vaccination" or
-"test"). The data set's element names are those of the DDCC logical models.
+WHO's own samples (ddcc-validator) carry the core data set directly as the COSE payload: a
+map with text keys and no CWT claims, vaccination fields flat at the top (`date`, `dose`,
+`total_doses`, `vaccine`, `country`, …), a test nested under `test`. WHO's trust framework
+(smart-trust, "HCert" logical model) assigns hcert subclaim 3 to the DDCC vaccination status
+(DDCC:VS) and 4 to the test result (DDCC:TR); the earlier DDCC guide (RC2) used 2 and 3, and
+the validator also looks under subclaim 1 when it holds a data set rather than an EU DCC.
+Every layout is read, telling VS from TR by content. Element names are the DDCC models'.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ from screening.certificates.payload import SchemaInvalid, count, first_error, te
 from screening.certificates.result import CertificateFacts, CertType, Holder
 
 SUBCLAIMS = (2, 3, 4)
+# Vaccination elements of WHO's flat logical model (ddcc-validator WHOLogicalModel)
+FLAT_VACCINATION = ("date", "dose", "total_doses", "totalDoses", "vaccine", "brand", "lot",
+                    "country", "centre", "manufacturer", "ma_holder", "disease", "due_date",
+                    "vaccine_valid", "hw", "pha")
 CODING = {"anyOf": [{"type": "string"}, {"type": "object"}]}
 SCHEMA = {
     "type": "object",
@@ -46,9 +53,14 @@ def find(hcert: dict[Any, Any]) -> Any:
     return next((hcert[key] for key in SUBCLAIMS if key in hcert), None)
 
 
+def is_core_data_set(value: Any) -> bool:
+    """True for a map that is a DDCC data set (`name`), not an EU DCC (`nam`) or CWT claims."""
+    return isinstance(value, dict) and isinstance(value.get("name"), str) and "nam" not in value
+
+
 def read(payload: Any) -> tuple[Holder, CertificateFacts]:
     """Holder and facts of a DDCC data set; raises SchemaInvalid when it lacks what we need."""
-    data = to_json(payload)
+    data = _nested(to_json(payload))
     if (error := first_error(_validator(), data)) is not None:
         raise SchemaInvalid(error)
     holder = Holder(name=data["name"], date_of_birth=text(data.get("birthDate")))
@@ -67,6 +79,23 @@ def read(payload: Any) -> tuple[Holder, CertificateFacts]:
         type=CertType.TEST, date=text(t["date"]),
         test_result=TEST_RESULTS.get(result, result) if result else None,
         issuer_country=_code(t.get("country")), valid_until=valid_until)
+
+
+def _nested(data: Any) -> Any:
+    """WHO's flat model in the nested shape of the DDCC logical models (VS under
+    `vaccination`, `valid_until` as the certificate period's end)."""
+    if not isinstance(data, dict) or "vaccination" in data or "test" in data:
+        return data
+    flat = {key: data[key] for key in FLAT_VACCINATION if key in data}
+    if not flat:
+        return data
+    rest = {key: value for key, value in data.items() if key not in flat}
+    if "total_doses" in flat:
+        flat.setdefault("totalDoses", flat.pop("total_doses"))
+    if "valid_until" in rest and "certificate" not in rest:
+        rest["certificate"] = {"period": {"start": rest.get("valid_from"),
+                                          "end": rest["valid_until"]}}
+    return {**rest, "vaccination": flat}
 
 
 def _code(coding: Any) -> str | None:
