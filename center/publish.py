@@ -100,9 +100,9 @@ def _with_foreign_signers(body: dict[str, Any], data: dict[str, Any]) -> dict[st
     except ValueError as exc:
         raise PublishProblem("Danh sách chứng nhận nước ngoài không hợp lệ", str(exc),
                              "trust_invalid") from None
-    if not foreign.entries:
+    if not foreign.entries and not foreign.revocation.fetched_at:
         return body
-    return with_certificates(body, list(foreign.entries), listed_at)
+    return with_certificates(body, list(foreign.entries), listed_at, foreign.revocation)
 
 
 def next_version(*known: int | None) -> int:

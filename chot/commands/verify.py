@@ -57,6 +57,8 @@ def verify(args: argparse.Namespace) -> int:
     except (FileProblem, ValueError) as exc:
         print(f"Cấu hình sai / bad setup: {exc}", file=sys.stderr)
         return 2
+    for item in trusted.certificates.skipped:  # one bad signer never blocks the rest
+        print(f"Bỏ qua / skipped: {item}", file=sys.stderr)
     try:
         result = _check(args, trusted, policy, travel, now)
     except Exception as exc:  # the contract: an answer for every input, never a traceback
@@ -72,6 +74,8 @@ def _check(args: argparse.Namespace, trusted: Any, policy: Any, travel: Any,
     from screening.scan import read_code, with_manual_entry
 
     texts = _image_texts(args.image) if args.image else [_code_text(args.code)]
+    if texts is None:
+        return _image_unreadable(args.image)
     if not texts:
         return {"outcome": "rejected", "reasons": ["no_code_found"], "kind": None,
                 "messages": [{"code": "no_code_found", "vi": "Không tìm thấy mã QR trong ảnh",
@@ -128,14 +132,23 @@ def _never_fail_on_encoding() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
-def _image_texts(path: str) -> list[str]:
+def _image_unreadable(path: str) -> dict[str, Any]:
+    from screening.reasons import Reason, describe
+
+    return {"outcome": "rejected", "reasons": [str(Reason.IMAGE_UNREADABLE)], "kind": None,
+            "messages": [describe(Reason.IMAGE_UNREADABLE)],
+            "detail": f"{path[-80:]}: not an image OpenCV can read"}
+
+
+def _image_texts(path: str) -> list[str] | None:
+    """The texts of the codes in the image, or None when the file is not a readable image."""
     import cv2
 
     from hardware.decode import decode_frame
 
     frame = cv2.imread(path)
     if frame is None:
-        raise ValueError(f"cannot read image {path}")
+        return None
     return [code.text for code in decode_frame(frame) if code.text is not None]
 
 

@@ -185,7 +185,7 @@ def _revoked(trust: CertificateTrust, message: _Sign1, fmt: CertFormat, payload:
     """The hash type under which the signer's EU list revokes this DCC, or None."""
     if fmt is not CertFormat.EU_DCC or not trust.revocation.dcc:
         return None
-    entry = next((payload[k][0] for k in ("v", "t", "r")
+    entry: dict[str, Any] = next((payload[k][0] for k in ("v", "t", "r")
                   if isinstance(payload.get(k), list) and payload[k]
                   and isinstance(payload[k][0], dict)), {})
     country = claims.get(ISS) if isinstance(claims.get(ISS), str) else None

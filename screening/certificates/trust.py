@@ -176,8 +176,8 @@ def jwk_entry(jwk: dict[str, Any], issuer: str | None,
     thumbprint = jwk_thumbprint(jwk)
     if jwk.get("kid", thumbprint) != thumbprint:
         raise TrustImportError(f"JWK kid {jwk.get('kid')!r} is not its thumbprint")
-    canonical: dict[str, Any] = {"kty": "EC", "crv": "P-256", "x": jwk["x"], "y": jwk["y"], "kid": thumbprint,
-                 "use": "sig", "alg": "ES256"}
+    canonical: dict[str, Any] = {"kty": "EC", "crv": "P-256", "x": jwk["x"], "y": jwk["y"],
+                                 "kid": thumbprint, "use": "sig", "alg": "ES256"}
     crl_version = jwk.get("crlVersion")
     if isinstance(crl_version, int) and not isinstance(crl_version, bool):
         canonical["crlVersion"] = crl_version  # the issuer's revocation list counter (ctr)
@@ -203,10 +203,10 @@ class _Found:
         self.skipped: list[str] = []
         self._per_kid: dict[tuple[Framework, str], int] = {}
 
-    def add(self, where: str, make: Callable[[], TrustEntry | None]) -> None:
-        """Add the entry `make` builds; a malformed one is skipped and named, never fatal."""
+    def add(self, where: str, make: Callable[..., TrustEntry | None], *args: Any) -> None:
+        """Add the entry `make(*args)` builds; a malformed one is skipped and named."""
         try:
-            entry = make()
+            entry = make(*args)
         except (ValueError, TypeError, KeyError, AttributeError, UnsupportedAlgorithm) as exc:
             self.skipped.append(f"{where}: {type(exc).__name__}: {str(exc)[:120]}")
             return
@@ -225,18 +225,17 @@ def _import(data: bytes, found: _Found) -> None:
     stripped = data.strip()
     if stripped.startswith(b"-----BEGIN"):
         for index, cert in enumerate(x509.load_pem_x509_certificates(stripped)):
-            found.add(f"certificate {index + 1}", lambda c=cert: dsc_entry(
-                c.public_bytes(Encoding.DER), listed_at=found.listed_at))
+            found.add(f"certificate {index + 1}", _pem_entry, cert, found.listed_at)
     elif stripped[:1] in (b"[", b"{"):
         _import_json(json.loads(stripped.decode("utf-8")), found)
-    elif stripped[:1] == b"\x30":
-        found.add("certificate", lambda: dsc_entry(stripped, listed_at=found.listed_at))
+    elif data[:1] == b"\x30":  # DER as is: stripping could cut a final byte that is blank
+        found.add("certificate", dsc_entry, data, None, None, found.listed_at)
     else:
         try:
             der = base64.b64decode(b"".join(stripped.split()), validate=True)
         except binascii.Error:
             raise TrustImportError("neither PEM, DER, base64 DER nor JSON") from None
-        found.add("certificate", lambda: dsc_entry(der, listed_at=found.listed_at))
+        found.add("certificate", dsc_entry, der, None, None, found.listed_at)
 
 
 def _import_json(body: Any, found: _Found) -> None:
@@ -248,7 +247,7 @@ def _import_json(body: Any, found: _Found) -> None:
     if "keys" in body:
         iss = found.issuer or _text(body.get("iss"))
         for index, jwk in enumerate(_list(body["keys"], "keys")):
-            found.add(f"keys[{index}]", lambda j=jwk: jwk_entry(_object(j), iss, found.listed_at))
+            found.add(f"keys[{index}]", _jwk_entry, jwk, iss, found.listed_at)
     elif "participating_issuers" in body:  # the VCI directory snapshot
         for index, item in enumerate(_list(body["participating_issuers"],
                                            "participating_issuers")):
@@ -260,13 +259,12 @@ def _import_json(body: Any, found: _Found) -> None:
                 found.skipped.append(f"{where}: {exc}")
                 continue
             for number, jwk in enumerate(keys):
-                found.add(f"{where}.keys[{number}]",
-                          lambda j=jwk, i=iss: jwk_entry(_object(j), _text(i), found.listed_at))
+                found.add(f"{where}.keys[{number}]", _jwk_entry, jwk, _text(iss),
+                          found.listed_at)
     elif "hcert" in body or "shc" in body:  # our own export
         _gateway_entries(_list(body.get("hcert", []), "hcert"), found, "hcert")
         for index, item in enumerate(_list(body.get("shc", []), "shc")):
-            found.add(f"shc[{index}]", lambda i=item: jwk_entry(
-                _object(_object(i)["jwk"]), _text(_object(i).get("iss")), found.listed_at))
+            found.add(f"shc[{index}]", _exported_jwk_entry, item, found.listed_at)
     else:
         raise TrustImportError("JSON object is not a JWKS, VCI directory or trust export")
 
@@ -275,7 +273,20 @@ def _gateway_entries(items: list[Any], found: _Found, name: str) -> None:
     for index, item in enumerate(items):
         if isinstance(item, dict) and item.get("certificateType", "DSC") != "DSC":
             continue  # CSCA, upload and authentication certificates sign no health codes
-        found.add(f"{name}[{index}]", lambda i=item: _gateway_entry(i, found.listed_at))
+        found.add(f"{name}[{index}]", _gateway_entry, item, found.listed_at)
+
+
+def _pem_entry(cert: x509.Certificate, listed_at: datetime | None) -> TrustEntry:
+    return dsc_entry(cert.public_bytes(Encoding.DER), listed_at=listed_at)
+
+
+def _jwk_entry(jwk: Any, issuer: str | None, listed_at: datetime | None) -> TrustEntry | None:
+    return jwk_entry(_object(jwk), issuer, listed_at)
+
+
+def _exported_jwk_entry(item: Any, listed_at: datetime | None) -> TrustEntry | None:
+    item = _object(item)
+    return jwk_entry(_object(item["jwk"]), _text(item.get("iss")), listed_at)
 
 
 def _gateway_entry(item: Any, listed_at: datetime | None) -> TrustEntry:

@@ -16,11 +16,15 @@ from screening.certificates import (
     CertificateTrust,
     CertReason,
     CertType,
+    Framework,
     read_certificate,
 )
 from screening.certificates.issue import sign_shc
 from screening.certificates.reasons import MESSAGES, describe
+from screening.certificates.revocation import HashType, Revocations, truncated_sha256
 from tests.certificates.vectors import NOW, make_signer, shc_claims, vaccination
+
+REVOKED_UCI = "URN:UVCI:01:VN:REVOKED#7"
 
 
 def hc1(raw: bytes) -> str:
@@ -57,6 +61,8 @@ def cases(es256: Any, test_only: Any, ended: Any, future: Any,
                                                      issued=NOW + timedelta(days=1)),
         CertReason.EXPIRED: lambda: es256.code({1: vaccination()},
                                                expires=NOW - timedelta(days=1)),
+        CertReason.REVOKED: lambda: es256.code({1: vaccination(ci=REVOKED_UCI)}),
+        CertReason.NO_TRUST_LIST: lambda: es256.code({1: vaccination()}),  # with no list
     }
 
 
@@ -64,12 +70,16 @@ def test_every_reason_code_has_a_case_that_gives_it(es256, ec_key, shc_key, shc_
     signers = [es256, make_signer(ec_key, types=[CertType.TEST]),
                make_signer(ec_key, not_after=NOW - timedelta(days=30)),
                make_signer(ec_key, not_before=NOW - timedelta(hours=1))]
-    trust = CertificateTrust(tuple(s.entry for s in signers) + (shc_entry,), as_of=NOW)
+    revoked = Revocations(dcc={es256.entry.kid: {HashType.UCI: {
+        truncated_sha256(REVOKED_UCI.encode()): None}}}, fetched_at={Framework.HCERT: NOW})
+    trust = CertificateTrust(tuple(s.entry for s in signers) + (shc_entry,), as_of=NOW,
+                             revocation=revoked)
     table = cases(*signers, shc_key)
     assert set(table) == set(CertReason)
     for reason, build in table.items():
         max_age = timedelta(minutes=1) if reason is CertReason.TRUST_STALE else None
-        result = read_certificate(build(), trust, NOW, max_trust_age=max_age)
+        held = CertificateTrust() if reason is CertReason.NO_TRUST_LIST else trust
+        result = read_certificate(build(), held, NOW, max_trust_age=max_age)
         assert isinstance(result, CertificateRejected), (reason, result)
         assert result.reason is reason, (reason, result)
 

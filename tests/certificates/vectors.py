@@ -48,14 +48,14 @@ def make_signer(key: PrivateKey, *, types: list[CertType] | None = None,
     return Signer(key, der, dsc_entry(der, listed_at=NOW - timedelta(hours=1)))
 
 
-def vaccination(dn: int = 2, sd: int = 2) -> dict[str, Any]:
+def vaccination(dn: int = 2, sd: int = 2, ci: str = "URN:UVCI:01:VN:ABC#1") -> dict[str, Any]:
     """A DCC 1.3.0 vaccination payload for a Vietnamese holder."""
     return {"ver": "1.3.0",
             "nam": {"fn": "Nguyễn", "gn": "Thị Ánh", "fnt": "NGUYEN", "gnt": "THI<ANH"},
             "dob": "1990-04-02",
             "v": [{"tg": "840539006", "vp": "1119349007", "mp": "EU/1/20/1528",
                    "ma": "ORG-100030215", "dn": dn, "sd": sd, "dt": "2021-09-01", "co": "VN",
-                   "is": "Ministry of Health", "ci": "URN:UVCI:01:VN:ABC#1"}]}
+                   "is": "Ministry of Health", "ci": ci}]}
 
 
 def negative_test() -> dict[str, Any]:

@@ -117,14 +117,50 @@ def test_each_failure_has_its_own_reason_in_both_languages(post: dict):
     assert late["identity"] is None and late["certificate"] is None
 
 
-def test_a_trust_file_older_than_the_policy_allows_refuses_codes(post: dict, tmp_path: Path):
-    old = tmp_path / "old.pem"
-    old.write_bytes((post["dir"] / "dsc.pem").read_bytes())
+def signed_trust(folder: Path, *files: Path, fetched_at: datetime | None = None,
+                 extra: tuple[str, ...] = ()) -> list[str]:
+    """`chot trust import` FILES, signed by a throwaway center: the --trust arguments."""
+    merged = folder / "merged.json"
+    when = ("--fetched-at", fetched_at.isoformat()) if fetched_at else ()
+    proc = chot("trust", "import", *map(str, files), *when, *extra, "--out", str(merged))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    center = SigningKey.generate()
+    (folder / "center.pub").write_bytes(center.public.to_pem())
+    body = trust_document(json.loads(merged.read_text()) | {"issuers": [_issuer_entry()]},
+                          folder)
+    signed = folder / "trust-signed.json"
+    signed.write_text(json.dumps(sign_document("trust", body, 3, center, NOW)))
+    return ["--trust", str(signed), "--center-pub", str(folder / "center.pub")]
+
+
+def _issuer_entry() -> dict:
+    key = SigningKey.generate().public
+    return {"name": "Cổng khai báo", "kid": key.kid.hex(),
+            "public_key": base64.b64encode(key.raw).decode()}
+
+
+def test_trust_age_is_the_recorded_fetch_time_not_the_file_time(post: dict, tmp_path: Path):
+    copied = tmp_path / "copied.pem"  # copied with its original date: still the operator's pin
+    copied.write_bytes((post["dir"] / "dsc.pem").read_bytes())
     month_ago = time.time() - 30 * 86400
-    os.utime(old, (month_ago, month_ago))
-    out = verdict(post["dcc"], "--trust", str(old))
+    os.utime(copied, (month_ago, month_ago))
+    assert verdict(post["dcc"], "--trust", str(copied))["verification"] == "valid"
+    jwks = tmp_path / "jwks.json"
+    jwks.write_bytes((post["dir"] / "jwks.json").read_bytes())
+    os.utime(jwks, (month_ago, month_ago))
+    fresh = signed_trust(tmp_path, jwks, extra=("--issuer", SHC_ISSUER))
+    assert verdict(post["shc"], *fresh)["verification"] == "valid"
+    stale = signed_trust(tmp_path, jwks, fetched_at=NOW - timedelta(days=30),
+                         extra=("--issuer", SHC_ISSUER))
+    out = verdict(post["shc"], *stale)
     assert out["reasons"] == ["trust_stale"]
     assert out["messages"][0]["vi"] == "Danh sách tin cậy đã quá cũ: cần cập nhật"
+
+
+def test_no_trust_list_at_all_says_so(post: dict):
+    out = verdict(post["dcc"])
+    assert out["reasons"] == ["no_trust_list"]
+    assert out["messages"][0]["en"].startswith("No trust list")
 
 
 def test_imported_lists_signed_by_the_center_vouch_for_dcc_and_shc(post: dict, tmp_path: Path):
