@@ -5,16 +5,18 @@
 - 001: F1 → quarantine decision (centralized here), F2 → home quarantine.
 - 003: foreign epidemic areas (then China, South Korea, Japan) → centralized quarantine.
 - Fever or symptoms → medical check first; the other reasons still show.
-- A foreign certificate (issue 13): complete vaccination at least 14 days old, a negative
-  test under 72 hours or a valid recovery is screened as any arrival from abroad; a test not
-  negative → medical check; any other certificate → centralized quarantine. Certificates that
-  fail their checks are rejected before the rules, with their own reason.
+- A foreign certificate: Vietnam's entry rules (screening/entry_rules, EU business rules in
+  CertLogic) ask for a complete vaccination at least 14 days old, a negative test under 72
+  hours or a valid recovery; one that meets them is screened as any arrival from abroad, one
+  that fails any → centralized quarantine, the failed rules named; a test not negative →
+  medical check. Certificates that fail their checks are rejected before the rules.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from screening.entry_rules import vietnam_rules
 from screening.policy import Policy, parse_policy
 
 HOME_PROVINCE = "11"  # Điện Biên, whose directive 002 is the model
@@ -22,14 +24,6 @@ HOME_PROVINCE = "11"  # Điện Biên, whose directive 002 is the model
 
 def _var(name: str) -> dict[str, Any]:
     return {"var": name}
-
-
-# What makes a certificate protective, as the rules read it.
-PROTECTIVE_CERTIFICATE: dict[str, Any] = {"or": [
-    {"and": [_var("vaccination_complete"), {">=": [_var("days_since_last_dose"), 14]}]},
-    {"and": [_var("test_negative"), {"<=": [_var("hours_since_test"), 72]}]},
-    _var("recovered_valid"),
-]}
 
 
 DEFAULT_BODY: dict[str, Any] = {
@@ -62,9 +56,8 @@ DEFAULT_BODY: dict[str, Any] = {
                           {"!": _var("test_negative")}]},
          "outcome": "medical_check", "reasons": ["certificate_test_not_negative"],
          "quarantine": "central", "notify_ward": True},
-        {"id": "certificate_not_protective",
-         "when": {"and": [{"!!": _var("certificate_type")}, {"!": PROTECTIVE_CERTIFICATE}]},
-         "outcome": "central_quarantine", "reasons": ["certificate_not_protective"],
+        {"id": "certificate_entry_rules", "when": {"!!": _var("certificate_rules_failed")},
+         "outcome": "central_quarantine", "reasons": ["certificate_rules_failed"],
          "quarantine": "central", "notify_ward": True},
         {"id": "f1", "when": {"==": [_var("contact"), "F1"]}, "outcome": "central_quarantine",
          "reasons": ["contact_f1"], "quarantine": "central", "notify_ward": True},
@@ -77,6 +70,8 @@ DEFAULT_BODY: dict[str, Any] = {
         {"id": "f2", "when": {"==": [_var("contact"), "F2"]}, "outcome": "home_quarantine",
          "reasons": ["contact_f2"], "quarantine": "home", "notify_ward": True},
     ],
+    "arrival_country": "VN",
+    "certificate_rules": vietnam_rules(),
 }
 
 

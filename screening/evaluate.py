@@ -9,10 +9,14 @@ from typing import Any
 from json_logic import jsonLogic
 
 from screening.certificate_facts import certificate_facts
+from screening.certificate_rules import certificate_rule_results, rule_facts
+from screening.certlogic.rule_set import RuleOutcome, RuleResult
 from screening.policy import Policy
 from screening.reasons import Reason
 from screening.scan import ScanResult, Travel, Verification
-from screening.verdict import Outcome, Verdict
+from screening.verdict import Outcome, ReasonNote, Verdict
+
+FAILED_RULE_PREFIX = "entry_rule:"  # reason code of a failed entry rule: entry_rule:VR-VN-0001
 
 
 @dataclass(frozen=True)
@@ -35,17 +39,32 @@ def evaluate(scan: ScanResult, temperature: TemperatureReading | None, policy: P
     if scan.travel is None:
         return Verdict(Outcome.INCOMPLETE, (Reason.MANUAL_ENTRY_REQUIRED,),
                        policy_version=policy.version)
+    rule_results = certificate_rule_results(scan.certificate, policy, now)
     facts = {**screening_facts(scan.travel, _fresh_celsius(temperature, policy, now), policy),
-             **certificate_facts(scan.certificate, now)}
+             **certificate_facts(scan.certificate, now), **rule_facts(rule_results)}
     matched = [rule for rule in policy.rules if _truthy(jsonLogic(rule.when, facts))]
     if not matched:
         return Verdict(Outcome.CLEAR, (Reason.NO_RISK,), policy_version=policy.version)
-    reasons = tuple(dict.fromkeys(r for rule in matched for r in rule.reasons))
+    reasons: tuple[Reason | str, ...] = tuple(
+        dict.fromkeys(r for rule in matched for r in rule.reasons))
+    reasons, notes = _with_failed_rules(reasons, rule_results)
     days = max((getattr(policy.quarantine_days, rule.quarantine) for rule in matched
                 if rule.quarantine), default=0)
     notify = any(rule.notify_ward for rule in matched)
     ward = scan.travel.destination.ward if notify else None
-    return Verdict(matched[0].outcome, reasons, days, ward, policy.version)
+    return Verdict(matched[0].outcome, reasons, days, ward, policy.version, notes)
+
+
+def _with_failed_rules(reasons: tuple[Reason | str, ...], results: list[RuleResult],
+                       ) -> tuple[tuple[Reason | str, ...], tuple[ReasonNote, ...]]:
+    # The failed entry rules follow the reason that names them, each in its own words.
+    if Reason.CERTIFICATE_RULES_FAILED not in reasons:
+        return reasons, ()
+    notes = tuple(ReasonNote(f"{FAILED_RULE_PREFIX}{r.rule.Identifier}", r.rule.description("vi"),
+                             r.rule.description("en"))
+                  for r in results if r.outcome is not RuleOutcome.PASSED)
+    at = reasons.index(Reason.CERTIFICATE_RULES_FAILED) + 1
+    return reasons[:at] + tuple(n.code for n in notes) + reasons[at:], notes
 
 
 def screening_facts(travel: Travel, celsius: float | None, policy: Policy) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The screening policy: zones, thresholds, quarantine durations and ordered JsonLogic rules."""
+"""The screening policy: zones, thresholds, quarantine durations, ordered JsonLogic rules and the
+certificate entry rules (EU business rules in CertLogic)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any, Literal
 from json_logic.builtins import BUILTINS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from screening.certlogic.business_rule import BusinessRule
 from screening.places import COUNTRY_RE, province_name, ward_info
 from screening.reasons import Reason
 from screening.validity import DEFAULT_CLOCK_SKEW_S, DEFAULT_MAX_VALIDITY_HOURS, ValidityRules
@@ -108,6 +110,16 @@ class Policy(Strict):
     quarantine_days: QuarantineDays = QuarantineDays()
     zones: Zones = Zones()
     rules: list[Rule]
+    arrival_country: str = Field(
+        "VN", pattern=r"^[A-Z]{2}$",
+        description="the country whose posts these are: its acceptance rules apply to certificates")
+    certificate_rules: list[BusinessRule] = Field(
+        [], description="entry rules for foreign certificates in the EU business-rule format "
+                        "(engine CERTLOGIC); the newest version of each rule valid at the scan "
+                        "applies, and a failed one lists its Identifier in "
+                        "certificate_rules_failed")
+    certificate_value_sets: dict[str, list[str]] = Field(
+        {}, description="value sets the entry rules read as external.valueSets (id → codes)")
     version: int = 0  # filled from the signed envelope, not from the body
 
     @field_validator("province")

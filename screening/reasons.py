@@ -61,6 +61,7 @@ class Reason(StrEnum):
     SYMPTOMS = "symptoms"
     CERTIFICATE_NOT_PROTECTIVE = "certificate_not_protective"
     CERTIFICATE_TEST_NOT_NEGATIVE = "certificate_test_not_negative"
+    CERTIFICATE_RULES_FAILED = "certificate_rules_failed"  # the failed rules follow it
     NO_RISK = "no_risk"
     STAFF_OVERRIDE = "staff_override"
 
@@ -114,6 +115,8 @@ MESSAGES: dict[Reason, tuple[str, str]] = {
         "Certificate not sufficient (incomplete vaccination, test too old or recovery ended)"),
     Reason.CERTIFICATE_TEST_NOT_NEGATIVE: ("Xét nghiệm trên chứng nhận không âm tính",
                                            "The certificate's test is not negative"),
+    Reason.CERTIFICATE_RULES_FAILED: ("Chứng nhận không đạt quy tắc nhập cảnh",
+                                      "Certificate fails the entry rules"),
     Reason.NO_RISK: ("Không có yếu tố nguy cơ", "No risk factor"),
     Reason.STAFF_OVERRIDE: ("Cán bộ thay đổi kết quả", "Changed by staff"),
     Reason.IMAGE_UNREADABLE: ("Không đọc được ảnh (không phải ảnh hoặc ảnh hỏng)",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from screening.reasons import Reason, describe
+from screening.reasons import Reason, message
 
 
 class Outcome(StrEnum):
@@ -31,6 +31,15 @@ OUTCOME_LABELS: dict[Outcome, tuple[str, str]] = {
 
 
 @dataclass(frozen=True)
+class ReasonNote:
+    """Words for a reason that the policy's data names, not a Reason code: a failed entry rule."""
+
+    code: str
+    vi: str
+    en: str
+
+
+@dataclass(frozen=True)
 class Verdict:
     """Outcome, reasons in order of importance, quarantine days and the ward to notify."""
 
@@ -39,15 +48,25 @@ class Verdict:
     quarantine_days: int = 0
     notify_ward: str | None = None
     policy_version: int | None = None
+    notes: tuple[ReasonNote, ...] = ()  # words for the reasons that are no Reason code
 
     def label(self, lang: str = "vi") -> str:
         """The outcome in words for the staff screen."""
         vi, en = OUTCOME_LABELS[self.outcome]
         return en if lang == "en" else vi
 
+    def reason_text(self, reason: Reason | str, lang: str = "vi",
+                    certificate: bool = False) -> str:
+        """A reason in words: a failed entry rule in its own description, else its message."""
+        note = next((n for n in self.notes if n.code == reason), None)
+        if note is not None:
+            return note.en if lang == "en" else note.vi
+        return message(reason, lang, certificate)
+
     def to_json(self) -> dict[str, Any]:
         """JSON form used in events and `chot verify --json`."""
         return {"outcome": str(self.outcome), "reasons": [str(r) for r in self.reasons],
-                "messages": [describe(r) for r in self.reasons],
+                "messages": [{"code": str(r), "vi": self.reason_text(r, "vi"),
+                              "en": self.reason_text(r, "en")} for r in self.reasons],
                 "quarantine_days": self.quarantine_days, "notify_ward": self.notify_ward,
                 "policy_version": self.policy_version}

@@ -15,7 +15,7 @@ from screening import cose
 from screening.certificates import cbor_strict, eu_dcc, signatures, who_ddcc
 from screening.certificates.cbor_strict import CborError, Tagged
 from screening.certificates.inflate import ZLIB, Overflow, inflate
-from screening.certificates.payload import SchemaInvalid
+from screening.certificates.payload import SchemaInvalid, to_json
 from screening.certificates.reasons import CertReason
 from screening.certificates.result import (
     CertFormat,
@@ -60,7 +60,8 @@ def read(text: str, trust: CertificateTrust, now: datetime, max_trust_age: timed
     return CertificateVerified(
         format=fmt, holder=holder, facts=facts, kid=signer.kid, signer=signer.label,
         signer_expires_at=signer.not_after,
-        trust_age_s=age.total_seconds() if age is not None else None)
+        trust_age_s=age.total_seconds() if age is not None else None,
+        payload=to_json(payload) if fmt is CertFormat.EU_DCC else None)
 
 
 def _base45(body: str) -> bytes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -77,6 +77,8 @@ class CertificateVerified:
     signer: str  # the trust entry's label: DSC subject or SHC issuer URL
     signer_expires_at: datetime | None = None  # shown beside the verdict, see docs
     trust_age_s: float | None = None  # age of the trust data that vouched for it
+    # The EU DCC as signed (hcert -260/1), for the entry rules; never printed (personal data).
+    payload: dict[str, Any] | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """JSON form: format, identity, certificate facts and the signer."""
