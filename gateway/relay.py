@@ -146,14 +146,16 @@ class Gateway:
         self.post_client.on_message = self._on_post_message
         self.post_link = BrokerLink(cfg.post_broker, self.post_client, "post",
                                     on_up=lambda _s: self._work.put(LinkChange("post", True)),
-                                    on_down=lambda: self._work.put(LinkChange("post", False)))
+                                    on_down=lambda: self._work.put(LinkChange("post", False)),
+                                    waiting=self._backlog)
         self.center_client = make_client(cfg.center_broker, f"gateway-{self.post}")
         self.center_client.will_set(self._state_topic, offline, qos=1, retain=True)
         self.center_client.on_message = self._on_center_message
         self.center_client.on_publish = self._on_center_publish
         self.center_link = BrokerLink(cfg.center_broker, self.center_client, "center",
                                       on_up=lambda _s: self._work.put(LinkChange("center", True)),
-                                      on_down=lambda: self._work.put(LinkChange("center", False)))
+                                      on_down=lambda: self._work.put(LinkChange("center", False)),
+                                      waiting=self._backlog)
 
         self._inflight: dict[int, list[Outgoing]] = {}
         self._waiting: dict[str, Waiting] = {}
@@ -169,6 +171,10 @@ class Gateway:
         self._clock = ClockWatch(cfg.clock_jump_s, time.time(), time.monotonic())
         self._started_at = time.time()
         self._topics: dict[str, topics.KioskTopic] = {}
+
+    def _backlog(self) -> int:
+        """Events in the outbox the center has not acknowledged (for the outage log lines)."""
+        return self.outbox.backlog()[0]
 
     def start(self) -> None:
         """Connect to both brokers and start relaying."""

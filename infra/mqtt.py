@@ -1,8 +1,9 @@
-"""A paho-mqtt 2.x MQTT v5 client kept connected by its own thread.
+"""A paho-mqtt 2.x MQTT v5 client kept connected by its own thread, safe to publish from any.
 
 paho keeps a session's unacknowledged messages in memory only, and its built-in reconnect
 has no jitter; this wrapper reconnects with jittered backoff, keeps the broker-side session
-(clean_start=False with an expiry) and counts the link's ups and downs for the state topic.
+(clean_start=False with an expiry), counts the link's ups and downs for the state topic and
+logs each outage and its end with how long it lasted and how much is waiting.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import select
 import socket
 import ssl
 import threading
@@ -28,6 +30,9 @@ from infra.backoff import backoff_delay
 from infra.config import BrokerConfig, ConfigProblem
 
 log = logging.getLogger(__name__)
+
+SELECT_S = 1.0  # the longest wait for the socket: keepalive checks run at least this often
+STOP_FLUSH_S = 2.0  # stop() waits this long at most for the DISCONNECT to leave
 
 
 @dataclass
@@ -114,20 +119,34 @@ def failed(reason: ReasonCode | int) -> bool:
 
 
 class BrokerLink:
-    """Keeps one client connected: jittered backoff, persistent session, link stats."""
+    """Keeps one client connected: jittered backoff, persistent session, link stats.
+
+    Every byte of the connection is read and written on the link's own thread. paho's
+    single-threaded loop_forever() writes from whichever thread calls publish(), and two
+    threads writing one TLS socket corrupt its records (brokers answer "bad record mac" and
+    drop the client); so paho runs here as its documentation allows for an external event
+    loop: publish() only queues and wakes this thread, which alone calls loop_read(),
+    loop_write() and loop_misc().
+    """
 
     def __init__(self, cfg: BrokerConfig, client: mqtt.Client, name: str,
                  on_up: Callable[[bool], None] | None = None,
-                 on_down: Callable[[], None] | None = None) -> None:
+                 on_down: Callable[[], None] | None = None,
+                 waiting: Callable[[], int] | None = None) -> None:
         self.cfg, self.client, self.name = cfg, client, name
         self.stats = LinkStats()
         self.generation = 0
-        self._on_up, self._on_down = on_up, on_down
+        self._on_up, self._on_down, self._waiting = on_up, on_down, waiting
         self._stopping = threading.Event()
         self._up = threading.Event()
+        self._outage = Outage()
         self._thread = threading.Thread(target=self._run, name=f"mqtt-{name}", daemon=True)
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
         client.on_connect = self._connected
         client.on_disconnect = self._disconnected
+        client.on_socket_register_write = lambda _c, _u, _s: self._wake()
 
     def start(self) -> None:
         """Connect in the background; returns at once."""
@@ -146,10 +165,19 @@ class BrokerLink:
         """Disconnect cleanly (the Last Will is not sent) and end the thread."""
         self._stopping.set()
         try:
-            self.client.disconnect()
+            self.client.disconnect()  # queued; the link's thread writes it
         except Exception:  # noqa: BLE001 - a half-dead socket must not block shutdown
             log.debug("%s: disconnect failed", self.name, exc_info=True)
+        self._wake()
         self._thread.join(timeout)
+        if not self._thread.is_alive():
+            self._wake_r.close()
+            self._wake_w.close()
+
+    def _wake(self) -> None:
+        """Tell the link's thread there is something to write (from any thread)."""
+        with contextlib.suppress(OSError):  # full (already woken) or closed (stopped)
+            self._wake_w.send(b"\0")
 
     def _run(self) -> None:
         attempt, first = 0, True
@@ -165,13 +193,14 @@ class BrokerLink:
                     self.client.reconnect()
             except Exception as exc:  # noqa: BLE001 - the link thread must never die
                 self.stats.last_error = f"connect: {exc}"
+                self._unreachable(exc)
                 attempt += 1
                 self._stopping.wait(backoff_delay(attempt, self.cfg.reconnect_min_s,
                                                   self.cfg.reconnect_max_s))
                 continue
             connects_before = self.stats.connects
             try:
-                self.client.loop_forever()
+                self._serve()
             except Exception as exc:  # noqa: BLE001 - a socket error must not end the link
                 self.stats.last_error = f"loop: {exc}"
             self._disconnected(self.client, None, None, None, None)
@@ -180,11 +209,41 @@ class BrokerLink:
                 self._stopping.wait(backoff_delay(attempt, self.cfg.reconnect_min_s,
                                                   self.cfg.reconnect_max_s))
 
+    def _serve(self) -> None:
+        """All socket I/O of one connection, until it is lost or the link stops."""
+        client, stop_by = self.client, None
+        while True:
+            sock: Any = client.socket()
+            if sock is None:
+                return
+            if self._stopping.is_set():
+                # Let the queued DISCONNECT out (paho closes the socket after it), not forever.
+                stop_by = stop_by or time.monotonic() + STOP_FLUSH_S
+                if not client.want_write() or time.monotonic() > stop_by:
+                    return
+            # TLS may already hold decrypted bytes that select() cannot see.
+            pending = sock.pending() if isinstance(sock, ssl.SSLSocket) else 0
+            writers = [sock] if client.want_write() else []
+            readable, writable, _ = select.select([sock, self._wake_r], writers, [],
+                                                  0.0 if pending else SELECT_S)
+            if self._wake_r in readable:
+                with contextlib.suppress(BlockingIOError):
+                    self._wake_r.recv(4096)
+                if client.want_write() and sock not in writable:
+                    writable.append(sock)  # paho's own loop does the same on a wake-up
+            if (sock in readable or pending) and client.loop_read() != mqtt.MQTT_ERR_SUCCESS:
+                return
+            if sock in writable and client.loop_write() != mqtt.MQTT_ERR_SUCCESS:
+                return
+            if client.loop_misc() != mqtt.MQTT_ERR_SUCCESS:
+                return
+
     def _connected(self, client: mqtt.Client, userdata: Any, flags: Any, reason: ReasonCode,
                    properties: Any) -> None:
         if failed(reason):
             self.stats.last_error = f"refused: {reason}"
             self.stats.refused[str(reason)] = self.stats.refused.get(str(reason), 0) + 1
+            self._unreachable(reason)
             return
         sock: Any = client.socket()
         if sock is not None:
@@ -195,6 +254,10 @@ class BrokerLink:
         self.stats.connected = True
         self.stats.connects += 1
         self.stats.last_connected_at = time.time()
+        lasted = self._outage.end()
+        if lasted is not None:
+            log.warning("%s broker %s:%d is back after %.1f s down%s", self.name,
+                        self.cfg.host, self.cfg.port, lasted, self._waiting_note())
         self._up.set()
         if self._on_up is not None:
             self._on_up(bool(getattr(flags, "session_present", False)))
@@ -209,5 +272,48 @@ class BrokerLink:
         self.stats.last_disconnected_at = time.time()
         if reason is not None and failed(reason):
             self.stats.last_error = f"disconnected: {reason}"
+        if not self._stopping.is_set():
+            self._outage.begin()
+            log.warning("lost the %s broker %s:%d (%s)%s; reconnecting", self.name,
+                        self.cfg.host, self.cfg.port,
+                        reason if reason is not None else self.stats.last_error or "closed",
+                        self._waiting_note())
         if self._on_down is not None:
             self._on_down()
+
+    def _unreachable(self, why: object) -> None:
+        """Log a failed connect once per outage (every retry would flood the log)."""
+        if self._outage.begin() and not self._stopping.is_set():
+            log.warning("cannot reach the %s broker %s:%d: %s; retrying with backoff",
+                        self.name, self.cfg.host, self.cfg.port, why)
+
+    def _waiting_note(self) -> str:
+        """'; N events waiting' from the sender behind this link, if it has one."""
+        if self._waiting is None:
+            return ""
+        try:
+            return f"; {self._waiting()} events waiting"
+        except Exception:  # noqa: BLE001 - a log line must not take the link down
+            return "; events waiting: unknown"
+
+
+class Outage:
+    """When the current outage of a link began, so its end can say how long it lasted."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._since: float | None = None
+
+    def begin(self) -> bool:
+        """Mark the link down; True if this starts a new outage."""
+        if self._since is not None:
+            return False
+        self._since = self._clock()
+        return True
+
+    def end(self) -> float | None:
+        """Mark the link up; how long the outage lasted, or None if there was none."""
+        if self._since is None:
+            return None
+        lasted, self._since = self._clock() - self._since, None
+        return lasted

@@ -115,7 +115,8 @@ class KioskLink:
         self.client.on_publish = self._on_publish
         self.link = BrokerLink(cfg.broker, self.client, "post",
                                on_up=lambda _s: self._work.put(_Up(True)),
-                               on_down=lambda: self._work.put(_Up(False)))
+                               on_down=lambda: self._work.put(_Up(False)),
+                               waiting=lambda: int(journal.counts()["pending"]))
         self._inflight: dict[int, list[Entry]] = {}
         self._waiting: dict[str, _Waiting] = {}
         self._due: list[tuple[float, str]] = []
