@@ -17,6 +17,12 @@ declare -A WHY=(
     [tmux]="the demo's kiosk and center windows"
     [postgresql]="the center's multi-instance store, started per test"
     [python3-venv]="to create .venv"
+    [cage]="the kiosk's display path (deploy/systemd/chot-kiosk.service), run by its tests"
+    [foot]="the terminal cage shows on the kiosk"
+    [fonts-jetbrains-mono]="the kiosk's font: all of Vietnamese and the borders"
+    [fonts-dejavu-core]="the kiosk's fallback font for its symbols"
+    [xwayland]="cage starts it"
+    [grim]="screenshots of the kiosk's display in the tests"
     [nodejs]="runs the thermometer firmware on MicroPython's WebAssembly port in the tests"
     [npm]="fetches that MicroPython port"
 )
@@ -44,7 +50,8 @@ run() {
 }
 
 need=()
-for pkg in libzbar0 mosquitto mosquitto-clients tmux postgresql; do
+for pkg in libzbar0 mosquitto mosquitto-clients tmux postgresql cage foot fonts-jetbrains-mono fonts-dejavu-core \
+           xwayland grim; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 # Debian's python3 creates venvs only with python3-venv (ensurepip) installed.
@@ -75,7 +82,7 @@ if [ ${#need[@]} -gt 0 ]; then
     fi
     echo "done"
 else
-    echo "chot setup: apt: nothing to install (libzbar0, mosquitto, tmux, postgresql, node present)"
+    echo "chot setup: apt: nothing to install (libzbar0, mosquitto, tmux, postgresql, cage, foot, node present)"
 fi
 
 # MicroPython 1.27's WebAssembly port, pinned in sim/micropython_node/package.json: the tests

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
 from typing import Any
 
@@ -16,6 +18,9 @@ def register(tree: Any) -> None:
                         help="serve the UI to a browser (textual-serve) instead of this terminal")
     parser.add_argument("--host", default="127.0.0.1", help="--serve: address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="--serve: port to listen on")
+    parser.add_argument("--syslog", default="/dev/log", metavar="SOCKET",
+                        help="where the log goes while the UI has the terminal: this syslog "
+                             "socket (default /dev/log, read by the journal), if it exists")
     bench = tree.command("kiosk", bench_kiosk,
                          "thời gian từ quét đến kết quả / scan-to-verdict time of the staff UI",
                          group="bench")
@@ -44,11 +49,32 @@ def kiosk(args: argparse.Namespace) -> int:
     except (FileProblem, OSError, ValueError) as exc:
         print(f"Không khởi động được / cannot start: {exc}", file=sys.stderr)
         return 2
+    if _log_to_syslog(args.syslog):
+        logging.getLogger("chot.kiosk").info("kiosk %s/%s started", config.post, config.kiosk)
     try:
         build_app(config, running.ports).run()
     finally:
         running.stop()
     return 0
+
+
+def _log_to_syslog(socket_path: str) -> bool:
+    """Send the log to the syslog socket, if there is one: Textual draws on stdout and stderr,
+    so a log written there would be lost under the UI (or, in a unit, take its place)."""
+    import logging.handlers
+    import stat
+
+    try:
+        if not stat.S_ISSOCK(os.stat(socket_path).st_mode):
+            return False
+        handler = logging.handlers.SysLogHandler(
+            address=socket_path, facility=logging.handlers.SysLogHandler.LOG_DAEMON)
+    except OSError:
+        return False
+    handler.setFormatter(logging.Formatter("chot-kiosk: %(name)s %(levelname)s %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(logging.INFO)
+    return True
 
 
 def _serve(args: argparse.Namespace) -> int:

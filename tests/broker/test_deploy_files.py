@@ -66,7 +66,7 @@ def test_the_kiosk_unit_owns_tty1_restarts_and_keeps_files_private() -> None:
     settings = {line.partition("=")[0]: line.partition("=")[2]
                 for line in (UNITS / "chot-kiosk.service").read_text().splitlines()
                 if "=" in line}
-    assert settings["TTYPath"] == "/dev/tty1" and settings["StandardInput"] == "tty"
+    assert settings["TTYPath"] == "/dev/tty1" and settings["StandardInput"] == "tty-fail"
     assert settings["Conflicts"] == "getty@tty1.service"  # no login prompt fighting the UI
     assert settings["Restart"] == "always" and settings["StartLimitIntervalSec"] == "0"
     assert settings["UMask"] == "0077" and settings["StateDirectoryMode"] == "0700"
