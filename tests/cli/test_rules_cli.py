@@ -1,0 +1,116 @@
+"""`chot rules import|eval|test`: an integrator's entry rules, from files to a policy body."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from screening.entry_rules import RULE_IDS
+from screening.policy import parse_policy
+
+RULES = Path(__file__).resolve().parents[2] / "screening" / "entry_rules"
+
+
+def chot(*args: str) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([sys.executable, "-m", "chot", "rules", *args], capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def last_json(proc: subprocess.CompletedProcess[str]) -> dict:
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def write(path: Path, body) -> str:
+    path.write_text(json.dumps(body, ensure_ascii=False), "utf-8")
+    return str(path)
+
+
+def test_eval_prints_the_raw_certlogic_value(tmp_path):
+    data = write(tmp_path / "data.json", {
+        "payload": {"ver": "1.3.0", "t": [{"sc": "2022-05-29T15:00:00+07:00"}]},
+        "external": {"validationClock": "2022-06-01T08:00:00Z", "valueSets": {},
+                     "countryCode": "VN", "exp": None, "iat": None}})
+    proc = chot("eval", str(RULES / "TR-VN-0002.json"), data, "--json")
+    assert proc.returncode == 0 and proc.stdout.strip() == '{"result": true}'
+    plus = write(tmp_path / "plus.json", {"plusTime": [{"var": "payload.t.0.sc"}, 1, "day"]})
+    assert last_json(chot("eval", plus, data, "--json")) == {
+        "result": "2022-05-30T08:00:00.000Z"}
+    broken = write(tmp_path / "broken.json", {"<": [{"var": "payload.t.0.sc"}, 1]})
+    answer = last_json(chot("eval", broken, data, "--json"))
+    assert answer["result"] is None and "integers" in answer["error"]
+
+
+@pytest.mark.parametrize("rule_id", RULE_IDS)
+def test_test_runs_vietnams_cases_one_line_each_in_order(rule_id):
+    cases = json.loads((RULES / "cases" / f"{rule_id}.json").read_text("utf-8"))
+    proc = chot("test", str(RULES / f"{rule_id}.json"), str(RULES / "cases" / f"{rule_id}.json"),
+                "--json")
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert proc.returncode == 0
+    assert [(line["case"], line["name"]) for line in lines] == [
+        (n, case["name"]) for n, case in enumerate(cases, start=1)]
+    assert all(line["passed"] and line["expected"] == case["expected"]
+               for line, case in zip(lines, cases, strict=True))
+    assert set(lines[0]) >= {"case", "name", "result", "expected", "passed"}
+
+
+def test_a_failing_case_is_reported_and_sets_the_exit_code(tmp_path):
+    wrong = write(tmp_path / "wrong.json", {
+        "name": "a positive test expected to pass", "expected": True,
+        "payload": {"ver": "1.3.0", "t": [{"tr": "260373001"}]}, "external": {}})
+    good = write(tmp_path / "good.json", [{
+        "name": "negative", "expected": True,
+        "payload": {"ver": "1.3.0", "t": [{"tr": "260415000"}]}, "external": {}}])
+    proc = chot("test", str(RULES / "TR-VN-0001.json"), good, wrong, "--json")
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert proc.returncode == 1
+    assert [(line["case"], line["result"], line["passed"]) for line in lines] == [
+        (1, True, True), (2, False, False)]
+
+
+def test_import_adds_rules_and_replaces_the_same_version(tmp_path):
+    rule = json.loads((RULES / "VR-VN-0001.json").read_text("utf-8"))
+    newer = {**rule, "Version": "1.1.0", "Logic": True}
+    eu_style = write(tmp_path / "rules.json", [newer, {**rule, "Identifier": "GR-VN-0001",
+                                                      "CertificateType": "General"}])
+    out = tmp_path / "policy.json"
+    proc = chot("import", eu_style, "--out", str(out))
+    assert proc.returncode == 0, proc.stdout
+    assert last_json(proc) == {"out": str(out), "imported": 2, "replaced": 0,
+                               "certificate_rules": len(RULE_IDS) + 2}
+    policy = parse_policy(json.loads(out.read_text("utf-8")))
+    again = chot("import", eu_style, "--into", str(out), "--out", str(out))
+    assert last_json(again)["replaced"] == 2
+    assert len(parse_policy(json.loads(out.read_text("utf-8"))).certificate_rules) == len(
+        policy.certificate_rules)
+
+
+@pytest.mark.parametrize(("args", "reason"), [
+    (["import", "{rule_bad}", "--out", "{out}"], "rule_invalid"),
+    (["import", "{missing}", "--out", "{out}"], "file_invalid"),
+    (["import", "{garbage}", "--out", "{out}"], "file_invalid"),
+    (["import", "{rule}", "--into", "{rule}", "--out", "{out}"], "policy_invalid"),
+    (["eval", "{rule}", "{garbage}"], "file_invalid"),
+    (["eval", "{rule}", "{rule}"], "data_invalid"),
+    (["test", "{rule}", "{rule}"], "case_invalid"),
+    (["test", "{rule}", "{missing}"], "file_invalid"),
+])
+def test_bad_input_gets_a_bilingual_answer_and_a_reason(tmp_path, args, reason):
+    rule = json.loads((RULES / "VR-VN-0001.json").read_text("utf-8"))
+    paths = {"rule": str(RULES / "VR-VN-0001.json"), "out": str(tmp_path / "out.json"),
+             "missing": str(tmp_path / "missing.json"),
+             "garbage": str(tmp_path / "garbage.json"),
+             "rule_bad": write(tmp_path / "bad.json", {**rule, "Logic": {"or": [True]}})}
+    (tmp_path / "garbage.json").write_bytes(b"\xff{not json")
+    proc = chot(*[arg.format(**paths) for arg in args])
+    answer = last_json(proc)
+    assert proc.returncode == 2 and answer["reason"] == reason
+    assert " / " in answer["error"]  # Vietnamese / English
+    assert not (tmp_path / "out.json").exists()
