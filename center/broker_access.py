@@ -17,6 +17,7 @@ from typing import Any
 
 from center.registry import Registry
 from infra import topics
+from infra.client_ids import gateway_client_id, kiosk_client_id
 
 # mosquitto_ctrl's own count. Generated passwords are random 192-bit secrets: stretching
 # adds nothing to them, and the broker pays it on every CONNECT.
@@ -52,16 +53,6 @@ class Access:
 def ward_username(ward: str) -> str:
     """A ward reader's username, which is also its client id."""
     return f"ward-{ward}"
-
-
-def gateway_clientid(post: str) -> str:
-    """The client id of a post's gateway on both brokers (gateway/relay.py)."""
-    return f"gateway-{post}"
-
-
-def kiosk_clientid(post: str, kiosk: str) -> str:
-    """The client id of a kiosk's link (kiosk_ui/kiosk_link.py)."""
-    return f"kiosk-{post}-{kiosk}"
 
 
 def _acl(kind: str, topic: str) -> dict[str, Any]:
@@ -116,7 +107,7 @@ def center_access(registry: Registry, share_group: str = topics.CENTER_SHARE_GRO
                                        topics.gateway_state(prov, post.code))
                            + _read(topics.post_acks(prov, post.code), topics.policy(prov),
                                    topics.trust(prov))))
-        logins.append(Login(post.code, gateway_clientid(post.code), role,
+        logins.append(Login(post.code, gateway_client_id(post.code), role,
                             f"gateway of post {post.code}"))
     for ward in registry.ward:
         role = ward_username(ward.code)
@@ -138,7 +129,7 @@ def post_access(registry: Registry, post: str) -> Access:
                    + _read(topics.all_kiosk_events(prov, post),
                            topics.all_kiosk_states(prov, post))),
              _admin_role()]
-    logins = [Login(GATEWAY_ON_POST, gateway_clientid(post), "gateway",
+    logins = [Login(GATEWAY_ON_POST, gateway_client_id(post), "gateway",
                     f"gateway of post {post}")]
     for kiosk in sorted(kiosks):
         role = f"kiosk-{kiosk}"
@@ -146,7 +137,7 @@ def post_access(registry: Registry, post: str) -> Access:
                                        topics.kiosk_state(prov, post, kiosk))
                            + _read(topics.kiosk_acks(prov, post, kiosk), topics.policy(prov),
                                    topics.trust(prov), topics.gateway_state(prov, post))))
-        logins.append(Login(kiosk, kiosk_clientid(post, kiosk), role,
+        logins.append(Login(kiosk, kiosk_client_id(post, kiosk), role,
                             f"kiosk {kiosk} of post {post}"))
     logins.append(Login(ADMIN, ADMIN, "admin", "mosquitto_ctrl on the broker's machine"))
     return _checked(Access(tuple(logins), tuple(roles)))

@@ -28,6 +28,7 @@ from gateway.outbox import Added, Incoming, Outbox, OutboxFull, Outgoing
 from infra import topics
 from infra.alarms import Alarms, ClockWatch
 from infra.batching import fill_batch
+from infra.client_ids import gateway_client_id
 from infra.mqtt import BrokerLink, drain, failed, make_client, wait_published
 from infra.wire import (
     Malformed,
@@ -141,14 +142,15 @@ class Gateway:
 
         self._state_topic = topics.gateway_state(self.prov, self.post)
         offline = state_payload("offline", post=self.post, reason="connection_lost")
-        self.post_client = make_client(cfg.post_broker, f"gateway-{self.post}", manual_ack=True)
+        self.post_client = make_client(cfg.post_broker, gateway_client_id(self.post),
+                                       manual_ack=True)
         self.post_client.will_set(self._state_topic, offline, qos=1, retain=True)
         self.post_client.on_message = self._on_post_message
         self.post_link = BrokerLink(cfg.post_broker, self.post_client, "post",
                                     on_up=lambda _s: self._work.put(LinkChange("post", True)),
                                     on_down=lambda: self._work.put(LinkChange("post", False)),
                                     waiting=self._backlog)
-        self.center_client = make_client(cfg.center_broker, f"gateway-{self.post}")
+        self.center_client = make_client(cfg.center_broker, gateway_client_id(self.post))
         self.center_client.will_set(self._state_topic, offline, qos=1, retain=True)
         self.center_client.on_message = self._on_center_message
         self.center_client.on_publish = self._on_center_publish

@@ -31,6 +31,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 from infra import topics
 from infra.alarms import Alarms
 from infra.batching import fill_batch
+from infra.client_ids import kiosk_client_id
 from infra.doc_store import verified_docs
 from infra.mqtt import BrokerLink, drain, failed, make_client, wait_published
 from infra.wire import Malformed, events_payload, parse_acks, state_payload
@@ -106,7 +107,7 @@ class KioskLink:
         self._state_topic = topics.kiosk_state(self.prov, self.post, self.kiosk)
         self._events_topic = topics.kiosk_events(self.prov, self.post, self.kiosk)
         self._acks_topic = topics.kiosk_acks(self.prov, self.post, self.kiosk)
-        self.client = make_client(cfg.broker, f"kiosk-{self.post}-{self.kiosk}")
+        self.client = make_client(cfg.broker, kiosk_client_id(self.post, self.kiosk))
         self.client.will_set(self._state_topic, state_payload(
             "offline", post=self.post, kiosk=self.kiosk, reason="connection_lost"),
             qos=1, retain=True)

@@ -117,6 +117,7 @@ class HeadlessKiosk:
     """One kiosk without a screen: inputs, scan path, journal and link."""
 
     def __init__(self, cfg: KioskNodeConfig) -> None:
+        from infra.client_ids import kiosk_client_id
         from infra.config import BrokerConfig
         from infra.doc_store import verified_docs
         from kiosk_ui.journal import Journal
@@ -132,7 +133,7 @@ class HeadlessKiosk:
             province=cfg.province, post=cfg.post, kiosk=cfg.kiosk,
             journal=JournalConfig(path=cfg.journal_path),
             broker=BrokerConfig(host=cfg.broker_host, port=cfg.broker_port,
-                                client_id=f"kiosk-{cfg.post}-{cfg.kiosk}",
+                                client_id=kiosk_client_id(cfg.post, cfg.kiosk),
                                 reconnect_max_s=2.0),
             resend_after_s=cfg.resend_after_s, state_interval_s=5.0)
         # Like the staff UI: report the policy and trust list in force, start from the newest
