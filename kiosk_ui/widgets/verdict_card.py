@@ -10,7 +10,6 @@ from textual.widgets import Static
 from kiosk_ui.i18n import t
 from kiosk_ui.shift import ShiftEntry
 from screening.places import Place, ward_info
-from screening.reasons import message
 from screening.scan import CodeKind
 from screening.verdict import OUTCOME_LABELS, Outcome
 
@@ -88,7 +87,7 @@ class VerdictCard(Static):
         verdict = entry.event.verdict
         # A certificate's failures (expired, bad signature, …) are worded for a certificate.
         foreign = entry.event.scan.kind is CodeKind.CERTIFICATE
-        lines = [Text(f"• {message(reason, lang, certificate=foreign)}")
+        lines = [Text(f"• {verdict.reason_text(reason, lang, certificate=foreign)}")
                  for reason in verdict.reasons]
         facts = []
         if verdict.quarantine_days and entry.override is None:

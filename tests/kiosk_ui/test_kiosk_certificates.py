@@ -134,3 +134,31 @@ async def test_staff_enter_the_passport_and_trip_and_the_certificate_still_count
     assert entered.scan.travel.origin.country == "DE"
     assert entered.verdict.outcome is Outcome.HOME_QUARANTINE  # complete vaccination
     assert "CÁCH LY TẠI NHÀ" in text and "tiêm mũi 2/2" in text
+
+
+async def test_a_failed_entry_rule_shows_in_its_own_vietnamese_description() -> None:
+    kiosk = border_kiosk()
+    payload = vaccination(1, 2)
+    claims = cwt_claims({1: payload}, "DE", NOW - timedelta(days=2), NOW + timedelta(days=200))
+    async with kiosk.app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, kiosk)
+        kiosk.reader.feed(sign_hcert(claims, SIGNER.key, SIGNER.kid))
+        await settle(pilot, kiosk)
+        await pilot.press("f4")
+        await settle(pilot, kiosk)
+        kiosk.app.screen.query_one("#id-number").focus()
+        await pilot.press(*"C1234567")
+        kiosk.app.screen.query_one("#destination").focus()
+        await pilot.press("enter")
+        await settle(pilot, kiosk)
+        await pilot.press(*["space" if c == " " else c for c in "dien bien phu"], "down", "up",
+                          "enter")
+        await settle(pilot, kiosk)
+        await pilot.press("f10")
+        await settle(pilot, kiosk)
+        text = screen_text(kiosk.app)
+    entered = [e for e in kiosk.journal.events if isinstance(e, ScanEvent)][-1]
+    assert entered.verdict.outcome is Outcome.CENTRAL_QUARANTINE
+    assert "entry_rule:VR-VN-0001" in entered.to_json()["reasons"]
+    assert "Chứng nhận không đạt quy tắc nhập cảnh" in text
+    assert "Phải tiêm đủ liệu trình" in text and "entry_rule:" not in text
