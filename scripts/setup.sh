@@ -3,8 +3,18 @@
 # (only those missing) and chot itself, editable, with its dev tools into ./.venv. Safe to
 # run again. Says one line per step; apt's and pip's own output go to the log, whose path
 # and last lines are printed if a step fails.
+#
+# `setup.sh --kiosk` sets up a kiosk box instead: only what the kiosk runs (the decoder's
+# library, the display path, the font), chot without the dev tools, and `chot` on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+role=dev
+if [ "${1:-}" = "--kiosk" ]; then
+    role=kiosk
+elif [ $# -gt 0 ]; then
+    echo "usage: scripts/setup.sh [--kiosk]" >&2
+    exit 2
+fi
 
 LOG=.venv/setup.log
 PY=${PYTHON:-python3}
@@ -49,15 +59,22 @@ run() {
     fi
 }
 
+kiosk_packages=(libzbar0 cage foot fonts-jetbrains-mono fonts-dejavu-core xwayland)
+if [ "$role" = kiosk ]; then
+    packages=("${kiosk_packages[@]}")
+else
+    packages=("${kiosk_packages[@]}" mosquitto mosquitto-clients tmux postgresql grim)
+fi
 need=()
-for pkg in libzbar0 mosquitto mosquitto-clients tmux postgresql cage foot fonts-jetbrains-mono fonts-dejavu-core \
-           xwayland grim; do
+for pkg in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 # Debian's python3 creates venvs only with python3-venv (ensurepip) installed.
 "$PY" -c "import ensurepip" 2>/dev/null || need+=(python3-venv)
-command -v node >/dev/null 2>&1 || need+=(nodejs)
-command -v npm >/dev/null 2>&1 || need+=(npm)
+if [ "$role" = dev ]; then
+    command -v node >/dev/null 2>&1 || need+=(nodejs)
+    command -v npm >/dev/null 2>&1 || need+=(npm)
+fi
 if [ ${#need[@]} -gt 0 ]; then
     for pkg in "${need[@]}"; do
         echo "chot setup: apt: $pkg (${WHY[$pkg]})"
@@ -82,7 +99,24 @@ if [ ${#need[@]} -gt 0 ]; then
     fi
     echo "done"
 else
-    echo "chot setup: apt: nothing to install (libzbar0, mosquitto, tmux, postgresql, cage, foot, node present)"
+    echo "chot setup: apt: nothing to install (${packages[*]} present)"
+fi
+
+if [ "$role" = kiosk ]; then
+    # A kiosk runs chot, not its tests: no dev tools, no npm; `chot` on PATH for the guide's
+    # commands and for staff support over SSH.
+    if [ ! -x .venv/bin/python ]; then
+        echo "chot setup: python: creating .venv with $("$PY" --version 2>&1)"
+        run "$PY" -m venv .venv
+    fi
+    printf 'chot setup: pip: chot and its dependencies into .venv … '
+    run .venv/bin/python -m pip install -e .
+    echo "done"
+    if [ "$(id -u)" -eq 0 ]; then
+        ln -sf "$PWD/.venv/bin/chot" /usr/local/bin/chot
+        echo "chot setup: /usr/local/bin/chot -> $PWD/.venv/bin/chot"
+    fi
+    exit 0
 fi
 
 # MicroPython 1.27's WebAssembly port, pinned in sim/micropython_node/package.json: the tests

@@ -35,6 +35,12 @@ FAKES = {
         fi
     """,
     "sudo": '[ "$1" = -v ] && exit 0; exec "$@"',
+    "npm": """
+        echo "npm $*" >>"$FAKE_CALLS"
+        mkdir -p "$3/node_modules"
+        for n in $(seq 50); do echo "npm http fetch GET 200 pkg$n"; done
+    """,
+    "node": "exit 0",
     "systemctl": "exit 0",
     # python3 and .venv/bin/python: venv copies this script, pip prints a lot
     "python": """
@@ -59,6 +65,8 @@ def checkout(tmp_path: Path) -> Path:
     (work / "scripts").mkdir(parents=True)
     shutil.copy(ROOT / "scripts" / "setup.sh", work / "scripts")
     shutil.copy(ROOT / "pyproject.toml", work)
+    (work / "sim" / "micropython_node").mkdir(parents=True)
+    shutil.copy(ROOT / "sim" / "micropython_node" / "package.json", work / "sim" / "micropython_node")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for name, body in FAKES.items():
@@ -69,13 +77,14 @@ def checkout(tmp_path: Path) -> Path:
     return work
 
 
-def setup(work: Path, missing: str = "", apt_fail: str = "") -> subprocess.CompletedProcess[str]:
+def setup(work: Path, missing: str = "", apt_fail: str = "",
+          *args: str) -> subprocess.CompletedProcess[str]:
     """Run scripts/setup.sh in the copy, as `bash scripts/setup.sh` would."""
     bin_dir = work.parent / "bin"
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}",
            "PYTHON": str(bin_dir / "python"), "FAKE_MISSING": missing,
            "FAKE_APT_FAIL": apt_fail, "FAKE_CALLS": str(work.parent / "calls")}
-    return subprocess.run(["bash", "scripts/setup.sh"], cwd=work, env=env, text=True,
+    return subprocess.run(["bash", "scripts/setup.sh", *args], cwd=work, env=env, text=True,
                           capture_output=True, timeout=60)
 
 
@@ -91,10 +100,12 @@ def test_a_fresh_machine_sees_one_line_per_step_and_the_chatter_goes_to_the_log(
     assert lines[:2] == ["chot setup: apt: mosquitto (MQTT broker for the tests and demo)",
                          "chot setup: apt: tmux (the demo's kiosk and center windows)"]
     assert lines[2] == "chot setup: apt: installing 2 … done"
+    assert lines[3].startswith("chot setup: npm: MicroPython 1.27 WebAssembly port")
     assert lines[-1].startswith("chot setup: pip: chot (editable)")
     assert lines[-1].endswith("(log: .venv/setup.log)")
-    assert len(lines) <= 6 and done.stderr == ""
+    assert len(lines) <= 7 and done.stderr == ""
     assert "Get:" not in done.stdout and "Collecting" not in done.stdout
+    assert "npm http" not in done.stdout
     log = (checkout / ".venv" / "setup.log").read_text()
     assert log.count("Get:") == 300 and log.count("Collecting dependency") == 400
     # the default editable mode, not setuptools' deprecated "compat" one
@@ -103,15 +114,32 @@ def test_a_fresh_machine_sees_one_line_per_step_and_the_chatter_goes_to_the_log(
     assert "deprecat" not in (done.stdout + done.stderr).lower()
 
 
-def test_a_second_run_installs_nothing_and_says_so_in_two_lines(checkout):
+def test_a_second_run_installs_nothing_and_says_so_in_three_lines(checkout):
     assert setup(checkout).returncode == 0
     before = len(calls(checkout))
     again = setup(checkout)
     assert again.returncode == 0
-    assert again.stdout.splitlines() == [
-        "chot setup: apt: nothing to install (libzbar0, mosquitto, tmux, postgresql present)",
+    lines = again.stdout.splitlines()
+    assert lines[0].startswith("chot setup: apt: nothing to install (libzbar0 cage foot")
+    assert lines[1:] == [
+        "chot setup: npm: MicroPython port is up to date with "
+        "sim/micropython_node/package.json",
         "chot setup: python: .venv is up to date with pyproject.toml"]
-    assert [c for c in calls(checkout)[before:] if "pip install" in c or "apt-get" in c] == []
+    assert [c for c in calls(checkout)[before:]
+            if "pip install" in c or "apt-get" in c or c.startswith("npm")] == []
+
+
+def test_a_kiosk_gets_only_what_a_kiosk_runs(checkout):
+    done = setup(checkout, "cage mosquitto postgresql tmux", "", "--kiosk")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == (
+        "chot setup: apt: cage (the kiosk's display path (deploy/systemd/chot-kiosk.service), "
+        "run by its tests)")
+    installs = [c for c in calls(checkout) if "install" in c]
+    apt = next(c for c in installs if c.startswith("apt-get install"))
+    assert apt.endswith(" cage")  # not the broker, the database or tmux
+    assert [c for c in installs if "pip install -e" in c] == ["python -m pip install -e ."]
+    assert not any(c.startswith("npm") for c in calls(checkout))
 
 
 def test_a_changed_pyproject_reinstalls(checkout):
