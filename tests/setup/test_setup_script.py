@@ -65,8 +65,9 @@ def checkout(tmp_path: Path) -> Path:
     (work / "scripts").mkdir(parents=True)
     shutil.copy(ROOT / "scripts" / "setup.sh", work / "scripts")
     shutil.copy(ROOT / "pyproject.toml", work)
-    (work / "sim" / "micropython_node").mkdir(parents=True)
-    shutil.copy(ROOT / "sim" / "micropython_node" / "package.json", work / "sim" / "micropython_node")
+    runner = Path("sim") / "micropython_node"
+    (work / runner).mkdir(parents=True)
+    shutil.copy(ROOT / runner / "package.json", work / runner)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for name, body in FAKES.items():
