@@ -9,12 +9,12 @@ from kiosk_ui.i18n import t
 
 
 def badge_text(waiting: int, lang: str, short: bool = False) -> Text:
-    """'⏳ 2 lượt quét đang chờ…' in a bright band (`short`: '⏳ 2 chờ' for the title line);
+    """'◔ 2 lượt quét đang chờ…' in a bright band (`short`: '◔ 2 chờ' for the title line);
     empty when nothing waits."""
     if not waiting:
         return Text()
     key = "queue_short" if short else "queue_badge"
-    return Text(f" ⏳ {t(key, lang, n=waiting)} ", style="bold black on yellow")
+    return Text(f" ◔ {t(key, lang, n=waiting)} ", style="bold black on yellow")
 
 
 class QueueBadge(Static):

@@ -134,7 +134,7 @@ async def test_a_revealed_id_stays_on_its_traveller_until_hidden(kiosk: Kiosk) -
     first, _ = scans(kiosk)
     [action] = staff_actions(kiosk)
     assert action.action == "reveal_id" and action.scan_event_id == first.header.event_id
-    assert "011185004321" in during and "⏳ 1 lượt chờ" in during
+    assert "011185004321" in during and "◔ 1 lượt chờ" in during
     assert "CÁCH LY TẠI NHÀ" in after and "011185004321" not in after
 
 
