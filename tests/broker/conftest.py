@@ -9,7 +9,9 @@ import pytest
 
 from center.broker_access import center_access, post_access
 from sim.broker import MosquittoBroker, TlsFiles
-from tests.broker.parts import REGISTRY, Shipped, make_tls
+from sim.shipped_brokers import ShippedBroker as Shipped
+from sim.shipped_brokers import make_tls
+from tests.broker.parts import REGISTRY
 
 
 @pytest.fixture

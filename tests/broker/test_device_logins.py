@@ -19,7 +19,9 @@ from kiosk_ui.kiosk_link import KioskLink
 from kiosk_ui.link_config import KioskLinkConfig
 from sim.broker import MosquittoBroker
 from sim.load import run_load
-from tests.broker.parts import Device, Shipped, password
+from sim.shipped_brokers import ShippedBroker as Shipped
+from sim.shipped_brokers import password
+from tests.broker.parts import Device
 from tests.gateway.parts import broker_toml, gateway_toml, kiosk_toml, wait_for
 
 PROV = "01"

@@ -19,7 +19,9 @@ from kiosk_ui.kiosk_link import KioskLink
 from kiosk_ui.link_config import KioskLinkConfig
 from sim.broker import MosquittoBroker
 from sim.load import run_load
-from tests.broker.parts import REGISTRY, Device, Shipped, dynsec, make_tls, password
+from sim.shipped_brokers import ShippedBroker as Shipped
+from sim.shipped_brokers import dynsec, make_tls, password
+from tests.broker.parts import REGISTRY, Device
 from tests.gateway.parts import (
     POST,
     PROV,

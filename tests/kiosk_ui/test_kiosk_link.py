@@ -90,7 +90,7 @@ async def test_policy_update_shows_and_scans_reach_the_broker(tmp_path: Path) ->
 
 
 async def test_the_staff_kiosk_reaches_a_tls_only_post_broker(tmp_path: Path) -> None:
-    from tests.broker.parts import make_tls
+    from sim.shipped_brokers import make_tls
 
     tls = make_tls(tmp_path / "tls")
     with MosquittoBroker(tls=tls) as broker:
