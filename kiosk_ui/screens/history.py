@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label
 
 from kiosk_ui.i18n import clock_text, t
+from kiosk_ui.place_names import place_text
 from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.key_hints import KeyHints
 from kiosk_ui.widgets.queue_badge import QueueBadge
@@ -75,7 +76,7 @@ class HistoryScreen(Screen[None]):
             mark = "*" if entry.override is not None else ""
             table.add_row(clock_text(event.header.at),
                           f"{ICONS[entry.outcome]} {outcome_label(entry.outcome, lang)}{mark}",
-                          name, travel.origin.label() if travel else "", temp)
+                          name, place_text(travel.origin, lang) if travel else "", temp)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Narrow the list as staff type."""

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label
 
 from kiosk_ui.i18n import t
 from kiosk_ui.manual_entry import ManualEntry, ManualForm, birth_text
+from kiosk_ui.place_names import place_text
 from kiosk_ui.screens.place_picker import PlacePicker
 from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.key_hints import KeyHints
@@ -112,7 +113,7 @@ class ManualScreen(ModalScreen[ManualEntry | None]):
         return True
 
     def _render_place(self, button_id: str, key: str, place: Place | None) -> None:
-        shown = place.label() if place is not None else t("manual_choose", self.lang)
+        shown = t("manual_choose", self.lang) if place is None else place_text(place, self.lang)
         self.query_one(f"#{button_id}", Button).label = f"{t(key, self.lang)}: {shown}"
 
     def fill_from_code(self, text: str) -> None:

@@ -8,20 +8,44 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from kiosk_ui.i18n import age_text, clock_text, t
+from kiosk_ui.i18n import STRINGS, age_text, clock_text, t
+from kiosk_ui.place_names import place_text
 from kiosk_ui.shift import ShiftEntry
 from kiosk_ui.widgets.certificate_facts import certificate_line
 from screening.certificates import CertificateVerified
 from screening.identity import mask_id
-from screening.scan import Verification
+from screening.scan import CodeKind, ScanResult, Verification
 
 
 def mask_name(name: str) -> str:
-    """Initials of the family and middle names, the given name in full: 'N. T. P. Thảo'."""
-    words = name.split()
+    """Initials of the family and middle names, the given name in full: 'N. T. P. Thảo'.
+
+    Certificates write 'Family, Given Names'; a given name written as an initial ('John B.')
+    is not the one kept: 'Anyperson, John B.' → 'A. John B.'.
+    """
+    words = name.replace(",", " ").split()
     if len(words) < 2:
         return name[:1] + "…" if name else ""
-    return " ".join(f"{w[0]}." for w in words[:-1]) + " " + words[-1]
+    keep = len(words) - 1
+    while keep > 0 and words[keep].endswith("."):
+        keep -= 1
+    return " ".join(w if i >= keep else f"{w[0]}." for i, w in enumerate(words))
+
+
+def id_label(scan: ScanResult, id_number: str, lang: str) -> str:
+    """What the ID number is: a CCCD/CMND (9 or 12 digits), a passport typed beside a foreign
+    certificate, or some other document."""
+    if scan.kind is CodeKind.CERTIFICATE:
+        return t("id_passport", lang)
+    if id_number.isdigit() and len(id_number) in (9, 12):
+        return t("id_number", lang)
+    return t("id_document", lang)
+
+
+def source_text(source: str, lang: str) -> str:
+    """The input that read the code, in words ('máy đọc', 'camera', 'cán bộ nhập')."""
+    key = f"src_{source}"
+    return t(key, lang) if key in STRINGS else source
 
 
 def traveller_named(entry: ShiftEntry, lang: str, mask_names: bool = True) -> str:
@@ -62,21 +86,22 @@ class TravellerSummary(Static):
             age_part = f"{t('age', lang)}: {dash if age is None else age}"
             if ident.id_number:
                 id_text = ident.id_number if entry.revealed else mask_id(ident.id_number)
-                table.add_row(t("id_number", lang), f"{id_text}   {age_part}")
+                table.add_row(id_label(scan, ident.id_number, lang), f"{id_text}   {age_part}")
             else:  # a foreign certificate names no ID number
                 table.add_row("", age_part)
         if isinstance(scan.certificate, CertificateVerified):
             table.add_row(t("certificate", lang),
                           Text(certificate_line(scan.certificate, lang, event.header.at)))
         if travel is not None:
-            route = Text(f"{travel.origin.label()} → {travel.destination.label()}")
+            route = Text(f"{place_text(travel.origin, lang)} → "
+                         f"{place_text(travel.destination, lang)}")
             if travel.entered_by_staff:
                 route.append(f" ({t('entered_by_staff', lang)})", style="italic")
             table.add_row(t("route", lang), route)
             if travel.vehicle_plate:
                 table.add_row(t("plate", lang), travel.vehicle_plate)
         elif scan.prefix and ident is None:
-            table.add_row(t("source", lang), Text(scan.prefix + "…", style="italic"))
+            table.add_row(t("code_prefix", lang), Text(scan.prefix + "…", style="italic"))
         temp = event.temperature
         if temp is None:
             table.add_row(t("temperature", lang), t("no_reading", lang))
@@ -86,5 +111,5 @@ class TravellerSummary(Static):
             if temp.celsius >= fever_c:
                 reading.stylize("bold reverse")
             table.add_row(t("temperature", lang), reading)
-        table.add_row(t("source", lang), f"{entry.source} · #{event.header.seq}")
+        table.add_row(t("source", lang), f"{source_text(entry.source, lang)} · #{event.header.seq}")
         self.update(table, layout=False)

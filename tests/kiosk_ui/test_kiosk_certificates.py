@@ -75,7 +75,7 @@ async def test_a_dcc_shows_its_facts_masked_and_asks_for_the_trip() -> None:
     kiosk = border_kiosk()
     text = await scan(kiosk, dcc())
     assert "CẦN NHẬP THÔNG TIN" in text
-    assert "EU DCC · tiêm mũi 2/2 · 2021-09-01 · nước cấp VN" in text
+    assert "EU DCC · tiêm mũi 2/2 · 2021-09-01 · nước cấp Việt Nam (VN)" in text
     assert "N. T. Ánh" in text and "Nguyễn" not in text
     assert "DS 3d" in text
     event = next(e for e in kiosk.journal.events if isinstance(e, ScanEvent))
@@ -114,7 +114,7 @@ async def test_staff_enter_the_passport_and_trip_and_the_certificate_still_count
         await settle(pilot, kiosk)
         assert isinstance(kiosk.app.screen, ManualScreen)
         text = screen_text(kiosk.app)
-        assert "Nguyễn, Thị Ánh" in text and "Nơi đi: DE" in text  # prefilled from the issuer
+        assert "Nguyễn, Thị Ánh" in text and "Nơi đi: Đức (DE)" in text  # from the issuer
         kiosk.app.screen.query_one("#id-number").focus()
         await pilot.press(*"C1234567")
         kiosk.app.screen.query_one("#destination").focus()
@@ -134,6 +134,9 @@ async def test_staff_enter_the_passport_and_trip_and_the_certificate_still_count
     assert entered.scan.travel.origin.country == "DE"
     assert entered.verdict.outcome is Outcome.HOME_QUARANTINE  # complete vaccination
     assert "CÁCH LY TẠI NHÀ" in text and "tiêm mũi 2/2" in text
+    # The card reads like the document: a passport is a passport, the country has its name.
+    assert "Hộ chiếu" in text and "Số CCCD" not in text
+    assert "Đức (DE) → Phường Điện Biên Phủ" in text
 
 
 async def test_a_failed_entry_rule_shows_in_its_own_vietnamese_description() -> None:
