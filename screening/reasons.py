@@ -16,6 +16,7 @@ class Reason(StrEnum):
     TEXT_TOO_LONG = "text_too_long"
     BAD_BASE45 = "bad_base45"
     BAD_COMPRESSION = "bad_compression"
+    TRAILING_DATA = "trailing_data"
     BAD_COSE = "bad_cose"
     UNKNOWN_KEY = "unknown_key"
     BAD_SIGNATURE = "bad_signature"
@@ -77,6 +78,8 @@ MESSAGES: dict[Reason, tuple[str, str]] = {
                            "enter it by hand (F4)"),
     Reason.BAD_BASE45: ("Mã bị hỏng (base45 sai)", "Damaged code (invalid base45)"),
     Reason.BAD_COMPRESSION: ("Mã bị hỏng (nén sai)", "Damaged code (invalid compression)"),
+    Reason.TRAILING_DATA: ("Mã bị hỏng (có dữ liệu thừa sau phần nén)",
+                           "Damaged code (extra data after the compressed part)"),
     Reason.BAD_COSE: ("Mã bị hỏng (cấu trúc chữ ký sai)",
                       "Damaged code (invalid signed structure)"),
     Reason.UNKNOWN_KEY: ("Đơn vị cấp không được tin cậy", "Issuer key not trusted"),

@@ -20,6 +20,7 @@ from screening.declaration import (
     nfc,
     to_claims,
 )
+from screening.inflate import ZLIB, Overflow, TrailingData, inflate
 from screening.keys import SigningKey, VerifyKey
 from screening.reasons import Reason
 from screening.validity import DEFAULT_RULES, ValidityRules
@@ -73,12 +74,12 @@ def read(text: str, trusted: dict[bytes, VerifyKey], now: datetime,
     except (ValueError, KeyError, IndexError) as exc:
         return Rejected(Reason.BAD_BASE45, str(exc))
     try:
-        inflater = zlib.decompressobj()
-        signed = inflater.decompress(compressed, MAX_PAYLOAD_BYTES)
-        if inflater.unconsumed_tail:
-            return Rejected(Reason.TOO_LARGE, "payload inflates past the limit")
-        if not inflater.eof:
-            return Rejected(Reason.BAD_COMPRESSION, "truncated")
+        signed = inflate(compressed, ZLIB, MAX_PAYLOAD_BYTES)
+    except Overflow:
+        return Rejected(Reason.TOO_LARGE, "payload inflates past the limit")
+    except TrailingData as exc:
+        # Junk after a valid stream would give one declaration many texts (and QR codes).
+        return Rejected(Reason.TRAILING_DATA, str(exc))
     except zlib.error as exc:
         return Rejected(Reason.BAD_COMPRESSION, str(exc))
     return _verify_signed(signed, trusted, now, rules)

@@ -14,7 +14,6 @@ import cbor2
 from screening import cose
 from screening.certificates import cbor_strict, eu_dcc, signatures, who_ddcc
 from screening.certificates.cbor_strict import CborError, Tagged
-from screening.certificates.inflate import ZLIB, Overflow, inflate
 from screening.certificates.payload import SchemaInvalid, to_json
 from screening.certificates.reasons import CertReason
 from screening.certificates.result import (
@@ -28,6 +27,7 @@ from screening.certificates.revocation import dcc_hashes
 from screening.certificates.signers import candidates
 from screening.certificates.timestamps import numeric_date
 from screening.certificates.trust import CertificateTrust, Framework, TrustEntry, hcert_kid
+from screening.inflate import ZLIB, Overflow, inflate
 
 PREFIX = "HC1:"
 MAX_INFLATED = 16 * 1024

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from screening.certificates import signatures
-from screening.certificates.inflate import RAW_DEFLATE, Overflow, inflate
 from screening.certificates.payload import count, text
 from screening.certificates.reasons import CertReason
 from screening.certificates.result import (
@@ -24,6 +23,7 @@ from screening.certificates.result import (
 from screening.certificates.signers import candidates
 from screening.certificates.timestamps import numeric_date
 from screening.certificates.trust import CertificateTrust, Framework
+from screening.inflate import RAW_DEFLATE, Overflow, inflate
 
 PREFIX = "shc:/"
 MAX_INFLATED = 64 * 1024

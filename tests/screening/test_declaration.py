@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from screening import cose, declaration, signed_code
 from screening.declaration import to_claims
 from screening.keys import SigningKey
-from screening.reasons import Reason
+from screening.reasons import MESSAGES, Reason
 from screening.signed_code import PREFIX, Rejected, Verified, issue, read
 
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
@@ -150,3 +150,16 @@ def test_no_input_raises(trusted, text):
     result = read(text, trusted, NOW)
     assert isinstance(result, Rejected | Verified)
     assert not isinstance(result, Verified)
+
+
+@settings(max_examples=60, deadline=None)
+@given(junk=st.binary(min_size=1, max_size=40))
+def test_bytes_after_the_compressed_data_are_refused(issuer, trusted, junk):
+    # One declaration, one text: a valid code with anything appended must not verify too.
+    code = issue(example(), issuer)
+    compressed = base45.b45decode(code[len(PREFIX):])
+    padded = PREFIX + base45.b45encode(compressed + junk).decode()
+    result = read(padded, trusted, NOW)
+    assert isinstance(result, Rejected) and result.reason is Reason.TRAILING_DATA
+    vi, en = MESSAGES[result.reason]
+    assert "dữ liệu thừa" in vi and "extra data" in en

@@ -1,4 +1,5 @@
-"""Bounded decompression: a zlib or raw-DEFLATE bomb must not exhaust a kiosk."""
+"""Bounded decompression for every code a kiosk reads: a zlib or raw-DEFLATE bomb must not
+exhaust it, and nothing may follow the compressed stream."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ class Overflow(ValueError):
     """The data inflates past the limit."""
 
 
+class TrailingData(zlib.error):
+    """Bytes follow the end of the compressed stream (one code must have one text)."""
+
+
 def inflate(data: bytes, wbits: int, limit: int) -> bytes:
     """Decompress one complete stream of at most `limit` bytes; raises zlib.error when the
-    data is not such a stream (truncated, or followed by other bytes) and Overflow past it."""
+    data is not such a stream (TrailingData when other bytes follow it), Overflow past it."""
     inflater = zlib.decompressobj(wbits)
     out = inflater.decompress(data, limit)
     if inflater.unconsumed_tail:
@@ -22,5 +27,5 @@ def inflate(data: bytes, wbits: int, limit: int) -> bytes:
     if not inflater.eof:
         raise zlib.error("truncated stream")
     if inflater.unused_data:
-        raise zlib.error("bytes after the stream")
+        raise TrailingData(f"{len(inflater.unused_data)} bytes after the compressed stream")
     return out
