@@ -41,6 +41,7 @@ from kiosk_ui.widgets.status_bar import (
 )
 from kiosk_ui.widgets.traveller import traveller_named
 from screening.cccd import looks_like_cccd
+from screening.certificates.shc_chunks import Pending, ShcChunks
 from screening.evaluate import TemperatureReading
 from screening.event import ScanEvent, StaffAction
 from screening.verdict import Outcome
@@ -69,6 +70,7 @@ class KioskApp(App[None]):
         self.lang: str = config.language
         self.preview_on = config.camera.preview
         self.checkpoint = Checkpoint(ports, config.staff)
+        self.shc_chunks = ShcChunks()
         self.shift = ShiftLog()
         self.timings = ScanTimings()
         self.status: StatusSnapshot = EMPTY_STATUS
@@ -126,7 +128,12 @@ class KioskApp(App[None]):
         if isinstance(screen, ManualScreen) and looks_like_cccd(message.text) \
                 and screen.take_code(message.text):
             return
-        self.decide(message.text, message.source, message.decoded_at)
+        code = self.shc_chunks.add(message.text)  # a SMART card in parts: wait for them all
+        if isinstance(code, Pending):
+            self.notify(f"SMART {code.have}/{code.total}: " + (
+                "scan the next part" if self.lang == "en" else "quét phần tiếp theo"))
+            return
+        self.decide(code.text, message.source, message.decoded_at)
 
     @work(thread=True, group="scan")
     def decide(self, text: str, source: str, decoded_at: float) -> None:

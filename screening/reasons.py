@@ -71,7 +71,8 @@ MESSAGES: dict[Reason, tuple[str, str]] = {
     Reason.EMPTY: ("Mã trống", "Empty code"),
     Reason.UNDECODABLE: ("Mã có byte không đọc được (không phải UTF-8)",
                          "Code holds unreadable bytes (not UTF-8)"),
-    Reason.TOO_LARGE: ("Mã quá lớn (trên 4 KB)", "Code too large (over 4 KB)"),
+    Reason.TOO_LARGE: ("Mã quá lớn (quá giới hạn của loại mã)",
+                       "Code too large (over its format's limit)"),
     Reason.UNSUPPORTED_CODE: ("Mã không được hỗ trợ", "Unsupported code"),
     Reason.TEXT_TOO_LONG: ("Mã có trường chữ quá dài để lưu (trên 400 ký tự): nhập tay (F4)",
                            "The code holds text too long to keep (over 400 characters): "

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from screening import cccd, signed_code
 from screening.certificates import (
+    MAX_CODE_CHARS,
     CertificateRejected,
     CertificateTrust,
     CertificateVerified,
@@ -95,7 +96,7 @@ def _read(text: str, trusted: dict[bytes, VerifyKey], now: datetime, rules: Vali
     prefix = shown_text(stripped[:PREFIX_SHOWN])
     if not stripped:
         return ScanResult(CodeKind.UNSUPPORTED, Verification.REJECTED, rejection=Reason.EMPTY)
-    if len(stripped) > signed_code.MAX_CODE_CHARS:
+    if len(stripped) > MAX_CODE_CHARS:  # one cap for every code (a format may hold less)
         return ScanResult(CodeKind.UNSUPPORTED, Verification.REJECTED,
                           rejection=Reason.TOO_LARGE, prefix=prefix)
     if not is_scalar_text(stripped):

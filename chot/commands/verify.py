@@ -102,7 +102,8 @@ FORMATS = {"declaration": "chot", "cccd": "cccd"}
 
 def _certificate_part(scan: Any, verdict: Any) -> dict[str, Any]:
     """`format`, `identity` and `certificate`; for a foreign certificate, messages in its words."""
-    from screening.certificates import CertificateVerified
+    from screening.certificates import CertFormat, CertificateVerified
+    from screening.certificates.who_ddcc import who_status
     from screening.reasons import describe
 
     cert = scan.certificate
@@ -110,7 +111,8 @@ def _certificate_part(scan: Any, verdict: Any) -> dict[str, Any]:
     if cert is None:
         return {"format": FORMATS.get(str(scan.kind)), "identity": identity, "certificate": None}
     verified = isinstance(cert, CertificateVerified)
-    return {
+    extra = {"who_status": who_status(cert)} if cert.format is CertFormat.WHO_DDCC else {}
+    return {**extra,
         "format": str(cert.format) if cert.format else None,
         "identity": cert.holder.to_json() if verified else None,
         "certificate": {**cert.facts.to_json(), "signer": cert.signer,

@@ -31,7 +31,8 @@ MAX_CODE_CHARS = 8192  # a version-40 QR holds at most 4,296 alphanumeric charac
 CLOCK_SKEW = timedelta(minutes=5)  # an issuer's clock a little ahead of ours is no forgery
 
 __all__ = [
-    "CertFormat", "CertReason", "CertType", "CertificateFacts", "CertificateRejected",
+    "MAX_CODE_CHARS", "CertFormat", "CertReason", "CertType", "CertificateFacts",
+    "CertificateRejected",
     "CertificateTrust", "CertificateVerified", "Framework", "Holder", "TrustEntry",
     "TrustImportError", "describe", "export_trust", "import_trust", "looks_like_certificate",
     "message", "read_certificate",

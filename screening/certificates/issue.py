@@ -53,12 +53,14 @@ def cwt_claims(hcert: dict[int, Any], issuer: str, issued_at: datetime,
             -260: hcert}
 
 
-def sign_hcert(claims: dict[int, Any], key: PrivateKey, kid: bytes, *,
-               kid_protected: bool = True) -> str:
-    """An HC1 code: the claims in COSE_Sign1 (ES256 for EC keys, PS256 for RSA), zlib, base45."""
+def sign_hcert(claims: dict[Any, Any], key: PrivateKey, kid: bytes, *,
+               kid_protected: bool = True, alg_protected: bool = True) -> str:
+    """An HC1 code: the claims (CWT claims, or WHO's core data set as it is) in COSE_Sign1
+    (ES256 for EC keys, PS256 for RSA), zlib, base45."""
     algorithm = ES256 if isinstance(key, ec.EllipticCurvePrivateKey) else PS256
-    header: dict[int, Any] = {1: COSE_ALG[algorithm]}
+    header: dict[int, Any] = {}
     unprotected: dict[int, Any] = {}
+    (header if alg_protected else unprotected)[1] = COSE_ALG[algorithm]
     (header if kid_protected else unprotected)[4] = kid
     protected = cbor2.dumps(header)
     payload = cbor2.dumps(claims)

@@ -17,7 +17,14 @@ from typing import Any
 import jsonschema_rs
 
 from screening.certificates.payload import SchemaInvalid, count, first_error, text, to_json
-from screening.certificates.result import CertificateFacts, CertType, Holder
+from screening.certificates.reasons import CertReason
+from screening.certificates.result import (
+    CertificateFacts,
+    CertificateRejected,
+    CertificateVerified,
+    CertType,
+    Holder,
+)
 
 SUBCLAIMS = (2, 3, 4)
 # Vaccination elements of WHO's flat logical model (ddcc-validator WHOLogicalModel)
@@ -44,8 +51,39 @@ SCHEMA = {
     },
     "oneOf": [{"required": ["vaccination"]}, {"required": ["test"]}],
 }
+# WHO's verifier (ddcc-validator) statuses and the reason each is given here (None: verified)
+WHO_STATUSES: dict[str, CertReason | None] = {
+    "INVALID_ENCODING": CertReason.BAD_BASE45,
+    "INVALID_COMPRESSION": CertReason.BAD_COMPRESSION,
+    "INVALID_SIGNING_FORMAT": CertReason.BAD_COSE,
+    "NOT_SUPPORTED": CertReason.SCHEMA_INVALID,
+    "KID_NOT_INCLUDED": CertReason.BAD_COSE,
+    "ISSUER_NOT_TRUSTED": CertReason.UNKNOWN_KEY,
+    "TERMINATED_KEYS": CertReason.REVOKED,
+    "EXPIRED_KEYS": CertReason.SIGNER_EXPIRED,
+    "REVOKED_KEYS": CertReason.REVOKED,
+    "INVALID_SIGNATURE": CertReason.BAD_SIGNATURE,
+    "VERIFIED": None,
+}
+# Our reasons WHO's verifier has no status for, under the status nearest in meaning
+_NEAREST = {CertReason.UNSUPPORTED_ALGORITHM: "INVALID_SIGNING_FORMAT",
+            CertReason.NO_TRUST_LIST: "ISSUER_NOT_TRUSTED",
+            CertReason.UNKNOWN_KEY: "ISSUER_NOT_TRUSTED",
+            CertReason.BAD_COSE: "INVALID_SIGNING_FORMAT",
+            CertReason.REVOKED: "REVOKED_KEYS"}
 # SNOMED CT codes WHO lists for test results
 TEST_RESULTS = {"260415000": "negative", "260373001": "positive"}
+
+
+def who_status(result: CertificateVerified | CertificateRejected) -> str:
+    """The status WHO's own verifier would show for this result (for staff comparing apps);
+    our finer reasons (expiry, key usage, stale lists) have none and read as NOT_SUPPORTED."""
+    if isinstance(result, CertificateVerified):
+        return "VERIFIED"
+    if result.reason in _NEAREST:
+        return _NEAREST[result.reason]
+    return next((status for status, reason in WHO_STATUSES.items()
+                 if reason is result.reason), "NOT_SUPPORTED")
 
 
 def find(hcert: dict[Any, Any]) -> Any:

@@ -66,6 +66,31 @@ def test_kid_in_the_unprotected_header_is_accepted(es256, trust):
     assert isinstance(read_certificate(code, trust, NOW), CertificateVerified)
 
 
+@pytest.mark.parametrize("signer_name", ["es256", "ps256"])
+def test_alg_in_the_unprotected_header_verifies_as_the_eu_reference_does(signer_name, request,
+                                                                         trust):
+    signer = request.getfixturevalue(signer_name)
+    claims = cwt_claims({1: vaccination()}, "VN", NOW - timedelta(days=1),
+                        NOW + timedelta(days=30))
+    code = sign_hcert(claims, signer.key, signer.kid, alg_protected=False)
+    assert isinstance(read_certificate(code, trust, NOW), CertificateVerified)
+    forged = sign_hcert(claims, make_signer(ec.generate_private_key(ec.SECP256R1())).key,
+                        signer.kid, alg_protected=False)
+    assert read_certificate(forged, trust, NOW).reason is CertReason.BAD_SIGNATURE
+
+
+def test_null_optional_fields_are_read_as_absent(es256, trust):
+    payload = vaccination()
+    payload["nam"]["gn"] = None  # optional: some issuers send null, as the EU guidance allows
+    payload["nam"]["gnt"] = None
+    result = read_certificate(es256.code({1: payload}), trust, NOW)
+    assert isinstance(result, CertificateVerified), result
+    assert result.holder.name == "Nguyễn"
+    payload["v"][0]["dn"] = None  # a required field stays required
+    assert read_certificate(es256.code({1: payload}), trust, NOW).reason \
+        is CertReason.SCHEMA_INVALID
+
+
 def test_one_tampered_byte_is_a_bad_signature(es256, trust):
     code = es256.code({1: vaccination()})
     raw = bytearray(zlib.decompress(base45.b45decode(code[4:])))
