@@ -51,8 +51,10 @@ class FilePolicy:
                                  issued_at=issued))
         else:
             # The foreign signers ride in the same signed body as the issuers.
-            self.replace(replace(now, trusted=issuer_keys(doc.body),
-                                 certificates=certificate_trust(doc.body, issued)))
+            certificates = certificate_trust(doc.body, issued)
+            for item in certificates.skipped:
+                log.warning("trust entry skipped: %s", item)
+            self.replace(replace(now, trusted=issuer_keys(doc.body), certificates=certificates))
 
 
 def load_policy(section: PolicySection, kept: DocHolder | None = None) -> FilePolicy:
@@ -65,6 +67,8 @@ def load_policy(section: PolicySection, kept: DocHolder | None = None) -> FilePo
     center = [read_verify_key(p) for p in section.center_keys]
     files = read_trust(section.trust, center)
     trusted, certificates = files.issuers, files.certificates
+    for item in certificates.skipped:  # one bad signer never blocks the rest: named, skipped
+        log.warning("trust entry skipped: %s", item)
     policy = read_policy(section.file, center)
     issued_at = None
     if section.file:

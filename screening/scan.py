@@ -15,6 +15,7 @@ from screening.certificates import (
     CertificateVerified,
     looks_like_certificate,
     read_certificate,
+    unread_format,
 )
 from screening.declaration import Declaration
 from screening.identity import Identity
@@ -116,8 +117,10 @@ def _read(text: str, trusted: dict[bytes, VerifyKey], now: datetime, rules: Vali
                               detail=card.detail, prefix=prefix)
         return ScanResult(CodeKind.CCCD, Verification.UNSIGNED, identity=card.identity,
                           prefix=prefix)
+    seen = unread_format(stripped)  # staff learn which format it was, not just "unsupported"
     return ScanResult(CodeKind.UNSUPPORTED, Verification.REJECTED,
-                      rejection=Reason.UNSUPPORTED_CODE, prefix=prefix)
+                      rejection=Reason.UNSUPPORTED_CODE, prefix=prefix,
+                      detail=f"{seen} (not read)" if seen else "")
 
 
 def _storable(result: ScanResult) -> ScanResult:

@@ -40,6 +40,11 @@ def trust_list_ages(trust: CertificateTrust, now: datetime,
         known = [age for age in seen if age is not None]
         oldest = max(known) if len(known) == len(seen) else None
         out.append(TrustListAge(name, oldest, oldest is None or oldest > max_age_s))
+    for framework in trust.revocation.fetched_at:  # revocation lists (TH: thu hồi) age alike
+        age = trust.revocation.age(framework, now)
+        seconds = None if age is None else age.total_seconds()
+        out.append(TrustListAge("TH-" + TRUST_LIST_NAMES.get(str(framework), str(framework)),
+                                seconds, seconds is None or seconds > max_age_s))
     return tuple(out)
 
 

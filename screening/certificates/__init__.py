@@ -35,8 +35,19 @@ __all__ = [
     "CertificateRejected",
     "CertificateTrust", "CertificateVerified", "Framework", "Holder", "TrustEntry",
     "TrustImportError", "describe", "export_trust", "import_trust", "looks_like_certificate",
-    "message", "read_certificate",
+    "message", "read_certificate", "unread_format",
 ]
+
+
+def unread_format(text: str) -> str | None:
+    """The name of a health-certificate format seen but not read (DIVOC, ICAO VDS-NC), the
+    way WHO's verifier tells them apart, else None."""
+    head = text[:4].upper()
+    if head == "B64:" or head.startswith("PK"):  # DIVOC: base64 or a zip of signed JSON
+        return "DIVOC"
+    if "icao" in text[:2000].lower():  # VDS-NC: JSON whose header type is icao.vacc/icao.test
+        return "ICAO VDS-NC"
+    return None
 
 
 def looks_like_certificate(text: str) -> bool:

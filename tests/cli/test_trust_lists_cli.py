@@ -121,3 +121,19 @@ def test_revocation_lists_imported_signed_and_applied_offline(post: dict, tmp_pa
     summary = chot("trust", "import", str(tmp_path / "batch.json"), str(folder / "dsc.pem"),
                    "--out", str(tmp_path / "x.json"))
     assert json.loads(summary.stdout.splitlines()[-1])["revoked"] == {"dcc": 1, "shc": 0}
+
+
+def test_a_file_that_is_no_image_is_image_unreadable(tmp_path: Path):
+    fake = tmp_path / "photo.png"
+    fake.write_bytes(b"not a picture at all")
+    out = verdict("--image", str(fake))
+    assert out["reasons"] == ["image_unreadable"]
+    assert out["messages"][0]["vi"].startswith("Không đọc được ảnh")
+
+
+@pytest.mark.parametrize(("code", "seen"), [
+    ("B64:UEsDBBQAAAAIAOaJ", "DIVOC"), ("PK\x03\x04junk", "DIVOC"),
+    ('{"data":{"hdr":{"t":"icao.vacc","v":1,"is":"UTO"}},"sig":{}}', "ICAO VDS-NC")])
+def test_divoc_and_icao_codes_are_named_though_not_read(code: str, seen: str):
+    out = verdict(code)
+    assert out["reasons"] == ["unsupported_code"] and out["detail"] == f"{seen} (not read)"

@@ -21,7 +21,7 @@ from screening.certificates.trust import dsc_entry
 from screening.event import ScanEvent
 from screening.verdict import Outcome
 from tests.center.test_asyncapi import validator
-from tests.certificates.vectors import make_signer, vaccination
+from tests.certificates.vectors import SHC_ISSUER, make_signer, shc_claims, vaccination
 
 SIZE = (100, 24)
 pytestmark = pytest.mark.asyncio
@@ -165,3 +165,62 @@ async def test_a_failed_entry_rule_shows_in_its_own_vietnamese_description() -> 
     assert "entry_rule:VR-VN-0001" in entered.to_json()["reasons"]
     assert "Chứng nhận không đạt quy tắc nhập cảnh" in text
     assert "Phải tiêm đủ liệu trình" in text and "entry_rule:" not in text
+
+
+def shc_kiosk() -> tuple[Kiosk, ec.EllipticCurvePrivateKey]:
+    """A kiosk trusting one SMART issuer key, and that key."""
+    from screening.certificates.issue import jwk_of
+    from screening.certificates.trust import jwk_entry
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    entry = jwk_entry(jwk_of(key.public_key()), SHC_ISSUER, NOW - timedelta(days=1))
+    kiosk = make_kiosk()
+    kiosk.policy.replace(replace(kiosk.policy.current(),
+                                 certificates=CertificateTrust((entry,))))
+    return kiosk, key
+
+
+async def test_a_smart_card_in_three_parts_is_read_once_all_are_scanned() -> None:
+    import base64
+    import os
+
+    from screening.certificates.issue import sign_shc
+
+    kiosk, key = shc_kiosk()
+    claims = shc_claims(nbf=int((NOW - timedelta(days=1)).timestamp()))
+    claims["vc"]["credentialSubject"]["fhirBundle"]["entry"][0]["resource"]["name"][0][
+        "text"] = base64.b64encode(os.urandom(1500)).decode()
+    code = sign_shc(claims, key)
+    digits = code[len("shc:/"):]
+    third = -(-len(digits) // 6) * 2
+    parts = [f"shc:/{i + 1}/3/{digits[i * third:(i + 1) * third]}" for i in range(3)]
+    async with kiosk.app.run_test(size=SIZE) as pilot:
+        await settle(pilot, kiosk)
+        for part in (parts[2], parts[0]):
+            kiosk.reader.feed(part)
+            await settle(pilot, kiosk)
+        assert not [e for e in kiosk.journal.events if isinstance(e, ScanEvent)]
+        kiosk.reader.feed(parts[1])
+        await settle(pilot, kiosk)
+        text = screen_text(kiosk.app)
+    (event,) = [e for e in kiosk.journal.events if isinstance(e, ScanEvent)]
+    assert event.scan.verification == "valid" and event.scan.certificate is not None
+    assert "SMART" in text
+
+
+async def test_a_revoked_certificate_is_refused_and_its_list_age_shown() -> None:
+    from screening.certificates import Framework
+    from screening.certificates.revocation import HashType, Revocations, truncated_sha256
+
+    kiosk = border_kiosk()
+    held = kiosk.policy.current().certificates
+    uci = vaccination()["v"][0]["ci"]
+    lists = Revocations(dcc={SIGNER.entry.kid: {HashType.UCI: {
+        truncated_sha256(uci.encode()): None}}}, fetched_at={Framework.HCERT: NOW -
+                                                            timedelta(days=2)})
+    kiosk.policy.replace(replace(kiosk.policy.current(), certificates=CertificateTrust(
+        held.entries, held.as_of, revocation=lists)))
+    text = await scan(kiosk, dcc())
+    assert "TỪ CHỐI" in text and "Chứng nhận đã bị thu hồi" in text
+    assert "TH-DS 2d" in text
+    assert "Ánh" not in text
