@@ -37,6 +37,7 @@ class AlertKind(StrEnum):
     UNKNOWN_KIOSK = "unknown_kiosk"
     RATE_LIMITED = "rate_limited"
     SEQUENCE_GAP = "sequence_gap"
+    LINK_FLAPPING = "link_flapping"
 
 
 class Severity(StrEnum):
@@ -68,6 +69,8 @@ ALERT_TEXT: dict[AlertKind, tuple[Severity, str, str]] = {
                              "Post over its message rate: messages held back for resending"),
     AlertKind.SEQUENCE_GAP: (Severity.WARNING, "Thiếu sự kiện trong dãy số của máy quét",
                              "Events missing from a kiosk's sequence"),
+    AlertKind.LINK_FLAPPING: (Severity.WARNING, "Kết nối chập chờn: mất rồi có lại liên tục",
+                              "Link flapping: offline and back again and again"),
 }
 
 
@@ -154,7 +157,8 @@ LINK_KINDS = frozenset({AlertKind.POST_OFFLINE, AlertKind.POST_ONLINE, AlertKind
                         AlertKind.KIOSK_ONLINE})
 # Each feverish traveller and each forged code matters; only noisy kinds are throttled.
 THROTTLED_KINDS = frozenset({AlertKind.FLOOD, AlertKind.CLOCK_SKEW, AlertKind.QUARANTINED,
-                             AlertKind.UNKNOWN_KIOSK, AlertKind.RATE_LIMITED})
+                             AlertKind.UNKNOWN_KIOSK, AlertKind.RATE_LIMITED,
+                             AlertKind.DEVICE_ALARM, AlertKind.LINK_FLAPPING})
 
 
 def alert_key(alert: Alert, window_s: float) -> str:

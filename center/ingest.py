@@ -86,8 +86,11 @@ class CenterIngest:
 
     def __init__(self, cfg: CenterConfig, store: Store, check: EventCheck = light_check,
                  on_stored: Callable[[list[dict[str, Any]]], None] | None = None,
-                 on_held_back: Callable[[str, int], None] | None = None) -> None:
+                 on_held_back: Callable[[str, int], None] | None = None,
+                 keep_state: Callable[[str, str | None], bool] | None = None) -> None:
         self.cfg, self.store, self._check, self._on_stored = cfg, store, check, on_stored
+        # Which devices' states the store keeps (the watch's roster): not made-up ones.
+        self._keep_state = keep_state or (lambda post, kiosk: True)
         self.prov = cfg.province
         self.counters = IngestCounters()
         self._rate = PostRate(cfg.ingest.post_rate_per_s, cfg.ingest.post_burst)
@@ -207,9 +210,11 @@ class CenterIngest:
                 for payload in event_messages(item.payload):
                     self._sort_event(part, kiosk_topic.post, kiosk_topic.kiosk, payload, now)
             elif kiosk_topic is not None:
-                part.states.append((item.topic, "kiosk", kiosk_topic.post, kiosk_topic.kiosk,
-                                    item.payload))
-            elif (gw := topics.parse_gateway_state_topic(item.topic)) is not None:
+                if self._keep_state(kiosk_topic.post, kiosk_topic.kiosk):
+                    part.states.append((item.topic, "kiosk", kiosk_topic.post,
+                                        kiosk_topic.kiosk, item.payload))
+            elif (gw := topics.parse_gateway_state_topic(item.topic)) is not None \
+                    and self._keep_state(gw[1], None):
                 part.states.append((item.topic, "gateway", gw[1], None, item.payload))
         except Exception as exc:  # noqa: BLE001 - a bug met by one message stops only it
             log.exception("center ingest: checking a message on %s failed", item.topic)

@@ -61,6 +61,28 @@ class LinkLog:
         return [(post, kiosk, bool(online), datetime.fromtimestamp(at, UTC))
                 for post, kiosk, online, at in rows]
 
+    def statuses(self) -> list[tuple[str, str | None, bool, datetime]]:
+        """Each device's recorded status and since when: (post, kiosk, online, since)."""
+        rows = self.db.rows("SELECT post, kiosk, online, since FROM link_status")
+        return [(post, kiosk or None, bool(online), datetime.fromtimestamp(since, UTC))
+                for post, kiosk, online, since in rows]
+
+    def devices(self) -> list[tuple[str, str | None]]:
+        """Every device with a recorded status or change."""
+        rows = self.db.rows("SELECT post, kiosk FROM link_status UNION "
+                            "SELECT DISTINCT post, coalesce(kiosk, '') FROM link_changes")
+        return [(post, kiosk or None) for post, kiosk in rows]
+
+    def forget(self, devices: list[tuple[str, str | None]]) -> None:
+        """Delete the status and history of devices the center no longer keeps."""
+        with self.db.transaction(durable=False) as tx:
+            for post, kiosk in devices:
+                tx.execute("DELETE FROM link_status WHERE post=? AND kiosk=?", (post, kiosk or ""))
+                if kiosk is None:
+                    tx.execute("DELETE FROM link_changes WHERE post=? AND kiosk IS NULL", (post,))
+                else:
+                    tx.execute("DELETE FROM link_changes WHERE post=? AND kiosk=?", (post, kiosk))
+
     def close(self) -> None:
         """Close the file or the connections."""
         self.db.close()

@@ -7,6 +7,7 @@ Pure: topics, payloads and times in; the view and any alerts out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,10 @@ from typing import Any
 from center.alerts import Alert, AlertKind, link_alert
 from center.decode import Unreadable, loads
 from infra.topics import parse_gateway_state_topic, parse_kiosk_topic
+
+# What one state may make the center keep: the first alarms and their codes' first characters.
+MAX_ALARMS = 16
+MAX_CODE_CHARS = 64
 
 
 @dataclass
@@ -39,6 +44,18 @@ class LinkState:
 
 
 @dataclass
+class Applied:
+    """What one state message did: the device's state, whether its link changed, alerts."""
+
+    state: LinkState
+    changed: bool
+    alerts: list[Alert]
+
+
+Admit = Callable[[str, str | None], bool]
+
+
+@dataclass
 class Monitor:
     """Posts (gateways) and kiosks by key, the published versions, and clock tolerance."""
 
@@ -47,24 +64,63 @@ class Monitor:
     kiosks: dict[tuple[str, str], LinkState] = field(default_factory=dict)
     published: dict[str, int] = field(default_factory=dict)
     ignored: int = 0
+    refused: int = 0  # states of devices the roster does not keep
+    # When this instance's own broker link went down (None: it is up): posts are not to be
+    # blamed for what the center cannot hear.
+    broker_down_since: datetime | None = None
 
     def apply(self, topic: str, payload: bytes, received_at: datetime) -> list[Alert]:
         """Take one state message in; returns the alerts its change raises."""
+        applied = self.apply_state(topic, payload, received_at)
+        return applied.alerts if applied is not None else []
+
+    def apply_state(self, topic: str, payload: bytes, received_at: datetime,
+                    admit: Admit | None = None) -> Applied | None:
+        """Take one state message in: the device's state, whether it went online or offline,
+        and the alerts raised; None when ignored (junk, or a device `admit` refuses).
+
+        Costs the same however many devices are known: only this device is looked at.
+        """
         data = _json_object(payload)
         if data is None or data.get("schema") != 1 or data.get("status") not in (
                 "online", "offline"):
             self.ignored += 1
-            return []
+            return None
         kiosk_topic = parse_kiosk_topic(topic)
         if kiosk_topic is not None and kiosk_topic.leaf == "state":
-            key = (kiosk_topic.post, kiosk_topic.kiosk)
-            state = self.kiosks.setdefault(key, LinkState(*key))
+            key: tuple[str, str | None] = (kiosk_topic.post, kiosk_topic.kiosk)
         elif (gateway := parse_gateway_state_topic(topic)) is not None:
-            state = self.gateways.setdefault(gateway[1], LinkState(gateway[1], None))
+            key = (gateway[1], None)
         else:
             self.ignored += 1
-            return []
-        return _update(state, data, received_at, self.max_skew_s)
+            return None
+        if admit is not None and not admit(*key):
+            self.refused += 1
+            return None
+        state = self.state_of(*key)
+        was_online = state.online if state.since is not None else None
+        alerts = _update(state, data, received_at, self.max_skew_s)
+        return Applied(state, was_online != state.online, alerts)
+
+    def state_of(self, post: str, kiosk: str | None) -> LinkState:
+        """The state kept for a device, made empty the first time."""
+        if kiosk is None:
+            return self.gateways.setdefault(post, LinkState(post, None))
+        return self.kiosks.setdefault((post, kiosk), LinkState(post, kiosk))
+
+    def seed(self, post: str, kiosk: str | None, online: bool, since: datetime) -> None:
+        """Start a device from the shared link status (a center started later shows how
+        long a post has really been online, not since it started itself)."""
+        state = self.state_of(post, kiosk)
+        if state.since is None:
+            state.online, state.since = online, since
+
+    def forget(self, post: str, kiosk: str | None) -> None:
+        """Drop a device's state (no longer registered, or a learnt one pushed out)."""
+        if kiosk is None:
+            self.gateways.pop(post, None)
+        else:
+            self.kiosks.pop((post, kiosk), None)
 
     def apply_document(self, kind: str, payload: bytes) -> None:
         """Note the version of a retained policy or trust envelope seen on the broker."""
@@ -110,15 +166,20 @@ def _update(state: LinkState, data: dict[str, Any], received_at: datetime,
         state.oldest_pending_age_s = float(age) if isinstance(age, int | float) else None
         state.policy_version = _int_or_none(data.get("policy_version"))
         state.trust_version = _int_or_none(data.get("trust_version"))
-        alarms = [a for a in data.get("alarms") or [] if isinstance(a, dict)]
-        # Disk full, clock jumps, a refusing broker: unsafe states the center must see.
-        for alarm in alarms:
-            if str(alarm.get("code")) not in state.alarms:
-                alerts.append(Alert(AlertKind.DEVICE_ALARM, received_at, state.post,
-                                    state.kiosk, detail=f"{alarm.get('code')}: "
-                                    f"{alarm.get('en', '')} {alarm.get('detail', '')}".strip(),
-                                    basis=_alarm_basis(alarm)))
-        state.alarms = [str(a.get("code")) for a in alarms]
+        alarms = [a for a in data.get("alarms") or [] if isinstance(a, dict)][:MAX_ALARMS]
+        codes = [str(a.get("code"))[:MAX_CODE_CHARS] for a in alarms]
+        # Disk full, clock jumps, a refusing broker: unsafe states the center must see. One
+        # alert for whatever a message newly lists: a state listing 2,000 alarms is one.
+        new = [(code, alarm) for code, alarm in zip(codes, alarms, strict=True)
+               if code not in state.alarms]
+        if new:
+            code, first = new[0]
+            more = f" (+{len(new) - 1})" if len(new) > 1 else ""
+            alerts.append(Alert(AlertKind.DEVICE_ALARM, received_at, state.post, state.kiosk,
+                                detail=f"{code}: {str(first.get('en', ''))[:120]} "
+                                f"{str(first.get('detail', ''))[:120]}".strip() + more,
+                                count=len(new), basis=_alarm_basis(first)))
+        state.alarms = codes
         skew = _clock_skew(data.get("at"), received_at)
         if skew is not None and abs(skew) > max_skew_s:
             alerts.append(Alert(AlertKind.CLOCK_SKEW, received_at, state.post, state.kiosk,

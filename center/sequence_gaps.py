@@ -19,10 +19,14 @@ from center.stores import Database
 # Gaps are looked for among recent days only: the query stays cheap as the table grows.
 DAYS_SCANNED = 2
 CHECK_EVERY_S = 60.0
+# The recent rows are picked by day first (an index search) and sorted by kiosk apart. Left
+# to itself SQLite walked the whole table in (post, kiosk, seq) order to spare that sort and
+# filtered `day` row by row: 3.8 s at 1M stored events, growing with history.
 GAPS_SQL = """
+WITH recent AS MATERIALIZED (SELECT post, kiosk, seq FROM events WHERE day >= ?)
 SELECT post, kiosk, prev + 1, seq - 1 FROM (
     SELECT post, kiosk, seq, lag(seq) OVER (PARTITION BY post, kiosk ORDER BY seq) AS prev
-    FROM events WHERE day >= ?
+    FROM recent
 ) ordered WHERE seq > prev + 1 ORDER BY post, kiosk, seq
 """
 

@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from center.alert_log import AlertLog
 from center.config import CenterConfig
 from center.day import zone
+from center.device_upkeep import DeviceUpkeep
 from center.ingest import CenterIngest
 from center.link_log import LinkLog
 from center.live import LiveLink
@@ -50,21 +52,27 @@ class CenterService:
         self.reader = open_database(cfg.store, read_only=True)
         self.links = LinkLog(cfg.store)
         self.book = WardBook(cfg.store)
+        self.alert_log = AlertLog(cfg.store)
         self.live = LiveLink(cfg.broker, cfg.province, f"{cfg.instance}-live")
+        # Learning, the devices heard before a restart are learnt first (not kept for good).
         roster = KioskRoster(registry_of(cfg), self.sections.alerts.kiosks_per_post,
-                             self.store.kiosks())
+                             [*self.links.devices(), *self.store.kiosks()])
         self.watch = CenterWatch(cfg.province, self.sections, self.live.send, self.store,
-                                 self.links, self.book, claims=self.store, roster=roster)
+                                 self.links, self.book, claims=self.store, roster=roster,
+                                 alert_log=self.alert_log)
+        self.upkeep = DeviceUpkeep(self.watch, self.store, self.links)
         self.live.attach(self.watch)
         self.ingest = CenterIngest(cfg, self.store, check=self.watch.check,
                                    on_stored=self.watch.on_stored,
-                                   on_held_back=self.watch.on_held_back)
+                                   on_held_back=self.watch.on_held_back,
+                                   keep_state=self.watch.keeps_state)
         self.stored_total: int | None = None
         report = self.sections.report
         self.scheduler = ReportScheduler(self.report, report.local_time(), self.tz,
                                          report_folder(cfg, self.sections), list(report.formats))
         self.jobs = [Every("sequence-gaps", CHECK_EVERY_S, self.check_sequences),
-                     Every("retention-purge", PURGE_EVERY_S, self.purge)]
+                     Every("retention-purge", PURGE_EVERY_S, self.purge),
+                     *self.upkeep.jobs()]
 
     def report(self, day: date, now: datetime | None = None) -> DailyReport:
         """The daily report of a local day, as of now."""
@@ -86,6 +94,7 @@ class CenterService:
 
     def start(self) -> None:
         """Connect and start ingesting, watching and scheduling."""
+        self.upkeep.start()
         self.live.start()
         self.ingest.start()
         self.scheduler.start()
@@ -101,6 +110,7 @@ class CenterService:
         self.live.stop()
         self.stored_total = self.store.count_events()
         self.links.close()
+        self.alert_log.close()
         self.book.close()
         self.reader.close()
         self.store.close()

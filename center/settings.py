@@ -35,8 +35,12 @@ class AlertsConfig(Strict):
     gap_after_s: float = Field(300.0, gt=0, description="a gap in a kiosk's sequence numbers "
                                "open this long raises one alert (the gateway resends "
                                "unacknowledged events after 60 s, then 120 s …)")
-    kiosks_per_post: int = Field(64, ge=1, description="without a registry: kiosks learnt per "
-                                 "post; events of further ones are quarantined")
+    kiosks_per_post: int = Field(64, ge=1, description="learning (no registry): kiosks kept "
+                                 "per post; a newcomer pushes out the one unheard of longest")
+    flap_changes: int = Field(4, ge=2, description="link changes of one device within "
+                              "flap_window_s that make it flapping: one link_flapping alert, "
+                              "no further link alerts or history rows until it keeps still")
+    flap_window_s: float = Field(300.0, gt=0, description="see flap_changes")
 
 
 class ReportConfig(Strict):

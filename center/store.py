@@ -80,6 +80,7 @@ EXCERPT_BYTES = 2048
 DETAIL_CHARS = 500
 # A state message is a few hundred bytes; anything much larger is kept as unreadable.
 MAX_STATE_BYTES = 64 * 1024
+MAX_KEPT_STATE_CHARS = 4096
 UPSERT_STATE = ("INSERT INTO device_state VALUES (?,?,?,?,?,?,?) ON CONFLICT (topic) DO UPDATE "
                 "SET kind=excluded.kind, post=excluded.post, kiosk=excluded.kiosk, "
                 "status=excluded.status, payload=excluded.payload, "
@@ -182,10 +183,11 @@ class Store:
                 data = loads(payload) if 0 < len(payload) <= MAX_STATE_BYTES else {}
             except Unreadable:
                 data = {}
-            status = data.get("status") if isinstance(data, dict) else None
+            data = data if isinstance(data, dict) else {}
+            status = data.get("status")
             rows.append((storable(topic), kind, storable(post), _clean(kiosk),
                          _clean(status) if isinstance(status, str) else None,
-                         json.dumps(data if isinstance(data, dict) else {}), now))
+                         _kept_state(data), now))
         rows.sort(key=lambda row: row[0])  # a stable lock order, as in add_events
         with self.db.transaction(durable=False) as tx:
             tx.executemany(UPSERT_STATE, rows)
@@ -247,6 +249,21 @@ class Store:
         rows = self.db.rows(sql + " ORDER BY post, kiosk NULLS FIRST", args)
         return [DeviceState(k, p, ks, s, json.loads(pl), u) for k, p, ks, s, pl, u in rows]
 
+    def state_devices(self) -> list[tuple[str, str | None]]:
+        """Every (post, kiosk) with a state row; kiosk None for a gateway."""
+        return [(str(p), k) for p, k in self.db.rows("SELECT post, kiosk FROM device_state")]
+
+    def forget_states(self, devices: list[tuple[str, str | None]]) -> None:
+        """Delete the state rows of devices the center no longer keeps."""
+        with self.db.transaction(durable=False) as tx:
+            for post, kiosk in devices:
+                if kiosk is None:
+                    tx.execute("DELETE FROM device_state WHERE post=? AND kiosk IS NULL",
+                               (post,))
+                else:
+                    tx.execute("DELETE FROM device_state WHERE post=? AND kiosk=?",
+                               (post, kiosk))
+
     def quarantined(self, limit: int = 100) -> list[dict[str, Any]]:
         """The newest quarantined messages: the payload's excerpt as text, its size and hash."""
         rows = self.db.rows(
@@ -260,6 +277,22 @@ class Store:
     def close(self) -> None:
         """Close the file or the connections."""
         self.db.close()
+
+
+def _kept_state(data: dict[str, Any]) -> str:
+    """A state as stored: whole when small, else its known scalar fields (a 60 KB state must
+    not cost 60 KB a device)."""
+    text = json.dumps(data)
+    if len(text) <= MAX_KEPT_STATE_CHARS:
+        return text
+    alarms = data.get("alarms")
+    summary: dict[str, Any] = {key: value for key, value in data.items()
+               if isinstance(value, int | float | bool | None)
+               or (isinstance(value, str) and len(value) <= 200)}
+    summary["alarms"] = [str(a.get("code"))[:64] for a in
+                         (alarms if isinstance(alarms, list) else [])[:16] if isinstance(a, dict)]
+    summary["truncated_from_chars"] = len(text)
+    return json.dumps(dict(list(summary.items())[:40]))
 
 
 def _clean(text: str | None) -> str | None:

@@ -29,11 +29,13 @@ from center.alerts import (
     AlertThrottle,
     alert_from_json,
     alert_key,
+    link_alert,
     scan_alerts,
 )
 from center.arrivals import Arrival, arrival_of, ward_summary
 from center.day import effective_scans, zone
 from center.decode import Unreadable, dumps, loads
+from center.flapping import Flap, FlapGuard
 from center.inbound import Accepted, Intake, Quarantined
 from center.link_log import LinkLog
 from center.monitor import LinkState, Monitor
@@ -48,6 +50,14 @@ log = logging.getLogger(__name__)
 
 Send = Callable[[str, bytes, bool], None]
 RECENT_ALERTS = 500
+
+
+class AlertSink(Protocol):
+    """Where raised alerts are kept for dashboards started later (center.alert_log)."""
+
+    def append(self, alert: Alert) -> None:
+        """Keep one published alert."""
+        ...
 
 
 class AlertClaims(Protocol):
@@ -69,22 +79,27 @@ class CenterWatch:
                  store: EventSource | None = None, links: LinkLog | None = None,
                  book: WardBook | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 claims: AlertClaims | None = None, roster: KioskRoster | None = None) -> None:
+                 claims: AlertClaims | None = None, roster: KioskRoster | None = None,
+                 alert_log: AlertSink | None = None, raises_alerts: bool = True) -> None:
         self.province, self.sections = province, sections
         self.tz = zone(sections.report.timezone)
         alerts = sections.alerts
         known = frozenset(alerts.known_posts) if alerts.known_posts is not None else None
+        self.roster = roster or KioskRoster(learn_cap=alerts.kiosks_per_post)
         self.intake = Intake(known, alerts.max_skew_s, alerts.flood_per_minute,
-                             alerts.flood_quarantine,
-                             roster or KioskRoster(learn_cap=alerts.kiosks_per_post))
+                             alerts.flood_quarantine, self.roster)
         self.throttle = AlertThrottle(alerts.throttle_s)
+        self.flaps = FlapGuard(alerts.flap_changes, alerts.flap_window_s)
         self.gaps = GapTracker(alerts.gap_after_s)
         self.monitor = Monitor(alerts.max_skew_s)
         self.recent: deque[Alert] = deque(maxlen=RECENT_ALERTS)
         self.alert_counts: dict[str, int] = {}
         self._seen_alerts: set[str] = set()
         self._send, self._store, self._links, self._clock = send, store, links, clock
-        self._claims = claims
+        self._claims, self._alert_log = claims, alert_log
+        # A viewer only shows what the ingesting instances raised (from the alerts topic and
+        # the alert log): raising its own would show each alert twice.
+        self._raises = raises_alerts
         self.book = book or WardBook()
         self._lock = threading.RLock()
 
@@ -93,6 +108,7 @@ class CenterWatch:
         """Ingest's event check: the event to store, or why it is quarantined."""
         with self._lock:
             verdict = self.intake.check(payload, post, kiosk, received_at)
+            self._drop_forgotten(received_at)
             if isinstance(verdict, Quarantined):
                 self._raise([verdict.alert(post, kiosk, received_at)])
                 return verdict
@@ -154,15 +170,88 @@ class CenterWatch:
                                detail=f"{count} messages held back; the gateway resends them")])
 
     def on_state(self, topic: str, payload: bytes, received_at: datetime) -> None:
-        """A kiosk or gateway state message (retained, or a Last Will)."""
+        """A kiosk or gateway state message (retained, or a Last Will).
+
+        Only the device it is about is looked at, so its cost does not grow with the
+        province; devices the roster does not keep are ignored.
+        """
         with self._lock:
-            before = {k: v.online for k, v in self._links_by_key().items()}
-            alerts = self.monitor.apply(topic, payload, received_at)
-            recorded_here = {key for key, state in self._links_by_key().items()
-                             if before.get(key) != state.online
-                             and self._record_change(state, received_at)}
-            self._raise([a for a in alerts
-                         if a.kind not in LINK_KINDS or (a.post, a.kiosk) in recorded_here])
+            applied = self.monitor.apply_state(topic, payload, received_at,
+                                               self.roster.keeps)
+            self._drop_forgotten(received_at)
+            if applied is None:
+                return
+            state, alerts = applied.state, applied.alerts
+            if applied.changed:
+                alerts = self._link_change(state, received_at, alerts)
+            self._raise(alerts)
+
+    def keeps_state(self, post: str, kiosk: str | None) -> bool:
+        """Whether the store keeps this device's last state (ingest asks before writing)."""
+        with self._lock:
+            kept = self.roster.keeps(post, kiosk)
+            self._drop_forgotten(self._clock())
+            return kept
+
+    def unkept(self, devices: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+        """Those of `devices` the roster does not keep (their stored rows are to be purged)."""
+        with self._lock:
+            return [d for d in devices if not self.roster.holds(*d)]
+
+    def settle(self, now: datetime) -> None:
+        """Record and alert the final state of links that stopped flapping (run often)."""
+        with self._lock:
+            for key in self.flaps.settled(now):
+                state = self.monitor.gateways.get(key[0]) if key[1] is None else \
+                    self.monitor.kiosks.get((key[0], key[1]))
+                if state is not None and state.since is not None \
+                        and self._record_change(state, state.since):
+                    self._raise([link_alert(state.post, state.kiosk, state.online, now,
+                                            "settled after flapping")])
+
+    def seed_links(self, statuses: list[tuple[str, str | None, bool, datetime]]) -> None:
+        """Start the monitor from the shared link status: since when each device is on or
+        offline, as the instance that recorded it saw it (not since this one started)."""
+        with self._lock:
+            for post, kiosk, online, since in statuses:
+                if self.roster.holds(post, kiosk):
+                    self.monitor.seed(post, kiosk, online, since)
+
+    def load_alerts(self, alerts: list[Alert]) -> None:
+        """Show alerts raised before this instance started (oldest first), each once."""
+        with self._lock:
+            for alert in alerts:
+                if alert.alert_id and alert.alert_id not in self._seen_alerts:
+                    self._remember(alert)
+
+    def on_broker(self, up: bool, at: datetime) -> None:
+        """This instance's own broker link went down or came back (not any post's)."""
+        with self._lock:
+            self.monitor.broker_down_since = None if up else at
+
+    def _link_change(self, state: LinkState, at: datetime, alerts: list[Alert]) -> list[Alert]:
+        """A device went online or offline: record and alert it once, or fold it into one
+        link_flapping alert while it keeps changing."""
+        others = [a for a in alerts if a.kind not in LINK_KINDS]
+        flap = self.flaps.note(state.key, at)
+        if flap is Flap.ONGOING:
+            return others
+        if flap is Flap.STARTED:
+            return [*others, Alert(AlertKind.LINK_FLAPPING, at, state.post, state.kiosk,
+                                   count=self.flaps.changes,
+                                   detail=f"{self.flaps.changes} changes in "
+                                   f"{self.flaps.window_s:.0f} s; further ones are held "
+                                   "until it keeps still")]
+        return alerts if self._record_change(state, at) else others
+
+    def _drop_forgotten(self, at: datetime) -> None:
+        """Learnt devices pushed out of the roster: their state goes, with one alert."""
+        for post, kiosk in self.roster.take_forgotten():
+            self.monitor.forget(post, kiosk)
+            self.flaps.forget((post, kiosk))
+            self._raise([Alert(AlertKind.UNKNOWN_KIOSK, at, post=post, kiosk=kiosk,
+                               detail=f"more devices than learnt at post {post}: "
+                               f"{kiosk or 'gateway'} forgotten (set a registry)")])
 
     def on_document(self, kind: str, payload: bytes) -> None:
         """A retained policy or trust envelope seen on the broker (for the rollout view)."""
@@ -190,10 +279,6 @@ class CenterWatch:
         """The newest alerts, newest first."""
         with self._lock:
             return list(self.recent)[::-1][:limit]
-
-    def _links_by_key(self) -> dict[tuple[str, str | None], Any]:
-        return {**{(p, None): g for p, g in self.monitor.gateways.items()},
-                **{k: v for k, v in self.monitor.kiosks.items()}}
 
     def _scans_to_announce(self, events: list[dict[str, Any]],
                            ) -> list[tuple[dict[str, Any], str]]:
@@ -250,13 +335,24 @@ class CenterWatch:
             return True
 
     def _raise(self, alerts: list[Alert]) -> None:
+        if not self._raises:
+            return
         for alert in alerts:
             passed = self.throttle.admit(alert)
             if passed is None or not self._claimed(passed):
                 continue
             passed = replace(passed, alert_id=str(ULID.from_datetime(passed.at)))
             self._remember(passed)
+            self._keep(passed)
             self._publish(topics.alerts(self.province), passed.to_json(), retain=False)
+
+    def _keep(self, alert: Alert) -> None:
+        if self._alert_log is None:
+            return
+        try:
+            self._alert_log.append(alert)
+        except Exception:  # noqa: BLE001 - the alert is still published and shown
+            log.exception("could not keep the %s alert for later dashboards", alert.kind)
 
     def _remember(self, alert: Alert) -> None:
         if len(self.recent) == self.recent.maxlen:

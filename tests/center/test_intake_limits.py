@@ -87,19 +87,22 @@ def test_events_of_a_kiosk_not_registered_at_its_post_are_kept_aside_and_alerted
     assert [(a["post"], a["kiosk"]) for a in unknown] == [("tay-trang", "k2")]
 
 
-def test_without_a_registry_a_post_learns_a_bounded_number_of_kiosks(traffic):
+def test_learning_keeps_a_bounded_number_of_kiosks_and_never_locks_the_real_one_out(traffic):
     event = traffic[0]
-    intake = Intake(roster=KioskRoster(learn_cap=3, known=[(event["post"], "old")]))
-    verdicts = []
-    for n in range(4):
-        kiosk = f"k{n}"
-        verdicts.append(intake.check(raw({**event, "kiosk": kiosk}), event["post"], kiosk,
-                                     RECEIVED))
-    assert [isinstance(v, Accepted) for v in verdicts] == [True, True, False, False]
-    assert isinstance(verdicts[2], Quarantined) and verdicts[2].reason == "too_many_kiosks"
-    # The kiosks learnt go on being accepted.
-    assert isinstance(intake.check(raw({**event, "kiosk": "k1", "event_id": event["event_id"]}),
-                                   event["post"], "k1", RECEIVED), Accepted)
+    post = event["post"]
+    roster = KioskRoster(learn_cap=3, known=[(post, "real")])
+    intake = Intake(roster=roster)
+    # A login fills the post's slots with made-up kiosks, many times over.
+    for n in range(50):
+        kiosk = f"fake{n}"
+        assert isinstance(intake.check(raw({**event, "kiosk": kiosk}), post, kiosk, RECEIVED),
+                          Accepted)
+    assert not roster.holds(post, "real")  # pushed out: bounded, at most 3 kept
+    assert sum(roster.holds(post, f"fake{n}") for n in range(50)) == 3
+    assert len(roster.take_forgotten()) == 48
+    # The real kiosk is not locked out: it is learnt again the moment it sends.
+    verdict = intake.check(raw({**event, "kiosk": "real"}), post, "real", RECEIVED)
+    assert isinstance(verdict, Accepted) and roster.holds(post, "real")
 
 
 def test_the_registry_key_is_read_and_checked_at_start(center_config, tmp_path: Path):
