@@ -76,5 +76,9 @@ class CenterConfig(Strict):
     broker: BrokerConfig
     ingest: IngestConfig = IngestConfig()
     registry: Path | None = Field(None, description="the province's registry (posts and "
-                                  "their kiosks): events from kiosks not listed at their post "
-                                  "are quarantined; without it, 64 kiosks per post are learnt")
+                                  "their kiosks; the file `chot broker access` reads): only "
+                                  "its devices' events and states are kept. Required unless "
+                                  "learn_kiosks = true")
+    learn_kiosks: bool = Field(False, description="no registry: learn kiosks as they send "
+                               "(demo, simulator); [alerts] kiosks_per_post are kept per post, "
+                               "the one unheard of longest making way for a newcomer")

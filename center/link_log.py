@@ -39,9 +39,10 @@ CHANGE_STATUS = ("INSERT INTO link_status VALUES (?,?,?,?) ON CONFLICT (post, ki
 class LinkLog:
     """Appends (post, kiosk, online, at) changes; reads them back for a time window."""
 
-    def __init__(self, where: StoreLocation) -> None:
-        self.db = open_database(where)
-        self.db.create(SCHEMA)
+    def __init__(self, where: StoreLocation, read_only: bool = False) -> None:
+        self.db = open_database(where, read_only=read_only)
+        if not read_only:
+            self.db.create(SCHEMA)
 
     def record(self, post: str, kiosk: str | None, online: bool, at: datetime) -> bool:
         """Note that a post's gateway (kiosk None) or a kiosk went online or offline; False

@@ -11,7 +11,6 @@ from typing import Any
 from center.alert_log import AlertLog
 from center.config import CenterConfig
 from center.day import zone
-from center.device_upkeep import DeviceUpkeep
 from center.ingest import CenterIngest
 from center.link_log import LinkLog
 from center.live import LiveLink
@@ -26,6 +25,7 @@ from center.store import Store
 from center.stores import open_database
 from center.ward_book import WardBook
 from center.watch import CenterWatch
+from center.watch_upkeep import WatchUpkeep
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class CenterService:
         self.watch = CenterWatch(cfg.province, self.sections, self.live.send, self.store,
                                  self.links, self.book, claims=self.store, roster=roster,
                                  alert_log=self.alert_log)
-        self.upkeep = DeviceUpkeep(self.watch, self.store, self.links)
+        self.upkeep = WatchUpkeep(self.watch, self.store, self.links, self.alert_log)
         self.live.attach(self.watch)
         self.ingest = CenterIngest(cfg, self.store, check=self.watch.check,
                                    on_stored=self.watch.on_stored,

@@ -109,6 +109,12 @@ def load_center_config(path: str | Path) -> tuple[CenterConfig, CenterSections]:
     data = read_toml(path)
     mine = {name: data.pop(name) for name in CenterSections.model_fields if name in data}
     cfg = parse_config(data, CenterConfig, path)
+    if (cfg.registry is None) != cfg.learn_kiosks:
+        raise ConfigProblem(path, "registry: cần đúng một trong registry = \"/etc/chot/"
+                            "registry.toml\" (danh mục tỉnh) hoặc learn_kiosks = true (demo, "
+                            "mô phỏng) / set exactly one of registry = \"/etc/chot/registry."
+                            "toml\" (the province registry) or learn_kiosks = true (demo, "
+                            "simulator)")
     registry_of(cfg)
     return cfg, parse_config(mine, CenterSections, path)
 

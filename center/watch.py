@@ -218,11 +218,17 @@ class CenterWatch:
                     self.monitor.seed(post, kiosk, online, since)
 
     def load_alerts(self, alerts: list[Alert]) -> None:
-        """Show alerts raised before this instance started (oldest first), each once."""
+        """Show alerts raised before this instance started, each once, in time order."""
         with self._lock:
-            for alert in alerts:
-                if alert.alert_id and alert.alert_id not in self._seen_alerts:
-                    self._remember(alert)
+            new = [a for a in alerts if a.alert_id and a.alert_id not in self._seen_alerts]
+            merged = sorted([*self.recent, *new], key=lambda a: (a.at, a.alert_id))
+            self.recent.clear()
+            self._seen_alerts.clear()
+            for alert in merged[-RECENT_ALERTS:]:
+                self.recent.append(alert)
+                self._seen_alerts.add(alert.alert_id)
+            for alert in new:
+                self.alert_counts[str(alert.kind)] = self.alert_counts.get(str(alert.kind), 0) + 1
 
     def on_broker(self, up: bool, at: datetime) -> None:
         """This instance's own broker link went down or came back (not any post's)."""

@@ -120,7 +120,7 @@ class Runner:
         self._write_trust()
         self.center_broker = MosquittoBroker(workdir=self.dir / "center-broker").start()
         center_cfg = write_toml(self.dir / "center.toml", {
-            "province": self.province, "instance": "center-sim",
+            "province": self.province, "instance": "center-sim", "learn_kiosks": True,
             "store": {"path": str(self.dir / "center.sqlite")},
             "broker": {"host": "127.0.0.1", "port": self.center_broker.port,
                        "client_id": "center-sim", "reconnect_max_s": 2.0}})

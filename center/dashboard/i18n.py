@@ -7,6 +7,8 @@ LANGUAGES = ("vi", "en")
 STRINGS: dict[str, tuple[str, str]] = {
     "store_down": ("Không đọc được kho dữ liệu — đang hiện số liệu lần trước",
                    "Cannot read the store — showing the last figures"),
+    "broker_down": ("TRUNG TÂM MẤT KẾT NỐI BROKER từ {since} — chưa rõ trạng thái các chốt",
+                    "CENTER LOST ITS BROKER at {since} — posts' status unknown"),
     "title": ("TRUNG TÂM GIÁM SÁT — {province}", "PROVINCIAL MONITORING CENTER — {province}"),
     "posts": ("Chốt kiểm soát", "Posts"),
     "kiosks": ("Máy quét", "Kiosks"),

@@ -11,15 +11,19 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 
+from center.alert_log import AlertLog
 from center.config import CenterConfig
 from center.dashboard.app import CenterDashboard
 from center.dashboard.snapshot import Snapshot, take_snapshot
+from center.link_log import LinkLog
 from center.live import LiveLink
 from center.queries import TodayCounts
+from center.roster import KioskRoster
 from center.service import CenterService
-from center.settings import CenterSections
+from center.settings import CenterSections, registry_of
 from center.store import Store
 from center.watch import CenterWatch
+from center.watch_upkeep import day_start
 
 
 def snapshot_source(watch: CenterWatch, counts: TodayCounts,
@@ -52,14 +56,32 @@ def run_with_ingest(cfg: CenterConfig, sections: CenterSections) -> dict[str, ob
     return asdict(counters)
 
 
+def start_viewer(cfg: CenterConfig, sections: CenterSections) -> tuple[CenterWatch, LiveLink]:
+    """A viewer's watch, connected: it raises nothing itself (the ingesting instances do),
+    shows the day's alerts from the alert log and then the alerts topic, each once, and
+    each post's online-since as recorded, not since the viewer started."""
+    for table in (Store, LinkLog, AlertLog):
+        table(cfg.store).close()  # creates the tables if nothing ran yet
+    roster = KioskRoster(registry_of(cfg), sections.alerts.kiosks_per_post)
+    watch = CenterWatch(cfg.province, sections, roster=roster, raises_alerts=False)
+    live = LiveLink(cfg.broker, cfg.province, f"{cfg.instance}-view-{datetime.now(UTC):%H%M%S%f}")
+    live.attach(watch)
+    links, alert_log = LinkLog(cfg.store, read_only=True), AlertLog(cfg.store, read_only=True)
+    try:
+        watch.seed_links(links.statuses())  # before the retained states come in
+        live.start()
+        # After subscribing: alerts raised meanwhile come on the topic, the older from the log.
+        watch.load_alerts(alert_log.since(day_start(watch.tz)))
+    finally:
+        links.close()
+        alert_log.close()
+    return watch, live
+
+
 def run_viewer(cfg: CenterConfig, sections: CenterSections) -> dict[str, object]:
     """Only the dashboard: no ingest, the store read-only."""
-    Store(cfg.store).close()  # creates the tables if nothing ran yet
+    watch, live = start_viewer(cfg, sections)
     counts = TodayCounts(cfg.store)
-    live = LiveLink(cfg.broker, cfg.province, f"{cfg.instance}-view-{datetime.now(UTC):%H%M%S%f}")
-    watch = CenterWatch(cfg.province, sections)
-    live.attach(watch)
-    live.start()
     try:
         CenterDashboard(snapshot_source(watch, counts), watch.tz, sections.dashboard.language,
                         sections.dashboard.refresh_s).run()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -58,6 +58,9 @@ class Snapshot:
     published_policy: int | None
     published_trust: int | None
     counters: dict[str, int] = field(default_factory=dict)
+    # Since when this center cannot reach its own broker (None: it can); the posts' links
+    # are then unknown, not offline.
+    broker_down_since: datetime | None = None
 
     @property
     def totals(self) -> Counter[str]:
@@ -105,11 +108,15 @@ def take_snapshot(watch: CenterWatch, counts: HourlySource | None, now: datetime
         posts = [_post_row(post, gateways.get(post), kiosks, (scans_by_post or {}).get(post, 0))
                  for post in sorted(set(monitor.posts()) | set(known))]
         alerts = watch.alerts(30)
+        broker_down_since = monitor.broker_down_since
+    if broker_down_since is not None:
+        posts = [replace(row, online=None, since=None) for row in posts]
     day = now.astimezone(watch.tz).date()
     hourly, fevers = counts.hourly(day, watch.tz) if counts else ([Counter() for _ in range(24)],
                                                                   0)
     return Snapshot(watch.province, now, posts, kiosks, hourly, fevers, alerts,
-                    published.get("policy"), published.get("trust"), dict(counters or {}))
+                    published.get("policy"), published.get("trust"), dict(counters or {}),
+                    broker_down_since)
 
 
 def _kiosk_row(state: LinkState, reachable: bool, lagging: bool) -> KioskRow:

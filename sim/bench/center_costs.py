@@ -22,7 +22,7 @@ from center.sequence_gaps import DAYS_SCANNED, sequence_gaps
 from center.settings import CenterSections
 from center.store import Store, province_day
 from center.watch import CenterWatch
-from gateway import topics
+from infra import topics
 from screening.event import utc_iso
 
 PROV = "11"

@@ -151,7 +151,7 @@ def _broker_section(name: str, port: int) -> str:
 
 def _write_configs(work: Path, post_port: int, uplink_port: int, center_port: int) -> None:
     (work / "center.toml").write_text(
-        f'province = "{PROV}"\n[store]\npath = "{work / "center.db"}"\n'
+        f'province = "{PROV}"\nlearn_kiosks = true\n[store]\npath = "{work / "center.db"}"\n'
         + _broker_section("broker", center_port))
     (work / "gateway.toml").write_text(
         f'province = "{PROV}"\npost = "{POST}"\nstate_interval_s = 0.5\n'

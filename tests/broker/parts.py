@@ -76,3 +76,15 @@ class Device:
         """Disconnect."""
         self.client.disconnect()
         self.client.loop_stop()
+
+
+def example_center_config(name: str, folder: Path) -> Path:
+    """deploy/examples/NAME as it would be installed: its registry (/etc/chot/registry.toml,
+    the file `chot broker access` reads) at the example registry, in a copy under `folder`."""
+    examples = REPO / "deploy" / "examples"
+    text = (examples / name).read_text("utf-8")
+    assert 'registry = "/etc/chot/registry.toml"' in text, f"{name} names no registry"
+    copy = folder / name
+    copy.write_text(text.replace("/etc/chot/registry.toml", str(examples / "registry.toml")),
+                    "utf-8")
+    return copy

@@ -14,7 +14,7 @@ from center.settings import load_center_config
 from gateway.config import GatewayConfig
 from infra.config import load_config
 from kiosk_ui.link_config import KioskLinkConfig
-from tests.broker.parts import REPO
+from tests.broker.parts import REPO, example_center_config
 
 UNITS = REPO / "deploy" / "systemd"
 EXAMPLES = REPO / "deploy" / "examples"
@@ -41,7 +41,7 @@ def test_services_pass_systemd_analyze_verify(tmp_path: Path, name: str) -> None
     assert done.returncode == 0 and done.stderr.strip() == "", done.stderr
 
 
-def test_example_configs_use_the_logins_the_registry_generates() -> None:
+def test_example_configs_use_the_logins_the_registry_generates(tmp_path: Path) -> None:
     registry = load_registry(EXAMPLES / "registry.toml")
     center_logins = {x.username: x for x in center_access(registry).logins}
     gateway = load_config(EXAMPLES / "gateway.toml", GatewayConfig)
@@ -54,7 +54,8 @@ def test_example_configs_use_the_logins_the_registry_generates() -> None:
     assert kiosk.kiosk in post_logins
     assert kiosk.broker.tls is not None and kiosk.broker.port == 8883
     for name in ("center.toml", "center-postgres.toml"):
-        center, _ = load_center_config(EXAMPLES / name)
+        center, _ = load_center_config(example_center_config(name, tmp_path))
+        assert center.registry == EXAMPLES / "registry.toml" and not center.learn_kiosks
         assert center.broker.username == center.instance and center.instance in registry.centers
         assert center.province == registry.province
     # Device logins are bound to the ids our programs choose; an example must not override them.

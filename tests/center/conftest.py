@@ -64,8 +64,11 @@ def center_config(tmp_path: Path) -> Callable[..., Path]:
         # With PostgreSQL the instance's own files (reports, ledger) go to its folder.
         store_key = f'url = "{where}"\nfolder = "{tmp_path}"' \
             if where.startswith("postgresql://") else f'path = "{where}"'
+        # Learning unless the test names a registry: the registry is no default for tests.
+        learn = "" if "registry" in top or "learn_kiosks" in top else "learn_kiosks = true"
         path.write_text(f"""province = "11"
 instance = "{instance}"
+{learn}
 {top}
 
 [store]

@@ -25,6 +25,7 @@ from chot.commands import center as center_command
 from chot.commands.center.run import run_center
 from infra.config import ConfigProblem
 from sim.broker import free_port
+from tests.broker.parts import example_center_config
 from tests.center.conftest import DAY
 from tests.center.traffic import TZ
 
@@ -210,10 +211,9 @@ def test_an_instance_keeps_its_files_beside_sqlite_or_where_told(tmp_path: Path)
     assert StoreConfig(url="postgresql://db/chot").files_folder() == Path.cwd()
 
 
-def test_the_deployment_examples_load():
-    root = Path(__file__).resolve().parents[2] / "deploy" / "examples"
-    single, _ = load_center_config(root / "center.toml")
-    shared, _ = load_center_config(root / "center-postgres.toml")
+def test_the_deployment_examples_load(tmp_path: Path):
+    single, _ = load_center_config(example_center_config("center.toml", tmp_path))
+    shared, _ = load_center_config(example_center_config("center-postgres.toml", tmp_path))
     assert single.store.path is not None and single.store.url is None
     assert shared.store.url is not None and shared.store.path is None
     assert shared.store.files_folder() == Path("/var/lib/chot/center-2")

@@ -96,7 +96,8 @@ def center(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Center]:
     folder = tmp_path_factory.mktemp("center")
     broker = MosquittoBroker(workdir=folder / "broker").start()
     config = folder / "center.toml"
-    config.write_text(f'province = "{PROV}"\ninstance = "center-1"\n\n[store]\n'
+    config.write_text(f'province = "{PROV}"\ninstance = "center-1"\nlearn_kiosks = true\n\n'
+                      '[store]\n'
                       f'path = "{folder / "center.db"}"\n\n[broker]\nhost = "127.0.0.1"\n'
                       f"port = {broker.port}\nreconnect_min_s = 0.1\nreconnect_max_s = 0.5\n",
                       "utf-8")

@@ -94,8 +94,11 @@ class OverviewScreen(Screen[None]):
         """Redraw every widget from a snapshot."""
         name = province_name(snapshot.province) or snapshot.province
         clock = snapshot.taken_at.astimezone(tz).strftime("%H:%M:%S %d/%m/%Y")
-        self.query_one("#title", Static).update(
-            f"{t('title', lang, province=name.upper())}  —  {clock}")
+        title = f"{t('title', lang, province=name.upper())}  —  {clock}"
+        if snapshot.broker_down_since is not None:
+            since = snapshot.broker_down_since.astimezone(tz).strftime("%H:%M:%S")
+            title += f"  [bold white on red]{t('broker_down', lang, since=since)}[/]"
+        self.query_one("#title", Static).update(title)
         self.query_one(TotalsLine).show(snapshot, lang)
         critical = any(a.severity is Severity.CRITICAL for a in snapshot.alerts)
         self.query_one(SectionTabs).relabel(lang, len(snapshot.alerts), critical)

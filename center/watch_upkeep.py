@@ -1,7 +1,8 @@
-"""Keeping the center's device rows to the devices it keeps, and links that stop flapping.
+"""What the watch needs besides messages: a start from the shared records, and housekeeping.
 
-At start the watch is seeded from the shared link status (since when each post is online);
-then, every minute, the state, status and history rows of devices the roster does not keep
+At start the watch is seeded from the shared link status (since when each post is online)
+and the day's alerts (a center restarted at noon still shows the morning's); then, every
+minute, the state, status and history rows of devices the roster does not keep
 (not in the registry, or learnt and pushed out) are deleted, and every few seconds links
 that stopped flapping get their settled state recorded.
 """
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from center.alert_log import AlertLog
 from center.link_log import LinkLog
 from center.schedule import Every
 from center.store import Store
@@ -22,15 +25,16 @@ FORGET_EVERY_S = 60.0
 SETTLE_EVERY_S = 5.0
 
 
-class DeviceUpkeep:
-    """The watch's device housekeeping for one center instance."""
+class WatchUpkeep:
+    """The watch's start and device housekeeping for one center instance."""
 
-    def __init__(self, watch: CenterWatch, store: Store, links: LinkLog) -> None:
-        self.watch, self.store, self.links = watch, store, links
+    def __init__(self, watch: CenterWatch, store: Store, links: LinkLog,
+                 alert_log: AlertLog) -> None:
+        self.watch, self.store, self.links, self.alert_log = watch, store, links, alert_log
 
     def start(self) -> None:
-        """Seed the watch with each device's recorded status."""
-        self.watch.seed_links(self.links.statuses())
+        """Seed the watch with each device's recorded status and the day's alerts."""
+        recall(self.watch, self.links, self.alert_log)
 
     def jobs(self) -> list[Every]:
         """The periodic jobs (the service starts and stops them)."""
@@ -53,3 +57,15 @@ class DeviceUpkeep:
     def settle(self) -> None:
         """Record the settled state of links that stopped flapping."""
         self.watch.settle(datetime.now(UTC))
+
+
+def recall(watch: CenterWatch, links: LinkLog, alert_log: AlertLog) -> None:
+    """Seed a watch with the recorded link status and the alerts of its local day so far."""
+    watch.seed_links(links.statuses())
+    watch.load_alerts(alert_log.since(day_start(watch.tz)))
+
+
+def day_start(tz: ZoneInfo) -> datetime:
+    """The last local midnight."""
+    now = datetime.now(UTC).astimezone(tz)
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
