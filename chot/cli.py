@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import chot.commands
+from chot.failure import fail
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -68,6 +69,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except KeyboardInterrupt:
         return 130
+    except ValueError as exc:
+        # The last net under every command: a config or file problem found deep inside a
+        # component still ends as its bilingual message and reason code, not a traceback.
+        from infra.config import ConfigProblem
+        from screening.files import FileProblem
+
+        if isinstance(exc, ConfigProblem | FileProblem):
+            return fail(str(exc), exc.reason)
+        raise
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
-"""How a command says no: one JSON line naming the problem in both languages and its reason code.
+"""How a command says no: the problem in Vietnamese and English, with its reason code.
 
-Every command ends a config, file or argument mistake through `fail`, so scripts read the
-same `{"error", "reason"}` object from each and people read Vietnamese and English.
+Commands whose answer is JSON end through `fail` (one `{"error", "reason"}` line on stdout);
+commands that talk to people on stderr end through `complain` (`message [reason]`). Either way
+the exit code is 2 and no traceback is shown.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 
@@ -15,3 +17,15 @@ def fail(message: str, reason: str, **extra: Any) -> int:
     print(json.dumps({"error": message, "reason": reason, **extra}, ensure_ascii=False),
           flush=True)
     return 2
+
+
+def complain(message: str, reason: str) -> int:
+    """Print `message [reason]` on stderr; exit code 2."""
+    print(f"{message} [{reason}]", file=sys.stderr, flush=True)
+    return 2
+
+
+def reason_of(exc: BaseException, default: str) -> str:
+    """The reason code an exception carries (ConfigProblem, FileProblem…), else `default`."""
+    reason = getattr(exc, "reason", None)
+    return reason if isinstance(reason, str) and reason else default

@@ -19,6 +19,7 @@ from kiosk_ui.link_config import KioskLinkConfig
 from screening.default_policy import default_policy
 from screening.evaluate import TemperatureReading, evaluate
 from screening.event import EventHeader, ScanEvent
+from screening.keys import VerifyKey
 from screening.places import Place
 from screening.scan import Travel, read_code
 
@@ -67,10 +68,13 @@ class LoadResult:
     acked: int
     elapsed_s: float
     last_seq: int
+    docs_accepted: int = 0
+    docs_rejected: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """The last-line JSON of `chot sim load`."""
         return {"recorded": self.recorded, "acked": self.acked,
+                "docs_accepted": self.docs_accepted, "docs_rejected": self.docs_rejected,
                 "elapsed_s": round(self.elapsed_s, 3), "last_seq": self.last_seq,
                 "events_per_s": round(self.recorded / self.elapsed_s, 1)
                 if self.elapsed_s > 0 else None}
@@ -107,10 +111,14 @@ CONNECT_WAIT_S = 10.0
 
 
 def load_through_link(cfg: KioskLinkConfig, events: int, rate: float, wait_s: float,
-                      should_stop: Callable[[], bool] = lambda: False) -> LoadResult:
-    """Open the kiosk's journal and link, record the events, wait for the center's acks."""
+                      should_stop: Callable[[], bool] = lambda: False,
+                      center_keys: list[VerifyKey] | None = None) -> LoadResult:
+    """Open the kiosk's journal and link, record the events, wait for the center's acks.
+
+    `center_keys` check the policy and trust documents the link is sent, as a kiosk's do.
+    """
     journal = Journal(cfg.journal.path, cfg.post, cfg.kiosk)
-    link = KioskLink(cfg, journal)
+    link = KioskLink(cfg, journal, center_keys=center_keys)
     link.start()
     # Paced load measures the relay, not this process's start: give the link a moment to
     # connect (a kiosk that cannot reach its broker still records; the events wait).
@@ -126,7 +134,8 @@ def load_through_link(cfg: KioskLinkConfig, events: int, rate: float, wait_s: fl
             time.sleep(0.1)
         counts = journal.counts()
         return LoadResult(recorded, recorded - min(recorded, counts["pending"]),
-                          time.monotonic() - start, counts["last_seq"])
+                          time.monotonic() - start, counts["last_seq"],
+                          link.counters["docs_accepted"], link.counters["docs_rejected"])
     finally:
         link.stop()
         journal.close()

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from chot.failure import complain, reason_of
+
 
 def register(tree: Any) -> None:
     """Add `chot declare`."""
@@ -44,7 +46,8 @@ def declare(args: argparse.Namespace) -> int:
     try:
         decl = declaration.from_json(read_json(args.json_file), now)
     except (FileProblem, ValueError) as exc:
-        print(f"Tờ khai không hợp lệ / invalid declaration: {exc}", file=sys.stderr)
+        complain(f"Tờ khai không hợp lệ / invalid declaration: {exc}",
+                 reason_of(exc, "declaration_invalid"))
         return 1
     if decl.expires_at - decl.issued_at > DEFAULT_RULES.max_validity:
         print(f"Cảnh báo: hiệu lực dài hơn {DEFAULT_RULES.max_validity}, chính sách mặc định "

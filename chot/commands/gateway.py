@@ -6,6 +6,9 @@ import argparse
 import json
 from typing import Any
 
+from chot.center_keys import read_center_keys
+from chot.failure import fail
+
 
 def register(tree: Any) -> None:
     """Add `chot gateway`."""
@@ -23,18 +26,20 @@ def run_gateway(args: argparse.Namespace) -> int:
     from gateway.relay import Gateway
     from infra.config import ConfigProblem, load_config
     from infra.lifecycle import run_until_signalled
-    from screening.files import FileProblem, read_verify_key
 
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     try:
         cfg = load_config(args.config, GatewayConfig)
-        keys = [read_verify_key(path) for path in cfg.center_keys]
+    except ConfigProblem as exc:
+        return fail(str(exc), exc.reason)
+    keys = read_center_keys(cfg.center_keys)
+    if isinstance(keys, int):
+        return keys
+    try:
         # Opens the outbox and reads password and TLS files: their mistakes are config ones.
         gateway = Gateway(cfg, keys)
-    except (ConfigProblem, FileProblem) as exc:
-        print(json.dumps({"error": str(exc), "reason": getattr(exc, "reason", "key_file")},
-                         ensure_ascii=False))
-        return 2
+    except ConfigProblem as exc:
+        return fail(str(exc), exc.reason)
     gateway.start()
     print(json.dumps({"gateway": cfg.post, "status": "running", "outbox": str(cfg.outbox.path)},
                      ensure_ascii=False), flush=True)

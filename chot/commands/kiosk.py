@@ -9,6 +9,8 @@ import os
 import sys
 from typing import Any
 
+from chot.failure import complain, reason_of
+
 
 def register(tree: Any) -> None:
     """Add `chot kiosk` and `chot bench kiosk`."""
@@ -36,8 +38,7 @@ def kiosk(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
     except ConfigProblem as exc:
-        print(f"Cấu hình sai / bad config: {exc}", file=sys.stderr)
-        return 2
+        return complain(f"Cấu hình sai / bad config: {exc}", reason_of(exc, "config_invalid"))
     if args.serve:
         return _serve(args)
     from kiosk_ui.app import build_app
@@ -47,8 +48,8 @@ def kiosk(args: argparse.Namespace) -> int:
     try:
         running = build_ports(config)
     except (FileProblem, OSError, ValueError) as exc:
-        print(f"Không khởi động được / cannot start: {exc}", file=sys.stderr)
-        return 2
+        return complain(f"Không khởi động được / cannot start: {exc}",
+                        reason_of(exc, "start_failed"))
     if _log_to_syslog(args.syslog):
         logging.getLogger("chot.kiosk").info("kiosk %s/%s started", config.post, config.kiosk)
     try:
@@ -80,12 +81,10 @@ def _log_to_syslog(socket_path: str) -> bool:
 def _serve(args: argparse.Namespace) -> int:
     import shlex
 
-    from textual_serve.server import Server
+    from chot.serve import serve_app
 
     command = shlex.join([sys.executable, "-m", "chot", "kiosk", "--config", args.config])
-    print(f"http://{args.host}:{args.port}", file=sys.stderr)
-    Server(command, host=args.host, port=args.port, title="chốt kiosk").serve()
-    return 0
+    return serve_app(command, args.host, args.port, "chốt kiosk")
 
 
 def bench_kiosk(args: argparse.Namespace) -> int:

@@ -6,6 +6,9 @@ import argparse
 import json
 from typing import Any
 
+from chot.center_keys import read_center_keys
+from chot.failure import fail
+
 
 def register(tree: Any) -> None:
     """Add `chot sim load`."""
@@ -30,21 +33,22 @@ def run_sim_load(args: argparse.Namespace) -> int:
     from sim.load import LoadResult, load_through_link
 
     if args.events < 0 or args.rate < 0:
-        print(json.dumps({"error": "--events và --rate phải >= 0 / must be >= 0",
-                          "reason": "bad_argument"}, ensure_ascii=False))
-        return 2
+        return fail("--events và --rate phải >= 0 / must be >= 0", "bad_argument")
     try:
         cfg = load_config(args.config, KioskLinkConfig)
     except ConfigProblem as exc:
-        print(json.dumps({"error": str(exc), "reason": exc.reason}, ensure_ascii=False))
-        return 2
+        return fail(str(exc), exc.reason)
+    # The link checks the policy and trust documents it is sent with these keys.
+    keys = read_center_keys(cfg.center_keys)
+    if isinstance(keys, int):
+        return keys
     stop = threading.Event()
     results: list[LoadResult | ConfigProblem] = []
 
     def work() -> None:
         try:
             results.append(load_through_link(cfg, args.events, args.rate, args.wait,
-                                             stop.is_set))
+                                             stop.is_set, center_keys=keys))
         except ConfigProblem as exc:  # journal path, password or TLS files, found on opening
             results.append(exc)
 
@@ -55,7 +59,6 @@ def run_sim_load(args: argparse.Namespace) -> int:
     worker.join()
     result = results[0]
     if isinstance(result, ConfigProblem):
-        print(json.dumps({"error": str(result), "reason": result.reason}, ensure_ascii=False))
-        return 2
+        return fail(str(result), result.reason)
     print(json.dumps({"kiosk": cfg.kiosk, **result.to_json()}, ensure_ascii=False))
     return 0 if result.acked == result.recorded else 1

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from chot.failure import complain, reason_of
+
 
 def register(tree: Any) -> None:
     """Add `chot verify`."""
@@ -55,8 +57,7 @@ def verify(args: argparse.Namespace) -> int:
         policy = read_policy(args.policy, center)
         travel = _manual_travel(args.origin, args.dest)
     except (FileProblem, ValueError) as exc:
-        print(f"Cấu hình sai / bad setup: {exc}", file=sys.stderr)
-        return 2
+        return complain(f"Cấu hình sai / bad setup: {exc}", reason_of(exc, "bad_argument"))
     for item in trusted.certificates.skipped:  # one bad signer never blocks the rest
         print(f"Bỏ qua / skipped: {item}", file=sys.stderr)
     try:

@@ -23,18 +23,27 @@ def config_path(args: argparse.Namespace) -> str | None:
     return getattr(args, "tool_config", None) or getattr(args, "config", None)
 
 
-def load(args: argparse.Namespace) -> Any:
-    """(cfg, sections) or an exit code after printing why."""
+def load(args: argparse.Namespace, broker: bool = False) -> Any:
+    """(cfg, sections) or an exit code after printing why.
+
+    With `broker`, the broker's password and TLS files are tried too, as the MQTT client
+    will read them: a missing file is a config mistake named now, not a traceback later from
+    the service's threads.
+    """
     from center.settings import load_center_config
     from infra.config import ConfigProblem
+    from infra.mqtt import make_client
 
     path = config_path(args)
     if not path:
         return fail("Thiếu --config / --config is required", "config_missing")
     try:
-        return load_center_config(path)
+        loaded = load_center_config(path)
+        if broker:
+            make_client(loaded[0].broker, "chot-config-check")
     except ConfigProblem as exc:
         return fail(str(exc), exc.reason)
+    return loaded
 
 
 def local_day(args: argparse.Namespace, tz: Any) -> Any:

@@ -59,7 +59,7 @@ def _publish(args: argparse.Namespace, kind: str) -> int:
     from center.service import ledger_folder
     from screening.files import FileProblem, read_json, read_signing_key
 
-    loaded = load(args)
+    loaded = load(args, broker=True)
     if isinstance(loaded, int):
         return loaded
     cfg, sections = loaded

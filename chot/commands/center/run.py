@@ -20,7 +20,7 @@ def run_center(args: argparse.Namespace) -> int:
 
     from center.stores import StoreUnavailable
 
-    loaded = load(args)
+    loaded = load(args, broker=True)
     if isinstance(loaded, int):
         return loaded
     cfg, sections = loaded
@@ -79,9 +79,8 @@ def _headless(cfg: Any, sections: Any) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import shlex
 
-    from textual_serve.server import Server
+    from chot.serve import serve_app
 
     command = f"{shlex.quote(sys.executable)} -m center.dashboard --config " \
               f"{shlex.quote(str(Path(str(config_path(args))).resolve()))}"
-    Server(command, host=args.host, port=args.port, title="chốt — trung tâm tỉnh").serve()
-    return 0
+    return serve_app(command, args.host, args.port, "chốt — trung tâm tỉnh")
