@@ -8,13 +8,11 @@ bookkeeping happens on one worker thread; the paho callbacks only enqueue work.
 
 from __future__ import annotations
 
-import heapq
 import json
 import logging
 import queue
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,9 +25,10 @@ from gateway.config import GatewayConfig
 from gateway.outbox import Added, Incoming, Outbox, OutboxFull, Outgoing
 from infra import topics
 from infra.alarms import Alarms, ClockWatch
-from infra.batching import fill_batch
 from infra.client_ids import gateway_client_id
-from infra.mqtt import BrokerLink, drain, failed, make_client, wait_published
+from infra.doc_store import accept_document
+from infra.mqtt import BrokerLink, drain, make_client, wait_published
+from infra.reliable_sender import ReliableSender
 from infra.wire import (
     Malformed,
     acks_payloads,
@@ -41,20 +40,15 @@ from infra.wire import (
 )
 from screening.keys import VerifyKey, keyring
 from screening.policy import POLICY_KIND
-from screening.signed_doc import DocRejected, SignedDoc, accept_update
+from screening.signed_doc import DocRejected
 from screening.trust import TRUST_KIND
 
 log = logging.getLogger(__name__)
 
 BATCH_MAX = 2000
-LOAD_CHUNK = 1000
-RETRY_CAP_S = 3600.0
-REFUSED_RETRY_CAP_S = 60.0
 TICK_S = 0.25
 FULL_RETRY_S = 1.0
 PURGE_EVERY_S = 60.0
-NO_MATCHING_SUBSCRIBERS = 0x10
-NO_SUBSCRIBERS_RETRY_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -99,15 +93,6 @@ class LinkChange:
 
     link: str
     up: bool
-
-
-@dataclass
-class Waiting:
-    """An event sent upstream, waiting for the center's ack."""
-
-    rowid: int
-    attempts: int
-    due: float
 
 
 @dataclass
@@ -159,17 +144,12 @@ class Gateway:
                                       on_down=lambda: self._work.put(LinkChange("center", False)),
                                       waiting=self._backlog)
 
-        self._inflight: dict[int, list[Outgoing]] = {}
-        self._waiting: dict[str, Waiting] = {}
-        self._due: list[tuple[float, str]] = []
-        self._loaded: deque[Outgoing] = deque()
-        self._retry: deque[Outgoing] = deque()
-        self._cursor = 0
-        self._more_in_outbox = True
+        self.sender: ReliableSender[Outgoing] = ReliableSender(
+            self.outbox, cfg.outbox.ack_timeout_s, cfg.center_broker.inflight,
+            position=lambda entry: entry.rowid, handle=lambda entry: entry.event_id,
+            contiguous=False, same_message=_same_kiosk)
         self._held: list[tuple[Received, list[Incoming]]] = []
         self._held_since = 0.0
-        self._inflight_events = 0
-        self._window = cfg.center_broker.inflight
         self._clock = ClockWatch(cfg.clock_jump_s, time.time(), time.monotonic())
         self._started_at = time.time()
         self._topics: dict[str, topics.KioskTopic] = {}
@@ -303,13 +283,7 @@ class Gateway:
             log.warning("gateway outbox writable again")
             self.publish_state()
         self.counters.received += len(added.new)
-        if added.new:
-            # Nothing older waits in the file: send straight from memory, no re-read.
-            if not self._more_in_outbox and added.new[0].rowid > self._cursor:
-                self._loaded.extend(added.new)
-                self._cursor = added.new[-1].rowid
-            else:
-                self._more_in_outbox = True
+        self.sender.stored(added.new)
         self._ack_kiosks([item for item, _events in batch])
         if added.already_delivered:
             self._relay_acks(added.already_delivered)
@@ -360,83 +334,34 @@ class Gateway:
 
     def _send(self) -> None:
         """Publish pending events upstream while the window has room."""
-        if not self.center_link.connected:
-            return
-        # The window counts events, not messages: a batch must not multiply what is held.
-        while self._inflight_events < self._window:
-            batch = fill_batch(self._next_entry, self._retry.appendleft, _same_kiosk)
-            if not batch:
-                return
-            info = self.center_client.publish(
-                batch[0].topic, events_payload([entry.payload for entry in batch]), qos=1)
-            if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
-                self._retry.extendleft(reversed(batch))
-                return
-            self._inflight[info.mid] = batch
-            self._inflight_events += len(batch)
-            self.counters.published += len(batch)
+        if self.center_link.connected:
+            self.counters.published += self.sender.send(self._publish_batch)
 
-    def _next_entry(self) -> Outgoing | None:
-        if self._retry:
-            return self._retry.popleft()
-        if not self._loaded and self._more_in_outbox:
-            chunk = self.outbox.pending(self._cursor, LOAD_CHUNK)
-            if chunk:
-                self._cursor = chunk[-1].rowid
-                self._loaded.extend(chunk)
-            else:
-                self._more_in_outbox = False
-        return self._loaded.popleft() if self._loaded else None
+    def _publish_batch(self, batch: list[Outgoing]) -> int | None:
+        info = self.center_client.publish(
+            batch[0].topic, events_payload([entry.payload for entry in batch]), qos=1)
+        return info.mid if info.rc in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN) else None
 
     def _published(self, results: list[Published]) -> None:
         now = time.monotonic()
         for result in results:
-            batch = self._inflight.pop(result.mid, None)
-            if batch is None:
+            outcome = self.sender.published(result.mid, result.reason, now)
+            if outcome is None:
                 continue
-            self._inflight_events -= len(batch)
-            refused = failed(result.reason)
-            if refused:
+            events = len(outcome.batch)
+            if outcome.refused:
                 # e.g. 135 Not authorized: the broker did not take it; it is not delivered.
-                self.counters.refused += len(batch)
-                topic = batch[0].topic
+                self.counters.refused += events
+                topic = outcome.batch[0].topic
                 if self.alarms.raise_("publish_refused", f"{result.name} on {topic}"):
                     log.warning("provincial broker refused %s: %s", topic, result.name)
             else:
-                self.counters.accepted += len(batch)
-                if result.reason == NO_MATCHING_SUBSCRIBERS:
-                    self.counters.unrouted += len(batch)
-            for entry in batch:
-                self._wait_for_ack(entry, result.reason, refused, now)
-
-    def _wait_for_ack(self, entry: Outgoing, reason: int, refused: bool, now: float) -> None:
-        waiting = self._waiting.get(entry.event_id)
-        attempts = waiting.attempts + 1 if waiting else 1
-        if refused:
-            delay = min(REFUSED_RETRY_CAP_S, 2.0 ** attempts)
-        else:
-            delay = min(RETRY_CAP_S, self.cfg.outbox.ack_timeout_s * 2 ** (attempts - 1))
-            if reason == NO_MATCHING_SUBSCRIBERS:
-                # No center has subscribed yet (first start, expired session): the broker
-                # dropped it, so try again soon rather than after the full ack timeout.
-                delay = min(delay, NO_SUBSCRIBERS_RETRY_S * 2 ** (attempts - 1))
-        self._waiting[entry.event_id] = Waiting(entry.rowid, attempts, now + delay)
-        heapq.heappush(self._due, (now + delay, entry.event_id))
+                self.counters.accepted += events
+                self.counters.unrouted += events if outcome.unrouted else 0
 
     def _resend_due(self, now: float) -> None:
         """Send again events whose ack has not come in time (the center or broker lost them)."""
-        due_ids: list[str] = []
-        while self._due and self._due[0][0] <= now:
-            due, event_id = heapq.heappop(self._due)
-            waiting = self._waiting.get(event_id)
-            if waiting is not None and waiting.due == due:
-                due_ids.append(event_id)
-        if due_ids:
-            entries = self.outbox.get(due_ids)
-            self.counters.resent += len(entries)
-            self._retry.extend(entries)
-            for entry in entries:
-                self._waiting[entry.event_id].due = float("inf")
+        self.counters.resent += self.sender.resend_due(now)
 
     def _delivered(self, item: Delivered) -> list[str]:
         if item.topic == topics.post_acks(self.prov, self.post):
@@ -456,9 +381,7 @@ class Gateway:
         except OutboxFull as exc:
             self.alarms.raise_("disk_full", str(exc))
             return
-        for event_id, _kiosk in acked:
-            if self._waiting.pop(event_id, None) is not None:
-                self.counters.acked += 1
+        self.counters.acked += self.sender.acked([event_id for event_id, _kiosk in acked])
         self._relay_acks(acked)
 
     def _relay_acks(self, acked: list[tuple[str, str]]) -> None:
@@ -479,29 +402,18 @@ class Gateway:
         if not self.keys:
             self.alarms.raise_("no_center_keys")
             return
-        # Whatever goes wrong with one document is its rejection: a poisoned retained message
-        # would otherwise fail the worker again on every reconnect.
-        try:
-            result = self._accept_doc(kind, payload)
-        except Exception as exc:  # noqa: BLE001 - RecursionError, encoding errors, anything
-            result = DocRejected("unusable", repr(exc)[:200])
+        # A poisoned retained message is only its own rejection (accept_document never
+        # raises); otherwise it would fail the worker again on every reconnect.
+        current = self.outbox.doc(kind)
+        result = accept_document(kind, payload, current[0] if current else None, self.keys,
+                                 " from the center")
         if isinstance(result, DocRejected):
             if result.reason != "not_newer":
                 self.counters.docs_rejected += 1
-                log.warning("rejected %s from the center: %s %s", kind, result.reason,
-                            result.detail)
             return
         self.outbox.put_doc(kind, result.version, result.envelope)
         self.counters.docs_accepted += 1
         self._publish_doc(topic, result.envelope)
-
-    def _accept_doc(self, kind: str, payload: bytes) -> SignedDoc | DocRejected:
-        try:
-            envelope = json.loads(payload)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            envelope = None
-        current = self.outbox.doc(kind)
-        return accept_update(current[0] if current else None, envelope, kind, self.keys)
 
     def _publish_doc(self, topic: str, envelope: dict[str, Any]) -> None:
         self.post_client.publish(topic, json.dumps(envelope, ensure_ascii=False).encode(),
@@ -544,7 +456,7 @@ class Gateway:
         return {
             "post": self.post, "at": _now_iso(), "backlog": backlog,
             "oldest_pending_age_s": round(time.time() - oldest, 3) if oldest else None,
-            "inflight": self._inflight_events, "awaiting_ack": len(self._waiting),
+            "inflight": self.sender.inflight_events, "awaiting_ack": self.sender.awaiting_ack,
             "held_disk_full": len(self._held),
             "uplink": {**self.center_link.stats.to_json(), **vars(self.counters)},
             "post_link": {"connected": self.post_link.connected},

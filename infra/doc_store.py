@@ -1,4 +1,5 @@
-"""Accepted signed documents (policy, trust list) kept in a journal's or outbox's SQLite file.
+"""Signed documents (policy, trust list): accepting one, and keeping the accepted ones in a
+journal's or outbox's SQLite file.
 
 One row per kind, the newest accepted envelope and its version, so a restart neither forgets
 a revocation nor takes back an older document. Rows are checked again against the center's
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 
 from screening.keys import VerifyKey
 from screening.policy import POLICY_KIND
-from screening.signed_doc import SignedDoc, open_doc
+from screening.signed_doc import DocRejected, SignedDoc, accept_update, open_doc
 from screening.trust import TRUST_KIND
 
 log = logging.getLogger(__name__)
@@ -76,3 +77,25 @@ def verified_docs(holder: DocHolder, keys: dict[bytes, VerifyKey]) -> dict[str, 
         else:
             log.warning("stored %s no longer verifies: %s %s", kind, doc.reason, doc.detail)
     return found
+
+
+def accept_document(kind: str, payload: bytes, current: int | None,
+                    keys: dict[bytes, VerifyKey], source: str = "") -> SignedDoc | DocRejected:
+    """A policy or trust message checked for taking: signed by a center key and newer than
+    version `current`. Rejections other than not_newer are logged; never raises.
+
+    Anyone who can publish on a broker can send anything here: whatever goes wrong with one
+    document (bad JSON, nesting past the recursion limit, lone surrogates, a body that does
+    not parse) is that document's rejection, never the end of the link that received it.
+    """
+    try:
+        try:
+            envelope = json.loads(payload)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            envelope = None
+        result = accept_update(current, envelope, kind, keys)
+    except Exception as exc:  # noqa: BLE001 - see above; RecursionError included
+        result = DocRejected("unusable", repr(exc)[:200])
+    if isinstance(result, DocRejected) and result.reason != "not_newer":
+        log.warning("rejected %s%s: %s %s", kind, source, result.reason, result.detail)
+    return result

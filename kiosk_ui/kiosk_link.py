@@ -11,14 +11,11 @@ failure of the loop is logged, alarmed (`internal_error`) and the loop started a
 
 from __future__ import annotations
 
-import heapq
-import json
 import logging
 import queue
 import sqlite3
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,22 +27,20 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from infra import topics
 from infra.alarms import Alarms
-from infra.batching import fill_batch
 from infra.client_ids import kiosk_client_id
-from infra.doc_store import verified_docs
-from infra.mqtt import BrokerLink, drain, failed, make_client, wait_published
+from infra.doc_store import accept_document, verified_docs
+from infra.mqtt import BrokerLink, drain, make_client, wait_published
+from infra.reliable_sender import ReliableSender
 from infra.wire import Malformed, events_payload, parse_acks, state_payload
 from kiosk_ui.journal import Entry, Journal
 from kiosk_ui.link_config import KioskLinkConfig
 from screening.keys import VerifyKey, keyring
 from screening.policy import POLICY_KIND
-from screening.signed_doc import DocRejected, SignedDoc, accept_update
+from screening.signed_doc import DocRejected, SignedDoc
 from screening.trust import TRUST_KIND
 
 log = logging.getLogger(__name__)
 
-LOAD_CHUNK = 1000
-RETRY_CAP_S = 3600.0
 TICK_S = 0.25
 PURGE_EVERY_S = 60.0
 RESTART_PAUSE_S = 1.0
@@ -73,13 +68,6 @@ class _Message:
 @dataclass(frozen=True)
 class _Up:
     up: bool
-
-
-@dataclass
-class _Waiting:
-    seq: int
-    attempts: int
-    due: float
 
 
 class KioskLink:
@@ -118,16 +106,10 @@ class KioskLink:
                                on_up=lambda _s: self._work.put(_Up(True)),
                                on_down=lambda: self._work.put(_Up(False)),
                                waiting=lambda: int(journal.counts()["pending"]))
-        self._inflight: dict[int, list[Entry]] = {}
-        self._waiting: dict[str, _Waiting] = {}
-        self._due: list[tuple[float, str]] = []
-        self._loaded: deque[Entry] = deque()
-        self._retry: deque[Entry] = deque()
-        self._cursor = 0
-        self._more = True
-        self._inflight_events = 0
+        self.sender: ReliableSender[Entry] = ReliableSender(
+            journal, cfg.resend_after_s, cfg.broker.inflight,
+            position=lambda entry: entry.seq, handle=lambda entry: entry.seq, contiguous=True)
         self.sending = threading.Event()  # set once a connection is up and handled
-        self._window = cfg.broker.inflight
         journal.add_listener(lambda entries: self._work.put(_Recorded(entries)))
 
     def start(self) -> None:
@@ -169,12 +151,7 @@ class KioskLink:
     def _forget_sending(self) -> None:
         """Start sending afresh from the journal: what was in flight goes again (the gateway
         and the center drop duplicates), late PUBACKs of the old window are ignored."""
-        self._inflight.clear()
-        self._waiting.clear()
-        self._due.clear()
-        self._loaded.clear()
-        self._retry.clear()
-        self._cursor, self._more, self._inflight_events = 0, True, 0
+        self.sender.forget()
 
     def _loop(self) -> None:
         next_tick = next_state = next_purge = 0.0
@@ -186,7 +163,7 @@ class KioskLink:
             now = time.monotonic()
             if now >= next_tick:
                 next_tick = now + TICK_S
-                self._resend_due(now)
+                self.counters["resent"] += self.sender.resend_due(now)
             if now >= next_state:
                 next_state = now + self.cfg.state_interval_s
                 self.publish_state()
@@ -198,7 +175,7 @@ class KioskLink:
         acked: list[str] = []
         for item in items:
             if isinstance(item, _Recorded):
-                self._recorded(item.entries)
+                self.sender.stored(item.entries)
             elif isinstance(item, _Published):
                 self._published(item)
             elif isinstance(item, _Message):
@@ -213,80 +190,26 @@ class KioskLink:
                 self.sending.clear()
         if acked:
             self.counters["acked"] += self.journal.ack(acked)
-            for event_id in acked:
-                self._waiting.pop(event_id, None)
-
-    def _recorded(self, entries: list[Entry]) -> None:
-        # Fresh events go straight to the send queue when nothing older waits in the journal.
-        if not self._more and entries and entries[0].seq == self._cursor + 1:
-            self._loaded.extend(entries)
-            self._cursor = entries[-1].seq
-        else:
-            self._more = True
+            self.sender.acked(acked)
 
     def _send(self) -> None:
-        if not self.link.connected:
-            return
-        # The window counts events, not messages: a batch must not multiply what is held.
-        while self._inflight_events < self._window:
-            batch = fill_batch(self._next_entry, self._retry.appendleft)
-            if not batch:
-                return
-            info = self.client.publish(self._events_topic,
-                                       events_payload([entry.payload for entry in batch]), qos=1)
-            if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
-                self._retry.extendleft(reversed(batch))
-                return
-            self._inflight[info.mid] = batch
-            self._inflight_events += len(batch)
-            self.counters["published"] += len(batch)
+        if self.link.connected:
+            self.counters["published"] += self.sender.send(self._publish_batch)
 
-    def _next_entry(self) -> Entry | None:
-        if self._retry:
-            return self._retry.popleft()
-        if not self._loaded and self._more:
-            chunk = self.journal.pending(self._cursor, LOAD_CHUNK)
-            if chunk:
-                self._cursor = chunk[-1].seq
-                self._loaded.extend(chunk)
-            else:
-                self._more = False
-        return self._loaded.popleft() if self._loaded else None
+    def _publish_batch(self, batch: list[Entry]) -> int | None:
+        info = self.client.publish(self._events_topic,
+                                   events_payload([entry.payload for entry in batch]), qos=1)
+        return info.mid if info.rc in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN) else None
 
     def _published(self, result: _Published) -> None:
-        batch = self._inflight.pop(result.mid, None)
-        if batch is None:
+        outcome = self.sender.published(result.mid, result.reason, time.monotonic())
+        if outcome is None:
             return
-        self._inflight_events -= len(batch)
-        refused = failed(result.reason)
-        if refused:
-            self.counters["refused"] += len(batch)
+        if outcome.refused:
+            self.counters["refused"] += len(outcome.batch)
             self.alarms.raise_("publish_refused", result.name)
         else:
-            self.counters["accepted"] += len(batch)
-        now = time.monotonic()
-        for entry in batch:
-            waiting = self._waiting.get(entry.event_id)
-            attempts = waiting.attempts + 1 if waiting else 1
-            if refused:
-                delay = min(60.0, 2.0 ** attempts)
-            else:
-                delay = min(RETRY_CAP_S, self.cfg.resend_after_s * 2 ** (attempts - 1))
-            self._waiting[entry.event_id] = _Waiting(entry.seq, attempts, now + delay)
-            heapq.heappush(self._due, (now + delay, entry.event_id))
-
-    def _resend_due(self, now: float) -> None:
-        seqs: list[int] = []
-        while self._due and self._due[0][0] <= now:
-            due, event_id = heapq.heappop(self._due)
-            waiting = self._waiting.get(event_id)
-            if waiting is not None and waiting.due == due:
-                waiting.due = float("inf")
-                seqs.append(waiting.seq)
-        if seqs:
-            entries = self.journal.get(seqs)
-            self.counters["resent"] += len(entries)
-            self._retry.extend(entries)
+            self.counters["accepted"] += len(outcome.batch)
 
     def _message(self, item: _Message) -> list[str]:
         if item.topic == self._acks_topic:
@@ -302,37 +225,26 @@ class KioskLink:
         return []
 
     def _offer_doc(self, kind: str, payload: bytes) -> None:
-        # Anyone who can publish on the post broker can send anything here: whatever goes
-        # wrong with one document is that document's rejection, never the link's end.
-        try:
-            result = self._accept_doc(kind, payload)
-        except Exception as exc:  # noqa: BLE001 - see above; RecursionError included
-            result = DocRejected("unusable", repr(exc)[:200])
+        result = accept_document(kind, payload, self.docs_versions.get(kind), self.keys)
         if isinstance(result, DocRejected):
             if result.reason != "not_newer":
                 self.counters["docs_rejected"] += 1
-                log.warning("rejected %s: %s %s", kind, result.reason, result.detail)
             return
-        self.counters["docs_accepted"] += 1
-
-    def _accept_doc(self, kind: str, payload: bytes) -> SignedDoc | DocRejected:
-        try:
-            envelope = json.loads(payload)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            envelope = None
-        result = accept_update(self.docs_versions.get(kind), envelope, kind, self.keys)
-        if isinstance(result, DocRejected):
-            return result
         # Put in force first (it checks the body), then keep it: a restart must know it.
         if self._on_doc is not None:
-            self._on_doc(result)
+            try:
+                self._on_doc(result)
+            except Exception as exc:  # noqa: BLE001 - a body the kiosk cannot use is rejected
+                self.counters["docs_rejected"] += 1
+                log.warning("rejected %s: unusable %r", kind, exc)
+                return
         self.docs_versions[kind] = result.version
         try:
             self.journal.put_doc(kind, result.version, result.envelope)
         except sqlite3.Error as exc:
             log.warning("%s v%d is in force but could not be kept: %s", kind, result.version, exc)
             self.alarms.raise_("store_error", str(exc))
-        return result
+        self.counters["docs_accepted"] += 1
 
     def state(self) -> dict[str, Any]:
         """The kiosk's state as published (retained) on the post broker."""
