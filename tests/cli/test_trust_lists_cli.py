@@ -19,6 +19,7 @@ from cryptography.x509.oid import ExtensionOID, NameOID
 from center.publish import PublishProblem, trust_document
 from screening.certificates.issue import jwk_of, sign_shc
 from screening.certificates.revocation import truncated_sha256
+from tests.center.test_asyncapi import validator
 from tests.certificates.vectors import SHC_ISSUER, make_signer, shc_claims, vaccination
 from tests.cli import test_verify_certificates_cli as border
 from tests.cli.test_verify_certificates_cli import NOW, chot, recent, signed_trust, verdict
@@ -118,6 +119,9 @@ def test_revocation_lists_imported_signed_and_applied_offline(post: dict, tmp_pa
         assert out["messages"][0] == {"code": "revoked", "vi": "Chứng nhận đã bị thu hồi",
                                       "en": "Certificate revoked"}
     assert verdict(kept_dcc, *trust)["verification"] == "valid"
+    envelope = json.loads(Path(trust[1]).read_text())
+    assert envelope["body"]["revocation"]["fetched_at"].keys() == {"hcert", "shc"}
+    validator("signed-document.json").validate(envelope)  # the trust channel's contract
     summary = chot("trust", "import", str(tmp_path / "batch.json"), str(folder / "dsc.pem"),
                    "--out", str(tmp_path / "x.json"))
     assert json.loads(summary.stdout.splitlines()[-1])["revoked"] == {"dcc": 1, "shc": 0}
