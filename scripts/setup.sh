@@ -33,6 +33,7 @@ declare -A WHY=(
     [fonts-dejavu-core]="the kiosk's fallback font for its symbols"
     [xwayland]="cage starts it"
     [grim]="screenshots of the kiosk's display in the tests"
+    [chromium]="the browser views (--serve) tested in a real browser"
     [nodejs]="runs the thermometer firmware on MicroPython's WebAssembly port in the tests"
     [npm]="fetches that MicroPython port"
 )
@@ -63,7 +64,7 @@ kiosk_packages=(libzbar0 cage foot fonts-jetbrains-mono fonts-dejavu-core xwayla
 if [ "$role" = kiosk ]; then
     packages=("${kiosk_packages[@]}")
 else
-    packages=("${kiosk_packages[@]}" mosquitto mosquitto-clients tmux postgresql grim)
+    packages=("${kiosk_packages[@]}" mosquitto mosquitto-clients tmux postgresql grim chromium)
 fi
 need=()
 for pkg in "${packages[@]}"; do

@@ -1,0 +1,105 @@
+"""The browser views in a real browser: `chot kiosk --serve` and `chot center --serve` load in
+headless Chromium with no request leaving the machine, show the kiosk and the dashboard, and
+act on keys typed in the page."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from kiosk_ui.sample_travellers import CCCD_LINE
+from tests.deploy.browser import chromium, free_port, served
+from tests.deploy.kiosk_display import drawn_share
+
+
+def image(png: bytes) -> np.ndarray:
+    """Decoded screenshot."""
+    decoded = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+    assert decoded is not None
+    return decoded
+
+
+def wait_for(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
+    """Poll until predicate() is truthy."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return bool(predicate())
+
+
+def journal_events(journal: Path) -> list[dict[str, object]]:
+    """The events the kiosk committed so far."""
+    if not journal.exists():
+        return []
+    with sqlite3.connect(journal) as db:
+        try:
+            return [json.loads(p) for (p,) in db.execute("SELECT payload FROM events")]
+        except sqlite3.OperationalError:
+            return []
+
+
+def keep(shot: Path, name: str) -> None:
+    """Copy a screenshot where CHOT_BROWSER_SCREENSHOTS points (to refresh the docs)."""
+    folder = os.environ.get("CHOT_BROWSER_SCREENSHOTS")
+    if folder:
+        shutil.copy(shot, Path(folder) / name)
+
+
+def test_the_kiosk_in_a_browser_takes_keys_and_fetches_nothing_from_outside(
+        tmp_path: Path) -> None:
+    journal = tmp_path / "journal.sqlite"
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'post = "tuan-giao"\nkiosk = "k1"\n[camera]\nsimulated = true\n'
+                      f'[journal]\npath = "{journal}"\n')
+    port = free_port()
+    with served(["kiosk", "--config", str(config)], port), chromium() as browser:
+        browser.open_terminal(f"http://127.0.0.1:{port}/")
+        assert wait_for(lambda: drawn_share(image(browser.page.screenshot())) > 0.05)
+        ready = image(browser.screenshot(tmp_path / "kiosk-ready.png"))
+        # A keyboard-wedge reader types into the page like a person would.
+        browser.page.keyboard.type(CCCD_LINE)
+        browser.page.keyboard.press("Enter")
+        assert wait_for(lambda: len(journal_events(journal)) == 1)
+        assert journal_events(journal)[0]["outcome"] == "incomplete"
+        time.sleep(1.0)  # the card is drawn a moment after the commit
+        shot = tmp_path / "kiosk-card.png"
+        card = image(browser.screenshot(shot))
+        keep(shot, "browser-kiosk.png")
+    assert browser.refused == [], browser.refused
+    fonts = [url for url in browser.requests if url.endswith(".ttf")]
+    assert any("RobotoMono" in url for url in fonts)
+    assert any("/chot-fonts/DejaVuSansMono" in url for url in fonts)
+    # The card replaced the ready screen: a large part of the page changed.
+    changed = np.any(np.abs(card.astype(int) - ready.astype(int)) > 40, axis=2).mean()
+    assert changed > 0.02
+
+
+def test_the_center_dashboard_in_a_browser_switches_language_on_a_key(tmp_path: Path) -> None:
+    config = tmp_path / "center.toml"
+    config.write_text(f'province = "11"\ninstance = "center-1"\n[store]\n'
+                      f'path = "{tmp_path / "center.db"}"\n[broker]\nhost = "127.0.0.1"\n'
+                      f'port = {free_port()}\n')
+    port = free_port()
+    with served(["center", "--config", str(config)], port), chromium() as browser:
+        browser.open_terminal(f"http://127.0.0.1:{port}/")
+        assert wait_for(lambda: drawn_share(image(browser.page.screenshot())) > 0.05)
+        time.sleep(1.0)
+        vietnamese = image(browser.screenshot(tmp_path / "dashboard-vi.png"))
+        browser.page.keyboard.press("l")
+        assert wait_for(lambda: np.any(np.abs(image(browser.page.screenshot()).astype(int)
+                                              - vietnamese.astype(int)) > 40, axis=2).mean()
+                        > 0.002)
+        time.sleep(0.5)
+        shot = tmp_path / "dashboard-en.png"
+        browser.screenshot(shot)
+        keep(tmp_path / "dashboard-vi.png", "browser-dashboard.png")
+    assert browser.refused == [], browser.refused
