@@ -85,7 +85,7 @@ def test_the_kiosk_in_a_browser_takes_keys_and_fetches_nothing_from_outside(
 
 def test_the_center_dashboard_in_a_browser_switches_language_on_a_key(tmp_path: Path) -> None:
     config = tmp_path / "center.toml"
-    config.write_text(f'province = "11"\ninstance = "center-1"\n[store]\n'
+    config.write_text(f'province = "11"\ninstance = "center-1"\nlearn_kiosks = true\n[store]\n'
                       f'path = "{tmp_path / "center.db"}"\n[broker]\nhost = "127.0.0.1"\n'
                       f'port = {free_port()}\n')
     port = free_port()
