@@ -41,6 +41,7 @@ class Reason(StrEnum):
     NO_TRUST_LIST = "no_trust_list"
     # Reading an image (chot verify --image)
     IMAGE_UNREADABLE = "image_unreadable"
+    IMAGE_TOO_LARGE = "image_too_large"
     # CCCD citizen-ID QR
     CCCD_FIELD_COUNT = "cccd_field_count"
     CCCD_BAD_ID = "cccd_bad_id"
@@ -125,6 +126,8 @@ MESSAGES: dict[Reason, tuple[str, str]] = {
     Reason.STAFF_OVERRIDE: ("Cán bộ thay đổi kết quả", "Changed by staff"),
     Reason.IMAGE_UNREADABLE: ("Không đọc được ảnh (không phải ảnh hoặc ảnh hỏng)",
                               "Cannot read the image (not an image, or damaged)"),
+    Reason.IMAGE_TOO_LARGE: ("Ảnh quá lớn (quá nhiều điểm ảnh), không đọc",
+                             "Image too large (too many pixels), not read"),
 }
 
 # How a foreign certificate's failures read: the codes it shares with declarations (expired,

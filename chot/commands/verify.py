@@ -75,8 +75,8 @@ def _check(args: argparse.Namespace, trusted: Any, policy: Any, travel: Any,
     from screening.scan import read_code, with_manual_entry
 
     texts = _image_texts(args.image) if args.image else [_code_text(args.code)]
-    if texts is None:
-        return _image_unreadable(args.image)
+    if not isinstance(texts, list):
+        return _image_refused(args.image, texts)
     if not texts:
         return {"outcome": "rejected", "reasons": ["no_code_found"], "kind": None,
                 "messages": [{"code": "no_code_found", "vi": "Không tìm thấy mã QR trong ảnh",
@@ -135,23 +135,22 @@ def _never_fail_on_encoding() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
-def _image_unreadable(path: str) -> dict[str, Any]:
+def _image_refused(path: str, refused: Any) -> dict[str, Any]:
     from screening.reasons import Reason, describe
 
-    return {"outcome": "rejected", "reasons": [str(Reason.IMAGE_UNREADABLE)], "kind": None,
-            "messages": [describe(Reason.IMAGE_UNREADABLE)],
-            "detail": f"{path[-80:]}: not an image OpenCV can read"}
+    reason = Reason(refused.reason)
+    return {"outcome": "rejected", "reasons": [str(reason)], "kind": None,
+            "messages": [describe(reason)], "detail": f"{path[-80:]}: {refused.detail}"}
 
 
-def _image_texts(path: str) -> list[str] | None:
-    """The texts of the codes in the image, or None when the file is not a readable image."""
-    import cv2
-
+def _image_texts(path: str) -> Any:
+    """The texts of the codes in the image, or why the file was not decoded (ImageRefused)."""
     from hardware.decode import decode_frame
+    from hardware.image_file import ImageRefused, read_image_file
 
-    frame = cv2.imread(path)
-    if frame is None:
-        return None
+    frame = read_image_file(path)
+    if isinstance(frame, ImageRefused):
+        return frame
     return [code.text for code in decode_frame(frame) if code.text is not None]
 
 
@@ -182,21 +181,29 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return
+    from screening.text import printable
+
+    # A code's text is the sender's: its control characters are shown, never obeyed.
+    for line in _text_lines(result):
+        print(printable(line))
+
+
+def _text_lines(result: dict[str, Any]) -> list[str]:
     from screening.verdict import OUTCOME_LABELS, Outcome
 
     try:
         vi, en = OUTCOME_LABELS[Outcome(result["outcome"])]
     except ValueError:
         vi = en = result["outcome"]
-    print(f"{vi} / {en}")
-    for msg in result.get("messages", []):
-        print(f"  - {msg['vi']} / {msg['en']}")
+    lines = [f"{vi} / {en}"]
+    lines += [f"  - {msg['vi']} / {msg['en']}" for msg in result.get("messages", [])]
     if ident := result.get("identity"):
-        print(f"  {ident['name']} ({ident.get('id_number') or ident.get('date_of_birth')})")
+        lines.append(f"  {ident['name']} ({ident.get('id_number') or ident.get('date_of_birth')})")
     if cert := result.get("certificate"):
-        print(f"  {result['format']}: {cert['type']} {cert['date'] or ''} "
-              f"{cert['issuer_country'] or ''}".rstrip())
+        lines.append(f"  {result['format']}: {cert['type']} {cert['date'] or ''} "
+                     f"{cert['issuer_country'] or ''}".rstrip())
     if result.get("quarantine_days"):
-        print(f"  Cách ly / quarantine: {result['quarantine_days']} ngày/days")
+        lines.append(f"  Cách ly / quarantine: {result['quarantine_days']} ngày/days")
     if result.get("notify_ward"):
-        print(f"  Báo phường/xã / notify ward: {result['notify_ward']}")
+        lines.append(f"  Báo phường/xã / notify ward: {result['notify_ward']}")
+    return lines

@@ -119,3 +119,26 @@ def test_a_declaration_valid_for_100_years_is_refused_by_the_policy(tmp_path):
     assert last_json(chot("verify", code, *trust, "--json"))["reasons"] == ["validity_too_long"]
     lenient = last_json(chot("verify", code, *trust, "--policy", str(policy), "--json"))
     assert lenient["verification"] == "valid"
+
+
+def test_an_image_bomb_is_refused_before_decoding(tmp_path):
+    from tests.hardware_scan.image_bombs import png_bomb
+
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(png_bomb(16_000))
+    result = last_json(chot("verify", "--image", str(bomb), "--json"))
+    assert (result["outcome"], result["reasons"]) == ("rejected", ["image_too_large"])
+    message = result["messages"][0]
+    assert message["code"] == "image_too_large" and "quá lớn" in message["vi"] \
+        and "too large" in message["en"]
+    text = chot("verify", "--image", str(bomb)).stdout.decode()
+    assert "Ảnh quá lớn" in text and "Image too large" in text
+
+
+def test_a_forged_names_terminal_escapes_are_printed_as_text_not_obeyed():
+    name = "Ng\x1b[2J\x1b]0;pwned\x07Văn\u202eA\x9b1m"
+    proc = chot("verify", f"001099012345||{name}|01021999|Nam|HN|15082021")
+    out = proc.stdout.decode("utf-8")
+    assert proc.returncode == 0
+    assert not [ch for ch in out if ch in "\x1b\x07\u202e\x9b"]
+    assert "Ng\\x1b[2J\\x1b]0;pwned\\x07Văn\\u202eA\\x9b1m (001099012345)" in out
