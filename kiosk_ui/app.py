@@ -16,7 +16,6 @@ from textual.binding import Binding
 
 from kiosk_ui.checkpoint import RECORD_ERRORS, Checkpoint, EventRefused
 from kiosk_ui.config import KioskConfig
-from kiosk_ui.i18n import t
 from kiosk_ui.manual_entry import ManualEntry
 from kiosk_ui.messages import (
     ActionRecorded,
@@ -45,6 +44,7 @@ from screening.certificates.shc_chunks import Pending, ShcChunks
 from screening.evaluate import TemperatureReading
 from screening.event import ScanEvent, StaffAction
 from screening.verdict import Outcome
+from screening.words import t
 
 STATUS_EVERY_S = 1.0
 PREVIEW_EVERY_S = 0.25

@@ -16,10 +16,10 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.message import Message
 
-from center.dashboard.i18n import LANGUAGES, t
 from center.dashboard.screens.overview import OverviewScreen
 from center.dashboard.snapshot import Snapshot
 from center.dashboard.widgets.section_tabs import SECTIONS
+from screening.words import LANGUAGES, t
 
 
 class SnapshotReady(Message):

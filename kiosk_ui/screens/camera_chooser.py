@@ -10,9 +10,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 
-from kiosk_ui.i18n import t
 from kiosk_ui.widgets.key_hints import KeyHints
 from kiosk_ui.widgets.queue_badge import QueueBadge
+from screening.words import t
 
 HINTS = [("↑↓", "key_move"), ("Enter", "key_pick"), ("Esc", "key_back")]
 

@@ -10,13 +10,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label
 
-from kiosk_ui.i18n import clock_text, t
 from kiosk_ui.place_names import place_text
+from kiosk_ui.time_text import clock_text
 from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.key_hints import KeyHints
 from kiosk_ui.widgets.queue_badge import QueueBadge
 from kiosk_ui.widgets.traveller import mask_name
 from kiosk_ui.widgets.verdict_card import ICONS, outcome_label
+from screening.words import t
 
 HINTS = [("↑↓", "key_move"), ("F9", "key_language"), ("Esc", "key_back")]
 

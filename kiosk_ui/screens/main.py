@@ -17,7 +17,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from kiosk_ui.i18n import t
 from kiosk_ui.messages import CodeScanned
 from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.camera_preview import CameraPreview
@@ -26,6 +25,7 @@ from kiosk_ui.widgets.queue_badge import badge_text
 from kiosk_ui.widgets.status_bar import StatusBar
 from kiosk_ui.widgets.traveller import TravellerSummary
 from kiosk_ui.widgets.verdict_card import ICONS, VerdictCard
+from screening.words import t
 
 MAIN_HINTS = [("F2", "key_confirm"), ("F3", "key_override"), ("F4", "key_manual"),
               ("F5", "key_history"), ("F6", "key_camera"), ("F7", "key_reveal"),

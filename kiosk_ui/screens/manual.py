@@ -15,7 +15,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from kiosk_ui.i18n import t
 from kiosk_ui.manual_entry import ManualEntry, ManualForm, birth_text
 from kiosk_ui.place_names import place_text
 from kiosk_ui.screens.place_picker import PlacePicker
@@ -26,6 +25,7 @@ from screening.certificates import CertificateVerified
 from screening.places import Place
 from screening.reasons import message
 from screening.scan import CodeKind, ScanResult, Verification, read_code
+from screening.words import t
 
 HINTS = [("Tab", "key_next"), ("Enter", "key_pick"), ("F10", "key_save"), ("Esc", "key_back")]
 TEXT_FIELDS = {"name": "manual_name", "id-number": "manual_id", "birth": "manual_dob",

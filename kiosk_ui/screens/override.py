@@ -11,11 +11,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from kiosk_ui.i18n import t
 from kiosk_ui.widgets.key_hints import KeyHints
 from kiosk_ui.widgets.queue_badge import QueueBadge
 from kiosk_ui.widgets.verdict_card import ICONS, outcome_label
 from screening.verdict import Outcome
+from screening.words import t
 
 CHOICES = [Outcome.CLEAR, Outcome.HOME_QUARANTINE, Outcome.CENTRAL_QUARANTINE,
            Outcome.MEDICAL_CHECK, Outcome.REJECTED]

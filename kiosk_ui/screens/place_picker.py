@@ -10,11 +10,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 
-from kiosk_ui.i18n import t
 from kiosk_ui.place_index import PlaceChoice, search_places
 from kiosk_ui.widgets.key_hints import KeyHints
 from kiosk_ui.widgets.queue_badge import QueueBadge
 from screening.places import Place
+from screening.words import t
 
 HINTS = [("↑↓", "key_move"), ("Enter", "key_pick"), ("Esc", "key_back")]
 

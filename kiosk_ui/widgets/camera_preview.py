@@ -8,7 +8,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from kiosk_ui.i18n import t
+from screening.words import t
 
 
 def frame_to_text(frame: Any, width: int, height: int) -> Text:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kiosk_ui.i18n import t
 from kiosk_ui.place_names import country_text
 from screening.certificates import CertificateVerified, CertType
+from screening.words import t
 
 FORMAT_NAMES = {"eu-dcc": "EU DCC", "who-ddcc": "WHO DDCC", "shc": "SMART"}
 

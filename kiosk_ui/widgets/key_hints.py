@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from kiosk_ui.i18n import t
+from screening.words import t
 
 
 class KeyHints(Static):

@@ -9,9 +9,10 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
-from kiosk_ui.i18n import short_age, t
 from kiosk_ui.ports import OFF, DeviceHealth, PendingStatus
+from kiosk_ui.time_text import short_age
 from screening.certificates import CertificateTrust
+from screening.words import t
 
 
 @dataclass(frozen=True)

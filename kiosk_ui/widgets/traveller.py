@@ -8,13 +8,14 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from kiosk_ui.i18n import STRINGS, age_text, clock_text, t
 from kiosk_ui.place_names import place_text
 from kiosk_ui.shift import ShiftEntry
+from kiosk_ui.time_text import age_text, clock_text
 from kiosk_ui.widgets.certificate_facts import certificate_line
 from screening.certificates import CertificateVerified
 from screening.identity import mask_id
 from screening.scan import CodeKind, ScanResult, Verification
+from screening.words import known, t
 
 
 def mask_name(name: str) -> str:
@@ -45,7 +46,7 @@ def id_label(scan: ScanResult, id_number: str, lang: str) -> str:
 def source_text(source: str, lang: str) -> str:
     """The input that read the code, in words ('máy đọc', 'camera', 'cán bộ nhập')."""
     key = f"src_{source}"
-    return t(key, lang) if key in STRINGS else source
+    return t(key, lang) if known(key) else source
 
 
 def traveller_named(entry: ShiftEntry, lang: str, mask_names: bool = True) -> str:

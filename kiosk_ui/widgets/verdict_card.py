@@ -7,11 +7,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from kiosk_ui.i18n import t
 from kiosk_ui.shift import ShiftEntry
 from screening.places import Place, ward_info
 from screening.scan import CodeKind
-from screening.verdict import OUTCOME_LABELS, Outcome
+from screening.verdict import Outcome
+from screening.words import t
 
 # The icon repeats the meaning for staff who cannot tell the colours apart.
 ICONS: dict[Outcome, str] = {
@@ -27,8 +27,7 @@ OUTCOME_CLASSES = [f"-{outcome}" for outcome in Outcome] + ["-waiting"]
 
 def outcome_label(outcome: Outcome, lang: str) -> str:
     """The outcome in words, e.g. 'CÁCH LY TẠI NHÀ'."""
-    vi, en = OUTCOME_LABELS[outcome]
-    return en if lang == "en" else vi
+    return t(f"outcome.{outcome}", lang)
 
 
 def fever_text(entry: ShiftEntry, lang: str, fever_c: float) -> Text | None:

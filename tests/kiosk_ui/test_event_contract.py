@@ -25,7 +25,6 @@ from center.settings import load_center_config
 from infra import topics
 from kiosk_ui.checkpoint import Checkpoint, EventRefused
 from kiosk_ui.devices import SqliteJournal, utc_now
-from kiosk_ui.i18n import t
 from kiosk_ui.journal import Journal
 from kiosk_ui.policy_files import FilePolicy
 from kiosk_ui.ports import KioskPorts, PolicyInForce
@@ -40,6 +39,7 @@ from screening.policy import parse_policy
 from screening.reasons import Reason, describe
 from screening.scan import Travel
 from screening.text import shown_text
+from screening.words import t
 from sim.broker import MosquittoBroker
 from sim.certificates import (
     CertificateSigners,

@@ -17,7 +17,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, Tabs
 
 from center.alerts import Severity
-from center.dashboard.i18n import t
 from center.dashboard.snapshot import Snapshot
 from center.dashboard.widgets.alerts_table import AlertsTable
 from center.dashboard.widgets.hourly_chart import HourlyChart
@@ -26,6 +25,7 @@ from center.dashboard.widgets.posts_table import PostsTable
 from center.dashboard.widgets.section_tabs import SECTIONS, SectionTabs, section_of, tab_id
 from center.dashboard.widgets.totals_line import TotalsLine
 from screening.places import province_name
+from screening.words import t
 
 # Below this the chart and the header rows leave the tables a few lines each.
 WIDE_MIN_SIZE = (120, 30)

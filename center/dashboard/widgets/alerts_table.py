@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from center.alerts import Alert, Severity
-from center.dashboard.i18n import t
+from screening.words import t
 
 COLUMNS = ("time", "kind", "where", "detail")
 SEVERITY_STYLES = {Severity.CRITICAL: "bold white on red", Severity.WARNING: "bold yellow",

@@ -7,8 +7,8 @@ from collections import Counter
 from rich.text import Text
 from textual.widgets import Static
 
-from center.dashboard.i18n import t
 from center.report import OUTCOMES
+from screening.words import t
 
 # The kiosk's verdict colours, so a bar reads like the screens at the posts.
 OUTCOME_STYLES = {"clear": "green", "home_quarantine": "yellow",

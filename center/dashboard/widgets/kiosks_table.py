@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from center.dashboard.i18n import t
 from center.dashboard.snapshot import KioskRow
 from center.dashboard.widgets.posts_table import status_cell
+from screening.words import t
 
 COLUMNS = ("post", "kiosk", "status", "backlog", "policy", "trust", "alarms")
 

@@ -7,8 +7,9 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import DataTable
 
-from center.dashboard.i18n import age, t
+from center.dashboard.age_text import age
 from center.dashboard.snapshot import PostRow
+from screening.words import t
 
 # What staff look for first comes first: a narrow terminal cuts the table on the right.
 COLUMNS = ("post", "status", "scans_today", "kiosks_online", "backlog_oldest", "policy",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Tab, Tabs
 
-from center.dashboard.i18n import t
+from screening.words import t
 
 # In the order of their keys: what a monitor looks at first gets key 1.
 SECTIONS = ("posts", "kiosks", "alerts", "hourly")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from center.dashboard.i18n import t
 from center.dashboard.snapshot import Snapshot
 from center.dashboard.widgets.hourly_chart import OUTCOME_STYLES
 from center.report import OUTCOMES
+from screening.words import t
 
 
 def totals_text(snapshot: Snapshot, lang: str) -> Text:

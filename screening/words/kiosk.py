@@ -1,12 +1,10 @@
-"""Every word the staff screen shows, in Vietnamese (the default) and English."""
+"""Every word the staff kiosk shows, Vietnamese first, then English."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from screening.words.table import Words
 
-LANGUAGES = ("vi", "en")
-
-STRINGS: dict[str, tuple[str, str]] = {
+KIOSK: Words = {
     "app_title": ("CHỐT KIỂM SOÁT", "CHECKPOINT"),
     "waiting": ("SẴN SÀNG QUÉT", "READY TO SCAN"),
     "waiting_hint": ("Đưa mã QR vào camera hoặc máy đọc",
@@ -126,38 +124,3 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_name": ("không tên", "no name"),
     "fever_mark": ("SỐT {celsius} °C", "FEVER {celsius} °C"),
 }
-
-
-def t(key: str, lang: str, **values: object) -> str:
-    """The text for `key` in `lang` ("vi" or "en"), with `{name}` fields filled in."""
-    vi, en = STRINGS[key]
-    text = en if lang == "en" else vi
-    return text.format(**values) if values else text
-
-
-def age_text(seconds: float, lang: str) -> str:
-    """A short human age: '12 giây trước' / '3 min ago' / '5 h ago'."""
-    if seconds < 90:
-        return t("seconds_ago", lang, s=max(0, round(seconds)))
-    if seconds < 90 * 60:
-        return t("minutes_ago", lang, m=round(seconds / 60))
-    return t("hours_ago", lang, h=round(seconds / 3600))
-
-
-def short_age(seconds: float) -> str:
-    """A compact age for the status bar: '12s', '3m', '5h', '2d'."""
-    if seconds < 90:
-        return f"{max(0, round(seconds))}s"
-    if seconds < 90 * 60:
-        return f"{round(seconds / 60)}m"
-    if seconds < 48 * 3600:
-        return f"{round(seconds / 3600)}h"
-    return f"{round(seconds / 86400)}d"
-
-
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
-
-
-def clock_text(moment: datetime) -> str:
-    """HH:MM:SS in Vietnam time, whatever the kiosk's own zone is set to."""
-    return moment.astimezone(VIETNAM_TIME).strftime("%H:%M:%S")

@@ -1,10 +1,10 @@
-"""Every word the dashboard shows, in Vietnamese (the default) and English."""
+"""Every word the center's dashboard shows, Vietnamese first, then English."""
 
 from __future__ import annotations
 
-LANGUAGES = ("vi", "en")
+from screening.words.table import Words
 
-STRINGS: dict[str, tuple[str, str]] = {
+DASHBOARD: Words = {
     "store_down": ("Không đọc được kho dữ liệu — đang hiện số liệu lần trước",
                    "Cannot read the store — showing the last figures"),
     "broker_down": ("TRUNG TÂM MẤT KẾT NỐI BROKER từ {since} — chưa rõ trạng thái các chốt",
@@ -47,6 +47,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fevers": ("Sốt", "Fevers"),
     "quarantined": ("Bản tin lỗi", "Bad messages"),
     "stored": ("Đã lưu", "Stored"),
+    "age_minutes": ("{m} ph", "{m} min"),
+    "age_hours": ("{h} g", "{h} h"),
     "outcome_clear": ("Được qua", "Clear"),
     "outcome_home_quarantine": ("Cách ly nhà", "Home q."),
     "outcome_central_quarantine": ("Cách ly TT", "Central q."),
@@ -54,20 +56,3 @@ STRINGS: dict[str, tuple[str, str]] = {
     "outcome_rejected": ("Từ chối", "Rejected"),
     "outcome_incomplete": ("Thiếu TT", "Incomplete"),
 }
-
-
-def t(key: str, lang: str = "vi", **values: object) -> str:
-    """The string `key` in `lang`, with `{name}` fields filled from `values`."""
-    vi, en = STRINGS[key]
-    return (en if lang == "en" else vi).format(**values)
-
-
-def age(seconds: float | None, lang: str = "vi") -> str:
-    """A short age such as '42 s', '5 ph' / '5 min', '3 g' / '3 h'; '—' when unknown."""
-    if seconds is None:
-        return "—"
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} {'min' if lang == 'en' else 'ph'}"
-    return f"{seconds / 3600:.1f} {'h' if lang == 'en' else 'g'}"

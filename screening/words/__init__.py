@@ -1,0 +1,56 @@
+"""The one catalogue of words: every text a screen, a message or a report shows, in
+Vietnamese (the default) and English, looked up by key with `t`.
+
+Pure data in the pure core, so every layer above may import it: the kiosk, the dashboard,
+the relay, the CLI and the reason texts of the core itself. Device drivers (`hardware/`)
+and the firmware speak in codes that the layers above put into words. The tables are split
+by who shows them (`kiosk.py`, `dashboard.py`); reason codes and outcomes keep their words
+beside their enums (`screening.reasons`, `screening.verdict`) and are reachable here as
+`reason.<code>`, `reason.certificate.<code>` and `outcome.<outcome>`.
+"""
+
+from __future__ import annotations
+
+from screening.reasons import CERTIFICATE_MESSAGES, MESSAGES
+from screening.verdict import OUTCOME_LABELS
+from screening.words.dashboard import DASHBOARD
+from screening.words.kiosk import KIOSK
+from screening.words.table import Words
+
+LANGUAGES = ("vi", "en")
+
+
+def _merge(*tables: Words) -> Words:
+    merged: Words = {}
+    for table in tables:
+        clash = merged.keys() & table.keys()
+        if clash:  # a key means one thing everywhere
+            raise ValueError(f"word keys defined twice: {sorted(clash)}")
+        merged.update(table)
+    return merged
+
+
+WORDS: Words = _merge(
+    KIOSK,
+    DASHBOARD,
+    {f"reason.{code}": words for code, words in MESSAGES.items()},
+    {f"reason.certificate.{code}": words for code, words in CERTIFICATE_MESSAGES.items()},
+    {f"outcome.{outcome}": words for outcome, words in OUTCOME_LABELS.items()},
+)
+
+
+def t(key: str, lang: str = "vi", **values: object) -> str:
+    """The text for `key` in `lang` ("vi" or "en"), with `{name}` fields filled in."""
+    vi, en = WORDS[key]
+    text = en if lang == "en" else vi
+    return text.format(**values) if values else text
+
+
+def both(key: str, **values: object) -> dict[str, str]:
+    """The text in both languages, as JSON messages carry it: {"vi": …, "en": …}."""
+    return {lang: t(key, lang, **values) for lang in LANGUAGES}
+
+
+def known(key: str) -> bool:
+    """Whether the catalogue has words for `key`."""
+    return key in WORDS
