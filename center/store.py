@@ -18,6 +18,8 @@ from typing import Any
 
 from center.decode import Unreadable, loads, storable
 from center.stores import StoreLocation, open_database
+from center.stores.database import Transaction
+from infra.schema_version import Migration, unchanged
 
 # Vietnam keeps UTC+7 all year; a "day" in reports is the province's calendar day.
 PROVINCE_TZ = timezone(timedelta(hours=7))
@@ -72,6 +74,10 @@ LATER_COLUMNS = {"quarantine": {"size": "BIGINT", "sha256": "{text}"},
                  "events": {"personal": "INTEGER NOT NULL DEFAULT 1"}}
 # Events still holding personal data, oldest day first: what the retention purge looks for.
 LATER_INDEXES = "CREATE INDEX IF NOT EXISTS events_personal ON events(day) WHERE personal = 1;"
+# The store's schema versions (infra.schema_version): add a step, never edit a shipped one.
+STEPS: tuple[Migration[Transaction], ...] = (
+    Migration(1, "events, quarantine, device states and alert claims as first released",
+              unchanged),)
 INSERT_EVENT = ("INSERT INTO events(event_id, post, kiosk, seq, type, at, day, outcome, "
                 "received_at, payload) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
 # A quarantined message is kept as its first bytes, its size and its hash: enough to see
@@ -134,6 +140,7 @@ class Store:
         for table, columns in LATER_COLUMNS.items():
             self.db.add_columns(table, columns)
         self.db.create(LATER_INDEXES)
+        self.schema_version = self.db.migrate("center", STEPS)
 
     def add_events(self, events: Sequence[dict[str, Any]], received_at: float | None = None,
                    payloads: Sequence[bytes] | None = None) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from infra.doc_store import SCHEMA as DOCS_SCHEMA
 from infra.doc_store import read_doc, write_doc
+from infra.schema_version import Migration, migrate, unchanged
 from infra.sqlite import is_disk_full, open_durable, relaxed_sync
 
 SCHEMA = """
@@ -39,6 +40,9 @@ CREATE INDEX IF NOT EXISTS delivered_age ON delivered(acked_at);
 -- The state's backlog count and oldest age read this small index, not 100k payloads.
 CREATE INDEX IF NOT EXISTS outbox_age ON outbox(received_at);
 """
+# The file's schema versions (infra.schema_version): add a step, never edit a shipped one.
+STEPS = (Migration(1, "outbox, delivered tombstones and accepted documents as first released",
+                   unchanged),)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Outbox:
         self.path = Path(path)
         self._db = open_durable(path, max_size_mb)
         self._db.executescript(SCHEMA + DOCS_SCHEMA)
+        self.schema_version = migrate(self._db, path, "outbox", STEPS)
         self._lock = threading.Lock()
 
     def add(self, items: Sequence[Incoming]) -> Added:

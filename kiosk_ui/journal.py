@@ -22,6 +22,7 @@ from ulid import ULID
 
 from infra.doc_store import SCHEMA as DOCS_SCHEMA
 from infra.doc_store import read_doc, write_doc
+from infra.schema_version import Migration, migrate, unchanged
 from infra.sqlite import is_disk_full, open_durable, relaxed_sync
 from screening.event import EventHeader
 
@@ -37,6 +38,8 @@ CREATE INDEX IF NOT EXISTS events_pending ON events(seq) WHERE acked_at IS NULL;
 CREATE INDEX IF NOT EXISTS events_acked ON events(acked_at) WHERE acked_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
+# The file's schema versions (infra.schema_version): add a step, never edit a shipped one.
+STEPS = (Migration(1, "events, meta and accepted documents as first released", unchanged),)
 
 
 class Recordable(Protocol):
@@ -77,6 +80,7 @@ class Journal:
         self.path, self.post, self.kiosk, self._clock = Path(path), post, kiosk, clock
         self._db = open_durable(path, max_size_mb)
         self._db.executescript(SCHEMA + DOCS_SCHEMA)
+        self.schema_version = migrate(self._db, path, "journal", STEPS)
         self._lock = threading.Lock()
         self._listeners: list[Callable[[list[Entry]], None]] = []
 

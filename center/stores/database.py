@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
+from infra.schema_version import Migration
+
 Row = tuple[Any, ...]
 
 # DDL placeholders: `{text}` sorts bytewise in both (ISO times and ULIDs compare as text),
@@ -61,6 +63,12 @@ class Database(Protocol):
     def add_columns(self, table: str, columns: dict[str, str]) -> None:
         """Add columns (name: DDL type with COLUMN_TYPES placeholders) a table made by an
         older version lacks; existing ones are left alone."""
+        ...
+
+    def migrate(self, store: str, steps: Sequence[Migration[Transaction]]) -> int:
+        """Run the schema steps newer than the version recorded for `store` (each in one
+        transaction with its version, one instance at a time); returns the version now.
+        Raises ConfigProblem (store_too_new) for a version this code does not know."""
         ...
 
     def transaction(self, durable: bool = True) -> AbstractContextManager[Transaction]:

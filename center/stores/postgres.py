@@ -16,7 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from center.stores.database import COLUMN_TYPES, Row, StoreUnavailable
+from center.stores.database import COLUMN_TYPES, Row, StoreUnavailable, Transaction
+from infra.schema_version import Migration, plan
 
 CONNECT_TIMEOUT_S = 10
 POOL_MAX = 4
@@ -100,6 +101,23 @@ class PostgresDatabase:
             for name, kind in columns.items():
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} "
                              + kind.format(**COLUMN_TYPES["postgres"]))
+
+    def migrate(self, store: str, steps: Sequence[Migration[Transaction]]) -> int:
+        """Run the steps newer than the version in table schema_version, under the schema
+        lock: instances starting together migrate once, the others wait and find it done."""
+        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+            cur.execute("CREATE TABLE IF NOT EXISTS schema_version "
+                        "(store TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+            row = cur.execute("SELECT version FROM schema_version WHERE store=%s",
+                              (store,)).fetchone()
+            found = int(row[0]) if row else 0
+            for step in plan(found, steps, self.where, store):
+                step.apply(PostgresTransaction(cur))
+                cur.execute("INSERT INTO schema_version VALUES (%s, %s) ON CONFLICT (store) "
+                            "DO UPDATE SET version=excluded.version", (store, step.version))
+                found = step.version
+        return found
 
     @contextmanager
     def transaction(self, durable: bool = True) -> Iterator[PostgresTransaction]:

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from center.stores.database import COLUMN_TYPES, Row, StoreUnavailable
+from center.stores.database import COLUMN_TYPES, Row, StoreUnavailable, Transaction
+from infra.schema_version import Migration, plan, schema_version
 from infra.sqlite import open_durable, relaxed_sync
 
 
@@ -72,6 +73,17 @@ class SqliteDatabase:
                 if name not in have:
                     self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} "
                                      + kind.format(**COLUMN_TYPES["sqlite"]))
+
+    def migrate(self, store: str, steps: Sequence[Migration[Transaction]]) -> int:
+        """Run the steps newer than the file's PRAGMA user_version, each with its version."""
+        with self._lock:
+            found = schema_version(self._db)
+            for step in plan(found, steps, self.where, store):
+                with contextmanager(self._commit)() as tx:
+                    step.apply(tx)
+                    tx.execute(f"PRAGMA user_version={int(step.version)}")
+                found = step.version
+        return found
 
     @contextmanager
     def transaction(self, durable: bool = True) -> Iterator[SqliteTransaction]:
