@@ -36,10 +36,14 @@ def evaluate(scan: ScanResult, temperature: TemperatureReading | None, policy: P
     window_problem = _outside_policy_window(scan, policy, now)
     if window_problem is not None:
         return Verdict(Outcome.REJECTED, (window_problem,), policy_version=policy.version)
-    if scan.travel is None:
-        return Verdict(Outcome.INCOMPLETE, (Reason.MANUAL_ENTRY_REQUIRED,),
-                       policy_version=policy.version)
     rule_results = certificate_rule_results(scan.certificate, policy, now)
+    if scan.travel is None:
+        # Staff see at once that a certificate fails the entry rules, before typing the trip.
+        failed = rule_facts(rule_results)["certificate_rules_failed"]
+        reasons, notes = _with_failed_rules(
+            (Reason.MANUAL_ENTRY_REQUIRED, *((Reason.CERTIFICATE_RULES_FAILED,) if failed else ())),
+            rule_results)
+        return Verdict(Outcome.INCOMPLETE, reasons, policy_version=policy.version, notes=notes)
     facts = {**screening_facts(scan.travel, _fresh_celsius(temperature, policy, now), policy),
              **certificate_facts(scan.certificate, now), **rule_facts(rule_results)}
     matched = [rule for rule in policy.rules if _truthy(jsonLogic(rule.when, facts))]

@@ -62,6 +62,17 @@ def test_incomplete_vaccination_means_centralized_quarantine_naming_the_failed_r
     assert messages[1]["code"] == "entry_rule:VR-VN-0001" and "14" not in messages[1]["en"]
 
 
+def test_a_failed_rule_shows_already_while_the_trip_is_awaited(signer):
+    verdict = evaluate(scan(signer.code({1: vaccination(1, 2)}), signer), None,
+                       default_policy(), NOW)
+    assert verdict.outcome is Outcome.INCOMPLETE
+    assert verdict.reasons == (Reason.MANUAL_ENTRY_REQUIRED, Reason.CERTIFICATE_RULES_FAILED,
+                               "entry_rule:VR-VN-0001")
+    passing = evaluate(scan(signer.code({1: vaccination(2, 2)}), signer), None,
+                       default_policy(), NOW)
+    assert passing.reasons == (Reason.MANUAL_ENTRY_REQUIRED,)
+
+
 def test_a_recent_dose_fails_only_the_14_day_rule(signer):
     payload = {**vaccination(2, 2), "v": [{**vaccination()["v"][0], "dt": "2022-05-25"}]}
     verdict = evaluate(arriving_from(scan(signer.code({1: payload}), signer)), None,
