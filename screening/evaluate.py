@@ -38,12 +38,7 @@ def evaluate(scan: ScanResult, temperature: TemperatureReading | None, policy: P
         return Verdict(Outcome.REJECTED, (window_problem,), policy_version=policy.version)
     rule_results = certificate_rule_results(scan.certificate, policy, now)
     if scan.travel is None:
-        # Staff see at once that a certificate fails the entry rules, before typing the trip.
-        failed = rule_facts(rule_results)["certificate_rules_failed"]
-        reasons, notes = _with_failed_rules(
-            (Reason.MANUAL_ENTRY_REQUIRED, *((Reason.CERTIFICATE_RULES_FAILED,) if failed else ())),
-            rule_results)
-        return Verdict(Outcome.INCOMPLETE, reasons, policy_version=policy.version, notes=notes)
+        return _awaiting_trip(rule_results, policy)
     facts = {**screening_facts(scan.travel, _fresh_celsius(temperature, policy, now), policy),
              **certificate_facts(scan.certificate, now), **rule_facts(rule_results)}
     matched = [rule for rule in policy.rules if _truthy(jsonLogic(rule.when, facts))]
@@ -57,6 +52,14 @@ def evaluate(scan: ScanResult, temperature: TemperatureReading | None, policy: P
     notify = any(rule.notify_ward for rule in matched)
     ward = scan.travel.destination.ward if notify else None
     return Verdict(matched[0].outcome, reasons, days, ward, policy.version, notes)
+
+
+def _awaiting_trip(results: list[RuleResult], policy: Policy) -> Verdict:
+    # Staff see at once that a certificate fails the entry rules, before typing the trip.
+    failed = (Reason.CERTIFICATE_RULES_FAILED,) if rule_facts(results)[
+        "certificate_rules_failed"] else ()
+    reasons, notes = _with_failed_rules((Reason.MANUAL_ENTRY_REQUIRED, *failed), results)
+    return Verdict(Outcome.INCOMPLETE, reasons, policy_version=policy.version, notes=notes)
 
 
 def _with_failed_rules(reasons: tuple[Reason | str, ...], results: list[RuleResult],

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from json_logic.builtins import BUILTINS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from screening.certlogic.business_rule import BusinessRule
+from screening.certlogic.business_rule import BusinessRule, check_operators
 from screening.places import COUNTRY_RE, province_name, ward_info
 from screening.reasons import Reason
 from screening.validity import DEFAULT_CLOCK_SKEW_S, DEFAULT_MAX_VALIDITY_HOURS, ValidityRules
@@ -19,6 +19,7 @@ POLICY_KIND = "policy"
 ZoneLevel = Literal["hot", "watch"]
 # Operators json_logic.apply handles itself, besides its table of BUILTINS.
 CONTROL_OPERATORS = {"if", "?:", "and", "or", "filter", "reduce", "map", "all", "some", "none"}
+JSONLOGIC_OPERATORS = {*BUILTINS, *CONTROL_OPERATORS}
 
 
 class Strict(BaseModel):
@@ -79,7 +80,7 @@ class Rule(Strict):
     @field_validator("when")
     @classmethod
     def _known_operators(cls, value: Any) -> Any:
-        _check_logic(value)
+        check_operators(value, JSONLOGIC_OPERATORS, "JsonLogic")
         return value
 
     @field_validator("outcome")
@@ -158,16 +159,3 @@ def parse_policy(body: dict[str, Any], version: int = 0) -> Policy:
 def policy_body(policy: Policy) -> dict[str, Any]:
     """The JSON body that gets signed (everything but the version)."""
     return policy.model_dump(mode="json", exclude={"version"})
-
-
-def _check_logic(logic: Any) -> None:
-    if isinstance(logic, list):
-        for item in logic:
-            _check_logic(item)
-    elif isinstance(logic, dict):
-        if len(logic) != 1:
-            raise ValueError("a JsonLogic operation has exactly one operator key")
-        (op, args), = logic.items()
-        if op not in BUILTINS and op not in CONTROL_OPERATORS:
-            raise ValueError(f"unknown JsonLogic operator {op!r}")
-        _check_logic(args)

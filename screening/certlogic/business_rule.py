@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from datetime import datetime
 from typing import Any, Literal
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from screening.certlogic.evaluator import OPERATIONS
 
 SEMVER = r"^\d+\.\d+\.\d+$"
+CERTLOGIC_OPERATORS = {"var", *OPERATIONS}
 IDENTIFIER = r"^(GR|VR|TR|RR|IR)-[A-Z]{2}-\d{4}$"
 CertificateKind = Literal["General", "Test", "Vaccination", "Recovery"]
 
@@ -69,7 +71,7 @@ class BusinessRule(BaseModel):
     @field_validator("Logic")
     @classmethod
     def _certlogic_operators(cls, value: Any) -> Any:
-        _check_operators(value)
+        check_operators(value, CERTLOGIC_OPERATORS, "CertLogic")
         return value
 
     @model_validator(mode="after")
@@ -90,15 +92,16 @@ class BusinessRule(BaseModel):
         return semver(self.Version) or (0, 0, 0)
 
 
-def _check_operators(logic: Any) -> None:
-    # Unknown operators are refused when a rule comes in, with their name, not at a scan.
+def check_operators(logic: Any, known: Container[str], dialect: str) -> None:
+    """Raise ValueError naming the first operator of `logic` not in `known` (JsonLogic or
+    CertLogic), so an unknown one is refused when a rule comes in, not at a scan."""
     if isinstance(logic, list):
         for item in logic:
-            _check_operators(item)
+            check_operators(item, known, dialect)
     elif isinstance(logic, dict):
         if len(logic) != 1:
-            raise ValueError("a CertLogic operation has exactly one operator key")
+            raise ValueError(f"a {dialect} operation has exactly one operator key")
         (operator, operands), = logic.items()
-        if operator != "var" and operator not in OPERATIONS:
-            raise ValueError(f"unknown CertLogic operator {operator!r}")
-        _check_operators(operands)
+        if operator not in known:
+            raise ValueError(f"unknown {dialect} operator {operator!r}")
+        check_operators(operands, known, dialect)

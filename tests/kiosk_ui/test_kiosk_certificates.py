@@ -71,6 +71,22 @@ async def settle(pilot: Pilot[None], kiosk: Kiosk) -> None:
     await pilot.pause()
 
 
+async def enter_passport_and_trip(pilot: Pilot[None], kiosk: Kiosk) -> str:
+    """In the open manual form: passport C1234567, destination Điện Biên Phủ, F10; the screen."""
+    kiosk.app.screen.query_one("#id-number").focus()
+    await pilot.press(*"C1234567")
+    kiosk.app.screen.query_one("#destination").focus()
+    await pilot.press("enter")
+    await settle(pilot, kiosk)
+    assert isinstance(kiosk.app.screen, PlacePicker)
+    await pilot.press(*["space" if c == " " else c for c in "dien bien phu"], "down", "up",
+                      "enter")
+    await settle(pilot, kiosk)
+    await pilot.press("f10")
+    await settle(pilot, kiosk)
+    return screen_text(kiosk.app)
+
+
 async def test_a_dcc_shows_its_facts_masked_and_asks_for_the_trip() -> None:
     kiosk = border_kiosk()
     text = await scan(kiosk, dcc())
@@ -115,18 +131,7 @@ async def test_staff_enter_the_passport_and_trip_and_the_certificate_still_count
         assert isinstance(kiosk.app.screen, ManualScreen)
         text = screen_text(kiosk.app)
         assert "Nguyễn, Thị Ánh" in text and "Nơi đi: Đức (DE)" in text  # from the issuer
-        kiosk.app.screen.query_one("#id-number").focus()
-        await pilot.press(*"C1234567")
-        kiosk.app.screen.query_one("#destination").focus()
-        await pilot.press("enter")
-        await settle(pilot, kiosk)
-        assert isinstance(kiosk.app.screen, PlacePicker)
-        await pilot.press(*["space" if c == " " else c for c in "dien bien phu"], "down", "up",
-                          "enter")
-        await settle(pilot, kiosk)
-        await pilot.press("f10")
-        await settle(pilot, kiosk)
-        text = screen_text(kiosk.app)
+        text = await enter_passport_and_trip(pilot, kiosk)
     first, entered = [e for e in kiosk.journal.events if isinstance(e, ScanEvent)]
     assert first.verdict.outcome is Outcome.INCOMPLETE
     assert entered.scan.certificate == first.scan.certificate
@@ -150,17 +155,7 @@ async def test_a_failed_entry_rule_shows_in_its_own_vietnamese_description() -> 
         first = screen_text(kiosk.app)
         await pilot.press("f4")
         await settle(pilot, kiosk)
-        kiosk.app.screen.query_one("#id-number").focus()
-        await pilot.press(*"C1234567")
-        kiosk.app.screen.query_one("#destination").focus()
-        await pilot.press("enter")
-        await settle(pilot, kiosk)
-        await pilot.press(*["space" if c == " " else c for c in "dien bien phu"], "down", "up",
-                          "enter")
-        await settle(pilot, kiosk)
-        await pilot.press("f10")
-        await settle(pilot, kiosk)
-        text = screen_text(kiosk.app)
+        text = await enter_passport_and_trip(pilot, kiosk)
     entered = [e for e in kiosk.journal.events if isinstance(e, ScanEvent)][-1]
     assert entered.verdict.outcome is Outcome.CENTRAL_QUARANTINE
     assert "entry_rule:VR-VN-0001" in entered.to_json()["reasons"]
