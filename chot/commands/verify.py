@@ -105,7 +105,6 @@ def _certificate_part(scan: Any, verdict: Any) -> dict[str, Any]:
     """`format`, `identity` and `certificate`; for a foreign certificate, messages in its words."""
     from screening.certificates import CertFormat, CertificateVerified
     from screening.certificates.who_ddcc import who_status
-    from screening.reasons import describe
 
     cert = scan.certificate
     identity = scan.identity.to_json() if scan.identity else None
@@ -119,7 +118,9 @@ def _certificate_part(scan: Any, verdict: Any) -> dict[str, Any]:
         "certificate": {**cert.facts.to_json(), "signer": cert.signer,
                         "signer_expires_at": cert.to_json()["signer_expires_at"],
                         "trust_age_s": cert.trust_age_s} if verified else None,
-        "messages": [describe(r, certificate=True) for r in verdict.reasons],
+        "messages": [{"code": str(r), "vi": verdict.reason_text(r, "vi", certificate=True),
+                      "en": verdict.reason_text(r, "en", certificate=True)}
+                     for r in verdict.reasons],
     }
 
 

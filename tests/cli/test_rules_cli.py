@@ -6,12 +6,17 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509 import load_der_x509_certificate
 
 from screening.entry_rules import RULE_IDS
 from screening.policy import parse_policy
+from tests.certificates.vectors import make_signer, vaccination
 
 RULES = Path(__file__).resolve().parents[2] / "screening" / "entry_rules"
 
@@ -114,3 +119,22 @@ def test_bad_input_gets_a_bilingual_answer_and_a_reason(tmp_path, args, reason):
     assert proc.returncode == 2 and answer["reason"] == reason
     assert " / " in answer["error"]  # Vietnamese / English
     assert not (tmp_path / "out.json").exists()
+
+
+def test_verify_names_a_failed_entry_rule_in_its_own_words(tmp_path):
+    now = datetime.now(UTC).replace(microsecond=0)
+    signer = make_signer(ec.generate_private_key(ec.SECP256R1()),
+                         not_before=now - timedelta(days=10), not_after=now + timedelta(days=10))
+    (tmp_path / "dsc.pem").write_bytes(
+        load_der_x509_certificate(signer.der).public_bytes(Encoding.PEM))
+    code = signer.code({1: vaccination(1, 2)}, issued=now - timedelta(days=1),
+                       expires=now + timedelta(days=30))
+    proc = subprocess.run([sys.executable, "-m", "chot", "verify", code, "--trust",
+                           str(tmp_path / "dsc.pem"), "--json"], capture_output=True, text=True,
+                          timeout=60)
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["outcome"] == "incomplete"
+    assert out["reasons"] == ["manual_entry_required", "certificate_rules_failed",
+                              "entry_rule:VR-VN-0001"]
+    assert out["messages"][2]["vi"].startswith("Phải tiêm đủ liệu trình")
+    assert out["messages"][2]["en"].startswith("The vaccination series must be complete")
