@@ -9,18 +9,15 @@ gateway accepted are kept here too, so a restart never fans out an older version
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from infra.doc_store import SCHEMA as DOCS_SCHEMA
-from infra.doc_store import read_doc, write_doc
-from infra.schema_version import Migration, migrate, unchanged
-from infra.sqlite import is_disk_full, open_durable, relaxed_sync
+from infra.event_file import EventFile, chunks
+from infra.schema_version import Migration, unchanged
+from infra.sqlite import is_disk_full, relaxed_sync
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -78,15 +75,11 @@ class OutboxFull(RuntimeError):
     """The outbox cannot commit (disk or size cap full): do not acknowledge the kiosks."""
 
 
-class Outbox:
+class Outbox(EventFile):
     """SQLite outbox of one gateway."""
 
     def __init__(self, path: str | Path, max_size_mb: float | None = None) -> None:
-        self.path = Path(path)
-        self._db = open_durable(path, max_size_mb)
-        self._db.executescript(SCHEMA + DOCS_SCHEMA)
-        self.schema_version = migrate(self._db, path, "outbox", STEPS)
-        self._lock = threading.Lock()
+        super().__init__(path, max_size_mb, SCHEMA, "outbox", STEPS)
 
     def add(self, items: Sequence[Incoming]) -> Added:
         """Commit incoming events (idempotent by event id); raises OutboxFull."""
@@ -109,7 +102,7 @@ class Outbox:
 
     def _delivered_among(self, event_ids: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        for chunk in _chunks(event_ids, 500):
+        for chunk in chunks(event_ids, 500):
             marks = ",".join("?" * len(chunk))
             found.update(self._db.execute(
                 f"SELECT event_id, kiosk FROM delivered WHERE event_id IN ({marks})", chunk))
@@ -127,7 +120,7 @@ class Outbox:
         """The still-pending events among event_ids."""
         found: list[Outgoing] = []
         with self._lock:
-            for chunk in _chunks(list(event_ids), 500):
+            for chunk in chunks(list(event_ids), 500):
                 marks = ",".join("?" * len(chunk))
                 found += [Outgoing(r[0], r[1], r[2], r[3], bytes(r[4])) for r in self._db.execute(
                     f"SELECT rowid, event_id, kiosk, topic, payload FROM outbox "
@@ -140,7 +133,7 @@ class Outbox:
         now = time.time()
         acked: list[tuple[str, str]] = []
         with self._lock, relaxed_sync(self._db), self._transaction():
-            for chunk in _chunks(list(dict.fromkeys(event_ids)), 500):
+            for chunk in chunks(list(dict.fromkeys(event_ids)), 500):
                 marks = ",".join("?" * len(chunk))
                 removed = self._db.execute(
                     f"DELETE FROM outbox WHERE event_id IN ({marks}) "
@@ -167,20 +160,7 @@ class Outbox:
                 "SELECT count(*), min(received_at) FROM outbox").fetchone()
         return count, oldest
 
-    def doc(self, kind: str) -> tuple[int, dict[str, Any]] | None:
-        """The accepted signed document of this kind: (version, envelope), or None."""
-        with self._lock:
-            return read_doc(self._db, kind)
 
-    def put_doc(self, kind: str, version: int, envelope: dict[str, Any]) -> None:
-        """Remember an accepted signed document (an older version never replaces a newer)."""
-        with self._lock:
-            write_doc(self._db, kind, version, envelope)
-
-    def close(self) -> None:
-        """Close the file."""
-        with self._lock:
-            self._db.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -195,7 +175,3 @@ class Outbox:
             if is_disk_full(exc):
                 raise OutboxFull(str(exc)) from None
             raise
-
-
-def _chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,10 +19,9 @@ from typing import Any, Protocol
 
 from ulid import ULID
 
-from infra.doc_store import SCHEMA as DOCS_SCHEMA
-from infra.doc_store import read_doc, write_doc
-from infra.schema_version import Migration, migrate, unchanged
-from infra.sqlite import is_disk_full, open_durable, relaxed_sync
+from infra.event_file import EventFile, chunks
+from infra.schema_version import Migration, unchanged
+from infra.sqlite import is_disk_full, relaxed_sync
 from screening.event import EventHeader
 
 SCHEMA = """
@@ -71,17 +69,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Journal:
+class Journal(EventFile):
     """The durable event log of one kiosk."""
 
     def __init__(self, path: str | Path, post: str, kiosk: str,
                  clock: Callable[[], datetime] = utc_now, max_size_mb: float | None = None,
                  ) -> None:
-        self.path, self.post, self.kiosk, self._clock = Path(path), post, kiosk, clock
-        self._db = open_durable(path, max_size_mb)
-        self._db.executescript(SCHEMA + DOCS_SCHEMA)
-        self.schema_version = migrate(self._db, path, "journal", STEPS)
-        self._lock = threading.Lock()
+        super().__init__(path, max_size_mb, SCHEMA, "journal", STEPS)
+        self.post, self.kiosk, self._clock = post, kiosk, clock
         self._listeners: list[Callable[[list[Entry]], None]] = []
 
     def add_listener(self, listener: Callable[[list[Entry]], None]) -> None:
@@ -137,7 +132,7 @@ class Journal:
         """The still-unacknowledged events among these sequence numbers."""
         found: list[Entry] = []
         with self._lock:
-            for chunk in _chunks(list(seqs), 500):
+            for chunk in chunks(list(seqs), 500):
                 marks = ",".join("?" * len(chunk))
                 found += [Entry(seq, event_id, payload.encode()) for seq, event_id, payload
                           in self._db.execute(
@@ -153,7 +148,7 @@ class Journal:
             self._db.execute("BEGIN IMMEDIATE")
             changed = 0
             now = time.time()
-            for chunk in _chunks(list(event_ids), 500):
+            for chunk in chunks(list(event_ids), 500):
                 marks = ",".join("?" * len(chunk))
                 changed += self._db.execute(
                     f"UPDATE events SET acked_at=? WHERE acked_at IS NULL "
@@ -180,22 +175,3 @@ class Journal:
             oldest = first[0] if first else None
         return {"last_seq": row[0] if row else 0, "pending": pending,
                 "oldest_pending_age_s": round(time.time() - oldest, 3) if oldest else None}
-
-    def doc(self, kind: str) -> tuple[int, dict[str, Any]] | None:
-        """The signed document of this kind the kiosk accepted last: (version, envelope)."""
-        with self._lock:
-            return read_doc(self._db, kind)
-
-    def put_doc(self, kind: str, version: int, envelope: dict[str, Any]) -> None:
-        """Keep an accepted signed document (fsync), so a restart knows its version."""
-        with self._lock:
-            write_doc(self._db, kind, version, envelope)
-
-    def close(self) -> None:
-        """Close the file."""
-        with self._lock:
-            self._db.close()
-
-
-def _chunks(items: list[Any], size: int) -> list[list[Any]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]

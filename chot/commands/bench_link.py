@@ -23,20 +23,18 @@ def run_bench_link(args: argparse.Namespace) -> int:
     """Run the soak; the last stdout line is the JSON result, exit 1 unless it was clean."""
     from pathlib import Path
 
+    from chot.failure import fail
     from sim.bench.link import run_link_soak
     from sim.broker import BrokerUnavailable
 
     if args.minutes <= 0 or args.kiosks < 1 or args.rate <= 0:
-        print(json.dumps({"error": "--minutes, --kiosks, --rate phải > 0 / must be > 0",
-                          "reason": "bad_argument"}, ensure_ascii=False))
-        return 2
+        return fail("--minutes, --kiosks, --rate phải > 0 / must be > 0", "bad_argument")
     try:
         result = run_link_soak(args.minutes * 60, args.kiosks, args.rate,
                                keep=Path(args.keep) if args.keep else None)
     except BrokerUnavailable as exc:
-        print(json.dumps({"error": str(exc), "reason": "broker_unavailable"},
-                         ensure_ascii=False))
-        return 2
+        return fail(f"không chạy được mosquitto / mosquitto did not start: {exc}",
+                    "broker_unavailable")
     figures = result.to_json()
     if not args.json:
         print(f"{figures['events']} events over TLS in {args.minutes} min, "
