@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import time
+from importlib import resources
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screening.certlogic import EvaluationError, evaluate, to_json
+from screening.certlogic.business_rule import BusinessRule
 from screening.certlogic.evaluator import OPERATIONS
+from screening.certlogic.rule_cases import CaseError, check_case, run_case
+from screening.certlogic.rule_set import RuleOutcome, check_rule
 
 json_scalars = (st.none() | st.booleans() | st.integers(-(2**40), 2**40)
                 | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12)
@@ -28,7 +32,7 @@ expressions = st.recursive(
                             st.lists(inner, max_size=4) | inner)
     | st.lists(inner, max_size=3),
     max_leaves=25)
-SETTINGS = settings(max_examples=400, deadline=None)
+SETTINGS = settings(max_examples=200, deadline=None)
 
 
 def check(expr, data) -> None:
@@ -56,3 +60,31 @@ def test_deep_nesting_is_an_error_not_a_crash():
     for _ in range(5000):
         expr = {"!": [expr]}
     assert isinstance(evaluate(expr, None), EvaluationError)
+
+
+RULE = BusinessRule.model_validate(json.loads(
+    (resources.files("screening.entry_rules") / "TR-VN-0002.json").read_text("utf-8")))
+
+
+@SETTINGS
+@given(expressions, json_values, json_values)
+def test_a_rule_on_any_data_passes_fails_or_stays_open(expr, payload, external):
+    for logic in (expr, RULE.Logic):
+        result = check_rule(RULE.model_copy(update={"Logic": logic}),
+                            {"payload": payload, "external": external})
+        assert result.outcome in set(RuleOutcome)
+
+
+@SETTINGS
+@given(json_values | st.fixed_dictionaries(
+    {"name": json_values, "payload": json_values, "external": json_values,
+     "expected": json_values}))
+def test_any_json_is_a_case_or_a_clear_case_error(body):
+    try:
+        case = check_case(body)
+    except CaseError as refused:
+        assert str(refused)
+        return
+    line = run_case(RULE.Logic, case)
+    assert isinstance(line["passed"], bool)
+    json.dumps(line)
