@@ -322,8 +322,8 @@ class Gateway:
 
     def _malformed(self, item: Received, problem: Malformed) -> None:
         self.counters.malformed += 1
-        log.warning("dropping malformed kiosk message on %s: %s %s", item.topic,
-                    problem.reason, problem.detail)
+        # The reason code only: the detail quotes the message, which may name a traveller.
+        log.warning("dropping malformed kiosk message on %s: %s", item.topic, problem.reason)
 
     def _ack_kiosks(self, items: list[Received]) -> None:
         generation = self.post_link.generation
