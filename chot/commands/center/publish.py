@@ -27,6 +27,13 @@ def add_parsers(subparsers: Any) -> None:
         parser.add_argument("file", help=f"{kind} JSON file")
         parser.add_argument("--key", help="center private key (default: [publish] key)")
         parser.set_defaults(handler=publish_policy if kind == "policy" else publish_trust)
+        if kind == "policy":
+            example = actions.add_parser(
+                "example", help="chính sách mặc định cho một tỉnh / the default policy for a "
+                                "province, to edit and publish")
+            example.add_argument("--province", required=True,
+                                 help="the province's official code (e.g. 01)")
+            example.set_defaults(handler=example_policy)
 
 
 def _usage(parser: argparse.ArgumentParser) -> Any:
@@ -34,6 +41,22 @@ def _usage(parser: argparse.ArgumentParser) -> Any:
         parser.print_help(sys.stderr)
         return 2
     return show
+
+
+def example_policy(args: argparse.Namespace) -> int:
+    """Print the directives' default policy for --province as a body to edit and publish."""
+    from screening.default_policy import DEFAULT_BODY
+    from screening.places import normalize_province, province_name
+
+    province = normalize_province(str(args.province))
+    name = province_name(province)
+    if name is None:
+        return fail(f"Không có tỉnh mã {args.province} / no province has code {args.province}",
+                    "unknown_province")
+    body = {**DEFAULT_BODY, "province": province,
+            "name": f"Mặc định theo chỉ thị, {name} / Default from the directives, {name}"}
+    print(json.dumps(body, ensure_ascii=False, indent=2))
+    return 0
 
 
 def publish_policy(args: argparse.Namespace) -> int:
