@@ -15,7 +15,9 @@ def register(tree: Any) -> None:
         "thêm quy tắc theo định dạng EU vào chính sách / add EU-format business rules to a "
         "policy body", group="rules")
     add.add_argument("files", nargs="+", metavar="FILE",
-                     help="a rule (JSON object) or a list of rules, as the EU gateway gives them")
+                     help="a rule (JSON object) or a list of rules, as the EU gateway gives "
+                          "them; an EU value set ({valueSetId, valueSetValues}) goes into "
+                          "certificate_value_sets")
     add.add_argument("--into", metavar="BODY",
                      help="the policy body to add them to (default: the built-in default policy)")
     add.add_argument("--out", required=True, help="the policy body to write")
@@ -58,7 +60,15 @@ def import_rules(args: argparse.Namespace) -> int:
         return fail(f"Chính sách --into không hợp lệ / the --into policy is invalid: {exc}",
                     "policy_invalid")
     rules: list[BusinessRule] = []
+    value_sets = dict(body.get("certificate_value_sets", {}))
     for path, item in incoming:
+        if isinstance(item, dict) and "valueSetId" in item:
+            codes = _value_set_codes(item)
+            if codes is None:
+                return fail(f"Bộ giá trị không hợp lệ / invalid value set: {path}",
+                            "value_set_invalid")
+            value_sets[item["valueSetId"]] = codes
+            continue
         try:
             rules.append(BusinessRule.model_validate(item))
         except ValidationError as exc:
@@ -68,7 +78,8 @@ def import_rules(args: argparse.Namespace) -> int:
             if not any(_same(r, new) for new in rules)]
     added = [rule.model_dump(mode="json") for rule in rules]
     try:
-        policy = parse_policy({**body, "certificate_rules": [*kept, *added]})
+        policy = parse_policy({**body, "certificate_rules": [*kept, *added],
+                               "certificate_value_sets": value_sets})
     except PolicyError as exc:
         return fail(f"Chính sách sau khi nhập không hợp lệ / the policy would be invalid: {exc}",
                     "policy_invalid")
@@ -76,7 +87,8 @@ def import_rules(args: argparse.Namespace) -> int:
                               + "\n", "utf-8")
     print(json.dumps({"out": args.out, "imported": len(added),
                       "replaced": len(body.get("certificate_rules", [])) - len(kept),
-                      "certificate_rules": len(policy.certificate_rules)}))
+                      "certificate_rules": len(policy.certificate_rules),
+                      "value_sets": sorted(policy.certificate_value_sets)}))
     return 0
 
 
@@ -139,6 +151,15 @@ def _logic(body: Any) -> Any:
 
 def _listed(body: Any) -> list[Any]:
     return body if isinstance(body, list) else [body]
+
+
+def _value_set_codes(item: dict[str, Any]) -> list[str] | None:
+    # The EU's value-set document: {"valueSetId", "valueSetDate", "valueSetValues": {code: …}}.
+    values = item.get("valueSetValues")
+    if not isinstance(item["valueSetId"], str) or not item["valueSetId"] \
+            or not isinstance(values, dict):
+        return None
+    return sorted(values)
 
 
 def _same(held: Any, new: Any) -> bool:

@@ -89,12 +89,36 @@ def test_import_adds_rules_and_replaces_the_same_version(tmp_path):
     proc = chot("import", eu_style, "--out", str(out))
     assert proc.returncode == 0, proc.stdout
     assert last_json(proc) == {"out": str(out), "imported": 2, "replaced": 0,
-                               "certificate_rules": len(RULE_IDS) + 2}
+                               "certificate_rules": len(RULE_IDS) + 2, "value_sets": []}
     policy = parse_policy(json.loads(out.read_text("utf-8")))
     again = chot("import", eu_style, "--into", str(out), "--out", str(out))
     assert last_json(again)["replaced"] == 2
     assert len(parse_policy(json.loads(out.read_text("utf-8"))).certificate_rules) == len(
         policy.certificate_rules)
+
+
+def test_import_brings_eu_value_sets_that_rules_read(tmp_path):
+    value_set = write(tmp_path / "vs.json", {
+        "valueSetId": "vaccines-covid-19-names", "valueSetDate": "2022-05-01",
+        "valueSetValues": {"EU/1/20/1528": {"display": "Comirnaty", "active": True},
+                           "EU/1/20/1507": {"display": "Spikevax", "active": True}}})
+    rule = json.loads((RULES / "VR-VN-0001.json").read_text("utf-8"))
+    approved = write(tmp_path / "rule.json", {
+        **rule, "Identifier": "VR-VN-0003", "AffectedFields": ["v.0.mp"],
+        "Logic": {"in": [{"var": "payload.v.0.mp"},
+                         {"var": "external.valueSets.vaccines-covid-19-names"}]}})
+    out = tmp_path / "policy.json"
+    proc = chot("import", approved, value_set, "--out", str(out))
+    assert last_json(proc)["value_sets"] == ["vaccines-covid-19-names"]
+    policy = parse_policy(json.loads(out.read_text("utf-8")))
+    assert policy.certificate_value_sets["vaccines-covid-19-names"] == [
+        "EU/1/20/1507", "EU/1/20/1528"]
+    data = write(tmp_path / "data.json", {
+        "payload": {"ver": "1.3.0", "v": [{"mp": "EU/1/20/1528"}]},
+        "external": {"valueSets": policy.certificate_value_sets}})
+    assert last_json(chot("eval", approved, data, "--json")) == {"result": True}
+    broken = write(tmp_path / "broken.json", {"valueSetId": "x", "valueSetValues": []})
+    assert last_json(chot("import", broken, "--out", str(out)))["reason"] == "value_set_invalid"
 
 
 @pytest.mark.parametrize(("args", "reason"), [
