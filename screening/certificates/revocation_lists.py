@@ -225,7 +225,12 @@ def _time(value: Any) -> float | None:
 
 
 def _iso(stamp: float | None) -> str | None:
-    return None if stamp is None else datetime.fromtimestamp(stamp, UTC).isoformat()
+    if stamp is None:
+        return None
+    try:
+        return datetime.fromtimestamp(stamp, UTC).isoformat()
+    except (OverflowError, OSError, ValueError):  # past year 9999 in UTC: never, in effect
+        return None
 
 
 def _stamps(value: Any) -> dict[Framework, datetime]:
@@ -234,7 +239,8 @@ def _stamps(value: Any) -> dict[Framework, datetime]:
     out = {}
     for name, text in value.items():
         try:
-            out[Framework(name)] = datetime.fromtimestamp(_time(text) or 0.0, UTC)
+            moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+            out[Framework(name)] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
         except ValueError:
             raise RevocationImportError(f"fetched_at[{str(name)[:20]!r}]: not a framework "
                                         "and ISO time") from None
