@@ -174,9 +174,19 @@ def publish_retained(cfg: BrokerConfig, topic: str, envelope: dict[str, Any],
                      timeout_s: float = 10.0) -> None:
     """Publish an envelope retained with QoS 1 and wait for the broker's PUBACK."""
     client = _connected_client(cfg, "center-publish", timeout_s)
+    payload = json.dumps(envelope, ensure_ascii=False).encode()
     try:
-        info = client.publish(topic, json.dumps(envelope, ensure_ascii=False).encode(),
-                              qos=1, retain=True)
+        # The broker states its packet limit when it accepts us (MQTT 5 CONNACK); past it, it
+        # would drop the connection and the document would silently never reach the posts.
+        limit = client.user_data_get().get("max_packet") if client.user_data_get() else None
+        if limit is not None and len(payload) + len(topic) + 16 > limit:
+            raise PublishProblem(
+                "Tài liệu lớn hơn giới hạn gói tin của máy chủ MQTT (bớt danh sách thu hồi "
+                "hoặc nâng max_packet_size)",
+                f"the document is {len(payload)} bytes, over the broker's max_packet_size "
+                f"{limit}: trim the revocation lists or raise max_packet_size on every broker",
+                "document_too_large")
+        info = client.publish(topic, payload, qos=1, retain=True)
         info.wait_for_publish(timeout_s)
         if not info.is_published():
             raise PublishProblem("Máy chủ MQTT không xác nhận", "the broker did not confirm",
@@ -210,9 +220,11 @@ def _connected_client(cfg: BrokerConfig, name: str, timeout_s: float) -> Any:
     up = threading.Event()
     refused: list[str] = []
 
-    def connected(_c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+    def connected(_c: Any, _u: Any, _f: Any, reason: Any, properties: Any) -> None:
         if failed(reason):
             refused.append(str(reason))
+        limit = getattr(properties, "MaximumPacketSize", None)
+        client.user_data_set({"max_packet": limit if isinstance(limit, int) else None})
         up.set()
 
     client.on_connect = connected

@@ -131,3 +131,29 @@ def test_no_key_no_broker_no_file(center_config, keys, capsys, tmp_path: Path):
     assert (code, answer["reason"]) == (2, "broker_unreachable")
     code, answer = publish(capsys, "policy", config, tmp_path / "nope.json", keys[1])
     assert (code, answer["reason"]) == (2, "file_invalid")
+
+
+def test_a_trust_list_over_the_brokers_packet_limit_is_refused_by_name(
+        mosquitto_factory, center_config, keys, capsys, tmp_path: Path):
+    import os
+    from datetime import UTC, datetime
+
+    from screening.certificates import Framework
+    from screening.certificates.revocation import HashType, Revocations
+    from screening.certificates.revocation_lists import export_revocations
+
+    broker = mosquitto_factory(extra_config="max_packet_size 65536\n")
+    issuer = SigningKey.generate()
+    (tmp_path / "issuer.pub").write_bytes(issuer.public.to_pem())
+    lists = Revocations(dcc={"a2lkLWtpZA==": {HashType.UCI: {
+        os.urandom(16): None for _ in range(5000)}}},
+        fetched_at={Framework.HCERT: datetime.now(UTC)})
+    trust_file = write_json(tmp_path / "trust.json", {
+        "issuers": [{"name": "Sở Y tế", "public_key_file": "issuer.pub"}],
+        "revocation": export_revocations(lists)})
+    code, answer = publish(capsys, "trust", center_config(broker), trust_file, keys[1])
+    assert code == 2 and answer["reason"] == "document_too_large", answer
+    assert "max_packet_size 65536" in answer["error"]
+    out = subprocess.run(["mosquitto_sub", "-p", str(broker.port), "-t", "chot/v1/11/trust",
+                          "-C", "1", "-W", "3"], capture_output=True, text=True, timeout=10)
+    assert out.stdout == ""
