@@ -58,11 +58,20 @@ class IngestConfig(Strict):
 
     share_group: str = Field("center", min_length=1)
     batch_max: int = Field(2000, ge=1)
-    post_rate_per_s: float = Field(500.0, ge=0, description="tokens per second per post: a "
-                                   "message costs one per started 64 KiB; over it, messages "
-                                   "are not acknowledged to the gateway, which resends them "
-                                   "later (0: no cap)")
-    post_burst: float = Field(10_000.0, ge=1, description="tokens a post may spend at once")
+    post_share_per_s: float = Field(2000.0, ge=0, description="events per second each post "
+                                    "is always given; beyond it a post is taken in only while "
+                                    "every other post is quiet, else held back: not "
+                                    "acknowledged, so its gateway resends later (0: no share)")
+    post_share_burst: float = Field(20_000.0, ge=1, description="events a post may send at "
+                                    "once above its share")
+    share_quiet_s: float = Field(2.0, gt=0, description="a post silent this long leaves the "
+                                 "center to the others")
+    quantum: int = Field(200, ge=1, description="events per post per round while several "
+                         "posts send (one commit)")
+    sessions: int = Field(32, ge=1, description="MQTT sessions the posts are spread over, "
+                          "each with its own bounded broker queue")
+    window: int = Field(32, ge=1, le=65535, description="messages each session may hold "
+                        "unacknowledged (MQTT Receive Maximum)")
     quarantine_per_post_hour: int = Field(1000, ge=0, description="quarantine rows kept per "
                                           "post per hour; further ones are only counted")
 

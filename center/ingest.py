@@ -1,19 +1,23 @@
 """Center ingest: events from the provincial broker into the store, exactly once, then acks.
 
-Several instances split the events through one shared subscription. A message (one event or
-a batch of one kiosk's events) is PUBACKed only after its events are committed, so a center
-killed mid-batch gets it again from the broker; the ack to the gateway goes out after the
-same commit, so a gateway purges only what the store holds. Duplicates are ignored by
-event_id and acknowledged again.
+Events come in on one session per group of posts (center/post_sessions.py), each with its
+own bounded broker queue; several instances split each post's events through shared
+subscriptions. A message (one event or a batch of one kiosk's events) is PUBACKed only after
+its events are committed, so a center killed mid-batch gets it again from the broker; the ack
+to the gateway goes out after the same commit, so a gateway purges only what the store holds.
+Duplicates are ignored by event_id and acknowledged again.
+
+Each post gets a fair share counted in events (center/limits.py), decided as a message
+arrives, before it is parsed or queued; the messages taken in wait in their post's queue and
+are taken round-robin (center/post_queues.py), so a flood delays no other post's events.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -23,10 +27,12 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from center.config import CenterConfig
 from center.decode import dumps, event_messages, mend, needs_mending
-from center.limits import PostRate, QuarantineBudget
+from center.limits import FairShare, QuarantineBudget, cost_of, events_in
+from center.post_queues import PostQueues
+from center.post_sessions import Session, open_sessions, post_groups
 from center.store import Store
 from infra import topics
-from infra.mqtt import BrokerLink, drain, make_client
+from infra.mqtt import BrokerLink, make_client
 from infra.wire import Malformed, acks_payloads, check_event
 
 log = logging.getLogger(__name__)
@@ -64,6 +70,7 @@ class _Event:
     qos: int
     topic: str
     payload: bytes
+    session: Session | None = None  # None: the main client
 
 
 @dataclass
@@ -76,7 +83,8 @@ class IngestCounters:
     quarantined: int = 0
     acks_sent: int = 0
     errors: int = 0
-    held_back: int = 0  # over a post's rate: PUBACKed, not acknowledged to the gateway
+    held_back: int = 0  # events over a post's share: PUBACKed, not acknowledged to the gateway
+    held_back_messages: int = 0
     quarantine_uncounted: int = 0  # over a post's quarantine budget: alerted, not kept
     by_post: dict[str, int] = field(default_factory=dict)
 
@@ -84,64 +92,94 @@ class IngestCounters:
 class CenterIngest:
     """Subscribes, stores, acknowledges; `start()` runs it in the background."""
 
+    _main: Session
+
     def __init__(self, cfg: CenterConfig, store: Store, check: EventCheck = light_check,
                  on_stored: Callable[[list[dict[str, Any]]], None] | None = None,
                  on_held_back: Callable[[str, int], None] | None = None,
-                 keep_state: Callable[[str, str | None], bool] | None = None) -> None:
+                 keep_state: Callable[[str, str | None], bool] | None = None,
+                 posts: Sequence[str] = ()) -> None:
         self.cfg, self.store, self._check, self._on_stored = cfg, store, check, on_stored
         # Which devices' states the store keeps (the watch's roster): not made-up ones.
         self._keep_state = keep_state or (lambda post, kiosk: True)
         self.prov = cfg.province
         self.counters = IngestCounters()
-        self._rate = PostRate(cfg.ingest.post_rate_per_s, cfg.ingest.post_burst)
-        self._budget = QuarantineBudget(cfg.ingest.quarantine_per_post_hour)
+        limits = cfg.ingest
+        self._share = FairShare(limits.post_share_per_s, limits.post_share_burst,
+                                limits.share_quiet_s)
+        self._budget = QuarantineBudget(limits.quarantine_per_post_hour)
         self._on_held_back = on_held_back
         self._held_back: dict[str, int] = {}
         self._held_lock = threading.Lock()
-        self._work: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._work: PostQueues[_Event] = PostQueues(limits.quantum)
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="center-ingest", daemon=True)
         self.client = make_client(cfg.broker, cfg.instance, manual_ack=True)
-        self.client.on_message = self._on_message
+        self.client.on_message = lambda _c, _u, message: self._on_message(self._main, message)
         self.link = BrokerLink(cfg.broker, self.client, "center", on_up=self._subscribe)
+        self._main = Session(self.client, self.link)
+        self.sessions = open_sessions(cfg.broker, cfg.broker.client_id or cfg.instance,
+                                      self.prov, post_groups(posts, limits.sessions),
+                                      limits.share_group, limits.window, self._on_message)
 
     def start(self) -> None:
         """Connect and start ingesting."""
         self._thread.start()
         self.link.start()
+        for session in self.sessions:
+            session.link.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Finish the current batch and disconnect."""
         self._stopping.set()
         self._thread.join(timeout)
+        for session in self.sessions:
+            session.link.stop()
         self.link.stop()
 
     def _subscribe(self, _session_present: bool) -> None:
-        events = topics.shared(topics.all_kiosk_events(self.prov), self.cfg.ingest.share_group)
-        self.client.subscribe([(events, SubscribeOptions(qos=1)),
-                               (topics.all_kiosk_states(self.prov), SubscribeOptions(qos=1)),
+        self.client.subscribe([(topics.all_kiosk_states(self.prov), SubscribeOptions(qos=1)),
                                (topics.all_gateway_states(self.prov), SubscribeOptions(qos=1))])
+        # Events came on this session before they had sessions of their own; a session
+        # kept by the broker from then would still receive them here.
+        self.client.unsubscribe(topics.shared(topics.all_kiosk_events(self.prov),
+                                              self.cfg.ingest.share_group))
 
-    def _on_message(self, client: mqtt.Client, userdata: Any,
-                    message: mqtt.MQTTMessage) -> None:
+    def _on_message(self, session: Session, message: mqtt.MQTTMessage) -> None:
+        payload = bytes(message.payload)
+        event = _Event(session.link.generation, message.mid, message.qos, message.topic,
+                       payload, session)
         where = topics.parse_kiosk_topic(message.topic)
-        if where is not None and where.leaf == "events" and not self._rate.admit(
-                where.post, len(message.payload), time.monotonic()):
-            # Over the post's rate: dropped here, before it costs a parse or a queue slot.
-            # PUBACKed so the broker's in-flight window stays open for the other posts; not
-            # acknowledged end to end, so a real event comes again from the gateway later.
-            if message.qos > 0:
-                client.ack(message.mid, message.qos)
-            with self._held_lock:
-                self._held_back[where.post] = self._held_back.get(where.post, 0) + 1
+        if where is None or where.leaf != "events":
+            gateway = topics.parse_gateway_state_topic(message.topic)
+            lane = where.post if where else gateway[1] if gateway else ""
+            self._work.put(lane, event, 1)
             return
-        self._work.put(_Event(self.link.generation, message.mid, message.qos, message.topic,
-                              bytes(message.payload)))
+        cost = cost_of(payload)
+        with self._held_lock:
+            admitted = self._share.admit(where.post, cost, time.monotonic())
+            if not admitted:
+                self._held_back[where.post] = self._held_back.get(where.post, 0) \
+                    + events_in(payload)
+                self.counters.held_back_messages += 1
+        if admitted:
+            self._work.put(where.post, event, cost)
+            return
+        # Over the post's share: dropped here, before it costs a parse or a queue slot.
+        # PUBACKed so the session's window stays open; not acknowledged end to end, so a
+        # real event comes again from the gateway later.
+        if message.qos > 0:
+            session.client.ack(message.mid, message.qos)
 
     def _run(self) -> None:
         while not self._stopping.is_set():
             self._report_held_back()
-            items = drain(self._work, TICK_S, self.cfg.ingest.batch_max)
+            with self._held_lock:
+                contended = self._share.contended(time.monotonic())
+            # With several posts sending, small commits: another post's event then waits
+            # for one quantum of a flood's, never for a whole batch of it.
+            limit = self.cfg.ingest.quantum if contended else self.cfg.ingest.batch_max
+            items = self._work.take(limit, TICK_S)
             if not items:
                 continue
             try:
@@ -150,7 +188,8 @@ class CenterIngest:
                 # Nothing of the batch was PUBACKed: after a reconnect the broker sends it again.
                 log.exception("center ingest failed on a batch; reconnecting")
                 self.counters.errors += 1
-                self.client.disconnect()
+                for session in (self._main, *self.sessions):
+                    session.client.disconnect()
                 self._stopping.wait(1.0)
 
     def _report_held_back(self) -> None:
@@ -158,7 +197,7 @@ class CenterIngest:
             held, self._held_back = self._held_back, {}
         for post, count in held.items():
             self.counters.held_back += count
-            log.warning("center ingest: post %s over its rate, %d messages held back", post,
+            log.warning("center ingest: post %s over its share, %d events held back", post,
                         count)
             if self._on_held_back is not None:
                 try:
@@ -187,10 +226,10 @@ class CenterIngest:
                     stored += self._commit([part], now)
                 except Exception:  # noqa: BLE001 - a piece of this message is at fault
                     stored += self._commit_piecewise(part, now)
-        generation = self.link.generation
         for item in items:
-            if item.generation == generation and item.qos > 0:
-                self.client.ack(item.mid, item.qos)
+            session = item.session or self._main
+            if item.generation == session.link.generation and item.qos > 0:
+                session.client.ack(item.mid, item.qos)
         acks: dict[str, list[str]] = {}
         for part in parts:
             for post, event_id in part.acks:

@@ -15,6 +15,7 @@ from center.ingest import CenterIngest
 from center.link_log import LinkLog
 from center.live import LiveLink
 from center.queries import daily_report
+from center.registry import Registry
 from center.report import DailyReport
 from center.retention import PURGE_EVERY_S, Purged, purge
 from center.roster import KioskRoster
@@ -40,6 +41,14 @@ def ledger_folder(cfg: Any, sections: CenterSections) -> Path:
     return sections.publish.ledger or cfg.store.files_folder()
 
 
+def posts_of(registry: Registry | None, sections: CenterSections) -> list[str]:
+    """The province's posts, each given an event session of its own: the registry's, else
+    `[alerts] known_posts`; none known, one session takes every post's events."""
+    if registry is not None:
+        return [post.code for post in registry.post]
+    return list(sections.alerts.known_posts or [])
+
+
 class CenterService:
     """Store, ingest, watch, live link and report scheduler of one center; start/stop."""
 
@@ -54,8 +63,9 @@ class CenterService:
         self.book = WardBook(cfg.store)
         self.alert_log = AlertLog(cfg.store)
         self.live = LiveLink(cfg.broker, cfg.province, f"{cfg.instance}-live")
+        registry = registry_of(cfg)
         # Learning, the devices heard before a restart are learnt first (not kept for good).
-        roster = KioskRoster(registry_of(cfg), self.sections.alerts.kiosks_per_post,
+        roster = KioskRoster(registry, self.sections.alerts.kiosks_per_post,
                              [*self.links.devices(), *self.store.kiosks()])
         self.watch = CenterWatch(cfg.province, self.sections, self.live.send, self.store,
                                  self.links, self.book, claims=self.store, roster=roster,
@@ -65,7 +75,8 @@ class CenterService:
         self.ingest = CenterIngest(cfg, self.store, check=self.watch.check,
                                    on_stored=self.watch.on_stored,
                                    on_held_back=self.watch.on_held_back,
-                                   keep_state=self.watch.keeps_state)
+                                   keep_state=self.watch.keeps_state,
+                                   posts=posts_of(registry, self.sections))
         self.stored_total: int | None = None
         report = self.sections.report
         self.scheduler = ReportScheduler(self.report, report.local_time(), self.tz,

@@ -198,6 +198,11 @@ class MosquittoBroker:
         self.start()
 
     @property
+    def pid(self) -> int | None:
+        """The mosquitto process id while it runs (for its memory figures)."""
+        return self._proc.pid if self.running and self._proc is not None else None
+
+    @property
     def running(self) -> bool:
         """Whether the process is alive."""
         return self._proc is not None and self._proc.poll() is None

@@ -132,6 +132,11 @@ class Processes:
         self._procs[name] = proc
         return proc
 
+    def pid(self, name: str) -> int | None:
+        """The process id of a started process still running."""
+        proc = self._procs.get(name)
+        return proc.pid if proc is not None and proc.poll() is None else None
+
     def stop_all(self) -> None:
         """SIGTERM everything, kill what does not stop."""
         for proc in self._procs.values():

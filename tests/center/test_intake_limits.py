@@ -159,7 +159,7 @@ def test_a_post_over_its_rate_is_held_back_while_others_flow_and_loses_nothing(
     """Junk megabytes from one post's login: that post's messages beyond its rate are held
     back (its real events come again and are stored); another post's events flow as usual."""
     cfg, sections = load_center_config(center_config(
-        mosquitto, extra="\n[ingest]\npost_rate_per_s = 20\npost_burst = 40\n"))
+        mosquitto, extra="\n[ingest]\npost_share_per_s = 20\npost_share_burst = 40\n"))
     service = CenterService(cfg, sections)
     subscribed = threading.Event()
     service.ingest.client.on_subscribe = lambda *_args: subscribed.set()
@@ -168,11 +168,13 @@ def test_a_post_over_its_rate_is_held_back_while_others_flow_and_loses_nothing(
     gateway = Listener(mosquitto.port, [topics.post_acks(PROV, "+"), topics.alerts(PROV)])
     try:
         hostile = topics.kiosk_events(PROV, "tay-trang", "k1")
-        for _ in range(40):  # 40 MB: 640 tokens, where the post holds 40
-            gateway.client.publish(hostile, os.urandom(1024 * 1024), qos=1)
         own = scans(traffic, "tay-trang", "k1")[:20]
         others = scans(traffic, "pha-din", "k1")[:20]
-        for event in own + others:
+        # Another post is sending, so the flooding one has no more than its share.
+        gateway.publish(topics.kiosk_events(PROV, "pha-din", "k1"), raw(others[0]))
+        for _ in range(40):  # 40 MB: 10,240 events' worth, where the post's share holds 40
+            gateway.client.publish(hostile, os.urandom(1024 * 1024), qos=1)
+        for event in own + others[1:]:
             gateway.publish(topics.kiosk_events(PROV, event["post"], event["kiosk"]), raw(event))
 
         def acked() -> set[str]:
