@@ -38,6 +38,7 @@ from infra.wire import Malformed, acks_payloads, check_event
 log = logging.getLogger(__name__)
 
 TICK_S = 0.25
+HOLD_S = 1.0  # a held-back message's PUBACK waits this long (see _on_message)
 
 
 class Refusal(Protocol):
@@ -111,6 +112,8 @@ class CenterIngest:
         self._on_held_back = on_held_back
         self._held_back: dict[str, int] = {}
         self._held_lock = threading.Lock()
+        self._held_acks: list[tuple[Session, int, int, int]] = []
+        self._acks_released = 0.0
         self._work: PostQueues[_Event] = PostQueues(limits.quantum)
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="center-ingest", daemon=True)
@@ -165,11 +168,18 @@ class CenterIngest:
         if admitted:
             self._work.put(where.post, event, cost)
             return
-        # Over the post's share: dropped here, before it costs a parse or a queue slot.
-        # PUBACKed so the session's window stays open; not acknowledged end to end, so a
-        # real event comes again from the gateway later.
-        if message.qos > 0:
-            session.client.ack(message.mid, message.qos)
+        # Over the post's share: dropped here, before it costs a parse or a queue slot, and
+        # not acknowledged end to end, so a real event comes again from the gateway later.
+        if message.qos == 0:
+            return
+        if len(session.posts) == 1:
+            # A session of its own: PUBACKed only after HOLD_S, so its window fills and the
+            # broker keeps the flood in that session's bounded queue instead of this
+            # process reading it at full speed (which took the other posts' CPU).
+            with self._held_lock:
+                self._held_acks.append((session, event.generation, message.mid, message.qos))
+        else:
+            session.client.ack(message.mid, message.qos)  # its group mates' window stays open
 
     def _run(self) -> None:
         while not self._stopping.is_set():
@@ -193,8 +203,15 @@ class CenterIngest:
                 self._stopping.wait(1.0)
 
     def _report_held_back(self) -> None:
+        now = time.monotonic()
         with self._held_lock:
             held, self._held_back = self._held_back, {}
+            acks = []
+            if now - self._acks_released >= HOLD_S:
+                acks, self._held_acks, self._acks_released = self._held_acks, [], now
+        for session, generation, mid, qos in acks:
+            if generation == session.link.generation:
+                session.client.ack(mid, qos)
         for post, count in held.items():
             self.counters.held_back += count
             log.warning("center ingest: post %s over its share, %d events held back", post,

@@ -28,6 +28,7 @@ class Session:
 
     client: mqtt.Client
     link: BrokerLink
+    posts: tuple[str, ...] = ()  # the posts it subscribes to; () for every post
 
 
 def post_groups(posts: Sequence[str], sessions: int) -> list[list[str]]:
@@ -79,7 +80,7 @@ def open_sessions(broker: BrokerConfig, base_id: str, prov: str, groups: list[li
             client.subscribe([(f, SubscribeOptions(qos=1)) for f in filters])
 
         session = Session(client, BrokerLink(own, client, f"center-events-{index + 1}",
-                                             on_up=subscribe))
+                                             on_up=subscribe), tuple(posts))
         client.on_message = lambda _c, _u, message, session=session: on_message(session,
                                                                                 message)
         sessions.append(session)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
 import shutil
 import tempfile
 import threading
@@ -106,43 +107,63 @@ class FloodBatches:
 
 
 class Flooder:
-    """A post's gateway login over TLS, publishing batches of one kiosk until stopped."""
+    """A post's gateway login over TLS publishing batches of one kiosk, in a process of its
+    own (as a hostile gateway is: its CPU is not the measuring process's) until stopped."""
 
-    def __init__(self, port: int, tls: TlsFiles, secret: str, work: Path, prov: str = PROV,
-                 post: str = FLOOD, kiosk: str = KIOSK) -> None:
-        self.batches = FloodBatches(work, post, kiosk)
-        self.topic = topics.kiosk_events(prov, post, kiosk)
-        self.sent = 0
-        self._room = threading.Semaphore(FLOOD_WINDOW)
-        self._stop = threading.Event()
-        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=gateway_client_id(post),
-                                  protocol=mqtt.MQTTv5)
-        self.client.username_pw_set(post, secret)
-        self.client.tls_set(ca_certs=str(tls.ca_file))
-        self.client.max_inflight_messages_set(0)
-        self.client.max_queued_messages_set(0)
-        self.client.on_publish = lambda *_args: self._room.release()
-        self.client.connect("127.0.0.1", port)
-        self.client.loop_start()
-        self._thread = threading.Thread(target=self._run, name="flooder", daemon=True)
+    def __init__(self, port: int, tls: TlsFiles | None, secret: str, work: Path,
+                 prov: str = PROV, post: str = FLOOD, kiosk: str = KIOSK) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._sent = context.Value("q", 0)
+        self._stop = context.Event()
+        self._ready = context.Event()
+        self._process = context.Process(
+            target=_flood, name="flooder", daemon=True,
+            args=(port, str(tls.ca_file) if tls else None, secret, str(work), prov, post,
+                  kiosk, self._sent, self._stop, self._ready))
+
+    @property
+    def sent(self) -> int:
+        """Events published so far (200 a batch)."""
+        return int(self._sent.value)
 
     def start(self) -> None:
-        """Start flooding."""
-        self._thread.start()
+        """Start flooding (once the login is connected)."""
+        self._process.start()
+        if not self._ready.wait(30):
+            raise RuntimeError("the flooder did not connect")
 
     def stop(self) -> None:
         """Stop and disconnect."""
         self._stop.set()
-        self._thread.join(30)
-        self.client.disconnect()
-        self.client.loop_stop()
+        self._process.join(30)
+        if self._process.is_alive():
+            self._process.kill()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            if not self._room.acquire(timeout=0.5):
-                continue
-            self.client.publish(self.topic, self.batches.next(), qos=1)
-            self.sent += BATCH_EVENTS
+
+def _flood(port: int, ca_file: str | None, secret: str, work: str, prov: str, post: str, kiosk: str,
+           sent: Any, stop: Any, ready: Any) -> None:
+    """The flooder's process: publish QoS 1 batches, FLOOD_WINDOW unacknowledged at most."""
+    batches = FloodBatches(Path(work), post, kiosk)
+    topic = topics.kiosk_events(prov, post, kiosk)
+    room = threading.Semaphore(FLOOD_WINDOW)
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=gateway_client_id(post),
+                         protocol=mqtt.MQTTv5)
+    client.username_pw_set(post, secret)
+    if ca_file is not None:
+        client.tls_set(ca_certs=ca_file)
+    client.max_inflight_messages_set(0)
+    client.max_queued_messages_set(0)
+    client.on_publish = lambda *_args: room.release()
+    client.on_connect = lambda *_args: ready.set()
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    while not stop.is_set():
+        if room.acquire(timeout=0.5):
+            client.publish(topic, batches.next(), qos=1)
+            with sent.get_lock():
+                sent.value += BATCH_EVENTS
+    client.disconnect()
+    client.loop_stop()
 
 
 def _section(name: str, port: int, username: str, tls: TlsFiles | None) -> str:

@@ -112,7 +112,7 @@ def run_link_soak(seconds: float, kiosks: int = 4, rate: float = 50.0,
         ingest = CenterIngest(CenterConfig(
             province=PROV, instance=CENTER, store=StoreConfig(path=work / "center.db"),
             broker=broker(shipped["center"].port, CENTER),
-            ingest=IngestConfig(post_rate_per_s=0)), store)
+            ingest=IngestConfig(post_share_per_s=0)), store)
         ingest.start()
         started.append(ingest)
         gateway = Gateway(GatewayConfig(

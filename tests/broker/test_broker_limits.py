@@ -16,10 +16,11 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from center.broker_access import center_access
-from gateway import topics
-from sim.bench.flood import Flooder
+from infra import topics
+from sim.bench.flood import FloodBatches, Flooder
 from sim.broker import MosquittoBroker, TlsFiles
-from tests.broker.parts import REGISTRY, REPO, Shipped, password
+from sim.shipped_brokers import ShippedBroker, password
+from tests.broker.parts import REGISTRY, REPO
 from tests.gateway.parts import wait_for
 
 DROP_IN = REPO / "deploy" / "systemd" / "mosquitto.service.d" / "chot.conf"
@@ -52,7 +53,8 @@ def test_listeners_cap_connections_below_the_units_open_file_limit(name: str) ->
     caps = [int(listener["max_connections"]) for listener in _listeners(conf)]
     assert len(caps) == 2 and all(cap > 0 for cap in caps)
     # Room for the broker's own files (persistence, log, plugin) above every connection.
-    assert int(unit["LimitNOFILE"]) >= 2 * sum(caps) >= 2 * 1100
+    assert int(unit["LimitNOFILE"]) >= 2 * sum(caps)
+    assert int(unit["LimitNOFILE"]) > 10 * 1100  # the idle sockets the review opened
     assert 0 < int(_option(conf, "max_keepalive")) <= 300  # silent clients are dropped
     assert int(_option(conf, "max_queued_messages")) > 0
     assert 0 < int(_option(conf, "max_queued_bytes")) <= 128 * 1024 * 1024
@@ -99,14 +101,15 @@ def _center_session_then_away(port: int) -> None:
 def test_a_flood_while_the_center_is_away_fills_a_bounded_queue(
         tmp_path: Path, tls: TlsFiles, mosquitto_factory: Callable[..., MosquittoBroker]
         ) -> None:
-    shipped = Shipped("center", tmp_path, tls)
+    shipped = ShippedBroker("center", tmp_path, tls)
     broker = shipped.start(mosquitto_factory, center_access(REGISTRY))
     assert broker.pid is not None
     _center_session_then_away(shipped.port)
     before = _resident_mb(broker.pid)
     flooder = Flooder(shipped.tls_port, tls, password("P02"), tmp_path, PROV, "P02", "K1")
     flooder.start()
-    offered_mb = lambda: flooder.sent / 200 * len(flooder.batches.next()) / 1e6  # noqa: E731
+    batch_bytes = len(FloodBatches(tmp_path, "P02", "K1").next())
+    offered_mb = lambda: flooder.sent / 200 * batch_bytes / 1e6  # noqa: E731
     assert wait_for(lambda: offered_mb() > 200, 90, step=0.2), offered_mb()
     flooder.stop()
     time.sleep(0.5)
