@@ -85,9 +85,13 @@ def run_loop(frames: list[np.ndarray], decode: Callable[[np.ndarray], list[Decod
 
 def _figures(first: dict[str, float], cpu: float, shown: list[Shown],
              seconds: float) -> dict[str, Any]:
-    latencies = [max(0.0, first[s.text] - s.steady_at) * 1000 for s in shown if s.text in first]
-    missed = sum(1 for s in shown if s.text not in first)
-    return {"read": len(latencies), "missed": missed,
+    read = [s for s in shown if s.text in first]
+    # A code read while still moving in has no "held still → read" time: it is counted
+    # apart, not as 0 ms, and the latencies are those of the codes read once still.
+    early = [s for s in read if first[s.text] < s.steady_at]
+    latencies = [(first[s.text] - s.steady_at) * 1000 for s in read if s not in early]
+    return {"read": len(read), "missed": len(shown) - len(read),
+            "read_before_still": len(early), "read_after_still": len(latencies),
             "p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies else None,
             "p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
             "cpu_per_video_s": round(cpu / seconds, 3)}
