@@ -18,7 +18,10 @@ MESSAGES = {
     "store_error": ("Không ghi được cơ sở dữ liệu", "the database cannot be written"),
     "no_center_keys": ("Chưa có khoá của trung tâm: không phát chính sách",
                        "no center key configured: policy and trust are not fanned out"),
+    "trust_entries_skipped": ("Bỏ qua mục hỏng trong danh sách tin cậy (các mục khác vẫn dùng)",
+                              "malformed trust list entries skipped (the others still work)"),
 }
+TRUST_SKIPPED = "trust_entries_skipped"
 STICKY_S = 600.0
 
 

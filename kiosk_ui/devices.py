@@ -168,8 +168,10 @@ def _link(config: KioskConfig, journal: Any, policy: FilePolicy) -> Any:
     center = [read_verify_key(p) for p in config.policy.center_keys]
 
     # Called on the link's thread with a verified, newer document.
-    return KioskLink(cfg, journal, center, on_doc=policy.apply,
+    link = KioskLink(cfg, journal, center, on_doc=policy.apply,
                      doc_versions=policy.start_versions)
+    policy.attach_alarms(link.alarms)  # skipped trust entries reach the center's dashboard
+    return link
 
 
 AUTO_PORT = "auto"

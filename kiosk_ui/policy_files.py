@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from infra.alarms import TRUST_SKIPPED, Alarms
 from kiosk_ui.config import PolicySection
 from kiosk_ui.ports import PolicyInForce
 
@@ -31,6 +32,25 @@ class FilePolicy:
         self._in_force = in_force
         # Versions of the signed documents in force at start, by kind: older ones are refused.
         self.start_versions = dict(start_versions or {})
+        self._alarms: Alarms | None = None
+
+    def attach_alarms(self, alarms: Alarms) -> None:
+        """Report skipped trust entries as an alarm in the kiosk's state (the center's
+        dashboard shows it), now and whenever a trust list is put in force."""
+        self._alarms = alarms
+        self.report_skipped()
+
+    def report_skipped(self) -> None:
+        """Log the trust entries skipped as malformed and raise or clear their alarm."""
+        skipped = self._in_force.certificates.skipped
+        for item in skipped:  # one bad signer never blocks the rest: named, skipped
+            log.warning("trust entry skipped: %s", item)
+        if self._alarms is None:
+            return
+        if skipped:
+            self._alarms.raise_(TRUST_SKIPPED, f"{len(skipped)}: {'; '.join(skipped)}"[:300])
+        else:
+            self._alarms.clear(TRUST_SKIPPED)
 
     def current(self) -> PolicyInForce:
         """The policy in force now."""
@@ -51,10 +71,9 @@ class FilePolicy:
                                  issued_at=issued))
         else:
             # The foreign signers ride in the same signed body as the issuers.
-            certificates = certificate_trust(doc.body, issued)
-            for item in certificates.skipped:
-                log.warning("trust entry skipped: %s", item)
-            self.replace(replace(now, trusted=issuer_keys(doc.body), certificates=certificates))
+            self.replace(replace(now, trusted=issuer_keys(doc.body),
+                                 certificates=certificate_trust(doc.body, issued)))
+            self.report_skipped()
 
 
 def load_policy(section: PolicySection, kept: DocHolder | None = None) -> FilePolicy:
@@ -67,8 +86,6 @@ def load_policy(section: PolicySection, kept: DocHolder | None = None) -> FilePo
     center = [read_verify_key(p) for p in section.center_keys]
     files = read_trust(section.trust, center)
     trusted, certificates = files.issuers, files.certificates
-    for item in certificates.skipped:  # one bad signer never blocks the rest: named, skipped
-        log.warning("trust entry skipped: %s", item)
     policy = read_policy(section.file, center)
     issued_at = None
     if section.file:
@@ -93,7 +110,9 @@ def load_policy(section: PolicySection, kept: DocHolder | None = None) -> FilePo
             log.warning("kept trust list v%d is not usable: %s", doc.version, exc)
     versions = {kind: version for kind, version in ((POLICY_KIND, policy.version),
                                                     (TRUST_KIND, trust_version)) if version}
-    return FilePolicy(PolicyInForce(policy, trusted, issued_at, certificates), versions)
+    source = FilePolicy(PolicyInForce(policy, trusted, issued_at, certificates), versions)
+    source.report_skipped()
+    return source
 
 
 def _kept_docs(kept: DocHolder | None, center: list[VerifyKey]) -> dict[str, SignedDoc]:
