@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from chot.failure import fail
+
 KEY_PAIRS = ("issuer", "center")
 
 
@@ -26,17 +28,25 @@ def generate(args: argparse.Namespace) -> int:
     from screening.keys import SigningKey
 
     out = Path(args.out)
-    out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        return fail(f"Không tạo được thư mục khoá / cannot create the keys folder {out}: "
+                    f"{exc.strerror or exc}", "write_failed")
     existing = [p for name in KEY_PAIRS for p in (out / f"{name}.key",) if p.exists()]
     if existing and not args.force:
         print(f"Khoá đã có, không ghi đè / keys exist, not overwriting: {existing[0]} "
               "(--force to replace)")
         return 1
     result: dict[str, str] = {}
-    for name in KEY_PAIRS:
-        key = SigningKey.generate()
-        write_private_file(out / f"{name}.key", key.to_pem())
-        (out / f"{name}.pub").write_bytes(key.public.to_pem())
-        result[f"{name}_kid"] = key.kid.hex()
+    try:
+        for name in KEY_PAIRS:
+            key = SigningKey.generate()
+            write_private_file(out / f"{name}.key", key.to_pem())
+            (out / f"{name}.pub").write_bytes(key.public.to_pem())
+            result[f"{name}_kid"] = key.kid.hex()
+    except OSError as exc:
+        return fail(f"Không ghi được khoá / cannot write the keys into {out}: "
+                    f"{exc.strerror or exc}", "write_failed")
     print(json.dumps({"out": str(out), **result}))
     return 0

@@ -42,7 +42,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "a-folder").mkdir()
     (root / "garbage.pem").write_text("not a certificate\n")
     (root / "plain-file").write_text("x")
-    base = f'province = "11"\ninstance = "c1"\n[store]\npath = "{root}/center.db"\n' \
+    base = f'province = "11"\ninstance = "c1"\nlearn_kiosks = true\n[store]\npath = "{root}/center.db"\n' \
            '[broker]\nhost = "127.0.0.1"\nport = 1\n'
     for name, extra in {
             "center-ok": "",
@@ -50,6 +50,8 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "center-no-ca": f'[broker.tls]\nca_file = "{root}/none.crt"\n',
             "center-ca-folder": f'[broker.tls]\nca_file = "{root}/a-folder"\n',
             "center-ca-garbage": f'[broker.tls]\nca_file = "{root}/garbage.pem"\n',
+            "center-reports-under-a-file": f'[report]\nfolder = "{root}/plain-file/reports"\n',
+            "center-ledger-a-file": f'[publish]\nledger = "{root}/plain-file"\n',
     }.items():
         (root / f"{name}.toml").write_text(base + extra, "utf-8")
     (root / "not-toml.toml").write_text("province = \n[[[", "utf-8")
@@ -84,6 +86,10 @@ CASES = {
                                           "tls_file_unreadable"),
     "center headless, CA file not PEM": (center("center-ca-garbage", "--headless"),
                                          "tls_file_unusable"),
+    "center headless, reports folder under a file": (
+        center("center-reports-under-a-file", "--headless"), "folder_unusable"),
+    "policy publish, ledger folder a file": (publish("policy", "center-ledger-a-file"),
+                                             "folder_unusable"),
     "center headless, config missing": (center("none", "--headless"), "config_unreadable"),
     "center headless, config not TOML": (center("not-toml", "--headless"), "config_not_toml"),
     "center view, password file missing": (center("center-no-password", "--view"),
@@ -133,6 +139,8 @@ CASES = {
     "trust import, --into missing": (command("trust", "import", "{root}/keys/issuer.pub",
                                              "--into", "{root}/none.json", "--out",
                                              "{root}/out.json"), "file_invalid"),
+    "keys generate, folder under a file": (command("keys", "generate", "--out",
+                                                   "{root}/plain-file/keys"), "write_failed"),
     "declare, key missing": (command("declare", "--key", "{root}/none.key", "--json",
                                      "{root}/policy.json"), "file_invalid"),
 }

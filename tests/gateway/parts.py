@@ -55,7 +55,7 @@ def gateway_toml(tmp: Path, post_port: int, center_port: int, max_size_mb: float
 def center_toml(tmp: Path, port: int, instance: str = "center-1") -> Path:
     """Write a center config and return its path."""
     path = tmp / f"{instance}.toml"
-    path.write_text(f'province = "{PROV}"\ninstance = "{instance}"\n'
+    path.write_text(f'province = "{PROV}"\ninstance = "{instance}"\nlearn_kiosks = true\n'
                     f'[store]\npath = "{tmp / "center.db"}"\n' + broker_toml("broker", port))
     return path
 

@@ -41,9 +41,28 @@ def load(args: argparse.Namespace, broker: bool = False) -> Any:
         loaded = load_center_config(path)
         if broker:
             make_client(loaded[0].broker, "chot-config-check")
+            _check_folders(*loaded)
     except ConfigProblem as exc:
         return fail(str(exc), exc.reason)
     return loaded
+
+
+def _check_folders(cfg: Any, sections: Any) -> None:
+    # The reports are written at 16:00 and the ledger on publishing: a folder that cannot
+    # be made is a config mistake to name at start, not a retry loop in the log.
+    from center.files import private_folder
+    from center.service import ledger_folder, report_folder
+    from infra.config import ConfigProblem
+
+    for key, folder in (("report.folder", report_folder(cfg, sections)),
+                        ("publish.ledger", ledger_folder(cfg, sections))):
+        try:
+            private_folder(folder)
+            if not folder.is_dir():
+                raise NotADirectoryError(20, "not a folder")
+        except OSError as exc:
+            raise ConfigProblem(folder, f"{key}: không tạo được thư mục / cannot create the "
+                                f"folder: {exc.strerror or exc}", "folder_unusable") from None
 
 
 def local_day(args: argparse.Namespace, tz: Any) -> Any:
