@@ -7,7 +7,6 @@ so each dashboard sees every post. paho queues what is published while the link 
 from __future__ import annotations
 
 import logging
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,8 +35,6 @@ class LiveLink:
         self.link = BrokerLink(cfg, self.client, "center-live", on_up=self._up,
                                on_down=self._down)
         self.watch: CenterWatch | None = None
-        self.where = f"{cfg.host}:{cfg.port}"
-        self._down_since: float | None = None
         self._stopping = False
 
     def attach(self, watch: CenterWatch) -> None:
@@ -58,20 +55,14 @@ class LiveLink:
         self.link.stop()
 
     def _down(self) -> None:
-        # The center's own broker, not a post's: the posts' links are unknown until it is back.
+        # The center's own broker, not a post's (BrokerLink logs the loss and its length):
+        # the posts' links are unknown until it is back, and their wills may follow.
         if self._stopping:
             return
-        self._down_since = time.monotonic()
-        log.warning("center: lost its broker %s; posts' links are unknown until it is back / "
-                    "trung tâm mất kết nối broker", self.where)
         if self.watch is not None:
             self.watch.on_broker(False, datetime.now(UTC))
 
     def _up(self, session_present: bool) -> None:
-        if self._down_since is not None:
-            log.warning("center: its broker %s is back after %.0f s / trung tâm kết nối lại "
-                        "broker", self.where, time.monotonic() - self._down_since)
-            self._down_since = None
         if self.watch is not None:
             self.watch.on_broker(True, datetime.now(UTC))
         self._subscribe(session_present)

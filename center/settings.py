@@ -41,6 +41,14 @@ class AlertsConfig(Strict):
                               "flap_window_s that make it flapping: one link_flapping alert, "
                               "no further link alerts or history rows until it keeps still")
     flap_window_s: float = Field(300.0, gt=0, description="see flap_changes")
+    will_confirm_s: float = Field(3.0, ge=0, description="a Last Will (offline, "
+                                  "connection_lost) is alerted after this long, unless the "
+                                  "device is back or this center lost its own broker meanwhile "
+                                  "(a broker shutting down sends everyone's wills)")
+    broker_grace_s: float = Field(60.0, ge=0, description="after this center's own broker "
+                                  "comes back: a post's or kiosk's Last Will is alerted only "
+                                  "if it is not back online within this time (a restarted "
+                                  "broker sends the wills of everyone it had)")
 
 
 class ReportConfig(Strict):

@@ -16,7 +16,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any, Protocol
 
@@ -100,6 +100,9 @@ class CenterWatch:
         # A viewer only shows what the ingesting instances raised (from the alerts topic and
         # the alert log): raising its own would show each alert twice.
         self._raises = raises_alerts
+        # After our own broker came back: offline states held until then, by device.
+        self._grace_until: datetime | None = None
+        self._held_wills: dict[tuple[str, str | None], datetime] = {}
         self.book = book or WardBook()
         self._lock = threading.RLock()
 
@@ -182,7 +185,13 @@ class CenterWatch:
             if applied is None:
                 return
             state, alerts = applied.state, applied.alerts
-            if applied.changed:
+            if applied.changed and not state.online and self._holds_will(state, received_at):
+                # A Last Will may be our own broker's doing (it sends everyone's when it stops
+                # or restarts): alerted only once confirmed (settle), unless the device is back.
+                self._held_wills[state.key] = received_at
+                alerts = [a for a in alerts if a.kind not in LINK_KINDS]
+            elif applied.changed:
+                self._held_wills.pop(state.key, None)
                 alerts = self._link_change(state, received_at, alerts)
             self._raise(alerts)
 
@@ -199,11 +208,23 @@ class CenterWatch:
             return [d for d in devices if not self.roster.holds(*d)]
 
     def settle(self, now: datetime) -> None:
-        """Record and alert the final state of links that stopped flapping (run often)."""
+        """Record and alert the final state of links that stopped flapping, and the Last
+        Wills held after this center's broker came back of devices still offline (run often)."""
         with self._lock:
+            if self._grace_until is not None and now >= self._grace_until:
+                self._grace_until = None
+            confirm_s = self.sections.alerts.will_confirm_s
+            due = [] if self.monitor.broker_down_since is not None or self._grace_until else \
+                [(at, key) for key, at in self._held_wills.items()
+                 if (now - at).total_seconds() >= confirm_s]
+            for at, key in sorted(due):
+                del self._held_wills[key]
+                state = self._state_of(key)
+                if state is not None and not state.online:
+                    self._raise(self._link_change(state, at, [link_alert(
+                        state.post, state.kiosk, False, at, state.reason)]))
             for key in self.flaps.settled(now):
-                state = self.monitor.gateways.get(key[0]) if key[1] is None else \
-                    self.monitor.kiosks.get((key[0], key[1]))
+                state = self._state_of(key)
                 if state is not None and state.since is not None \
                         and self._record_change(state, state.since):
                     self._raise([link_alert(state.post, state.kiosk, state.online, now,
@@ -214,8 +235,9 @@ class CenterWatch:
         offline, as the instance that recorded it saw it (not since this one started)."""
         with self._lock:
             for post, kiosk, online, since in statuses:
-                if self.roster.holds(post, kiosk):
+                if self.roster.keeps(post, kiosk):
                     self.monitor.seed(post, kiosk, online, since)
+            self._drop_forgotten(self._clock())
 
     def load_alerts(self, alerts: list[Alert]) -> None:
         """Show alerts raised before this instance started, each once, in time order."""
@@ -233,7 +255,21 @@ class CenterWatch:
     def on_broker(self, up: bool, at: datetime) -> None:
         """This instance's own broker link went down or came back (not any post's)."""
         with self._lock:
+            if up and self.monitor.broker_down_since is not None:
+                self._grace_until = at + timedelta(seconds=self.sections.alerts.broker_grace_s)
             self.monitor.broker_down_since = None if up else at
+
+    def _holds_will(self, state: LinkState, at: datetime) -> bool:
+        """Whether an offline state waits for confirmation before it is alerted."""
+        if self.monitor.broker_down_since is not None or (
+                self._grace_until is not None and at < self._grace_until):
+            return True
+        return state.reason == "connection_lost" and self.sections.alerts.will_confirm_s > 0
+
+    def _state_of(self, key: tuple[str, str | None]) -> LinkState | None:
+        post, kiosk = key
+        return self.monitor.gateways.get(post) if kiosk is None else \
+            self.monitor.kiosks.get((post, kiosk))
 
     def _link_change(self, state: LinkState, at: datetime, alerts: list[Alert]) -> list[Alert]:
         """A device went online or offline: record and alert it once, or fold it into one

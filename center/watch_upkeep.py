@@ -22,7 +22,7 @@ from center.watch import CenterWatch
 log = logging.getLogger(__name__)
 
 FORGET_EVERY_S = 60.0
-SETTLE_EVERY_S = 5.0
+SETTLE_EVERY_S = 1.0
 
 
 class WatchUpkeep:

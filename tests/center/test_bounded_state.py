@@ -11,13 +11,21 @@ unknown kiosks is an explicit choice, bounded and never sticky, also across a re
 from __future__ import annotations
 
 import json
+import logging
+import re
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import paho.mqtt.client as mqtt
 import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
+from center.dashboard.snapshot import take_snapshot
 from center.ingest import wait_for
 from center.link_log import LinkLog
 from center.service import CenterService
@@ -33,7 +41,7 @@ LINK_KINDS = {"post_offline", "post_online", "kiosk_offline", "kiosk_online"}
 
 
 def state(status: str, **fields: Any) -> bytes:
-    return json.dumps({"schema": 1, "status": status, "post": POST,
+    return json.dumps({"schema": 1, "status": status, "post": fields.pop("post", POST),
                        "at": datetime.now(UTC).isoformat(), **fields}).encode()
 
 
@@ -143,3 +151,60 @@ def test_the_registry_is_the_default_and_learning_must_be_chosen(
     both = center_config(top=f'registry = "{registry_file(tmp_path)}"\nlearn_kiosks = true')
     with pytest.raises(ConfigProblem, match="exactly one"):
         load_center_config(both)
+
+
+class PostGateway:
+    """A gateway's MQTT behaviour: a persistent session, a retained online state on every
+    connect, and its Last Will (offline, connection_lost)."""
+
+    def __init__(self, port: int, post: str) -> None:
+        self.topic = topics.gateway_state(PROV, post)
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"gw-{post}",
+                                  protocol=mqtt.MQTTv5)
+        self.client.will_set(self.topic, state("offline", post=post, reason="connection_lost"),
+                             qos=1, retain=True)
+        self.client.reconnect_delay_set(0.1, 0.5)
+        self.client.on_connect = lambda client, *_args: client.publish(
+            self.topic, state("online", post=post, backlog=0), qos=1, retain=True)
+        props = Properties(PacketTypes.CONNECT)
+        props.SessionExpiryInterval = 3600
+        self.client.connect("127.0.0.1", port, 5, clean_start=False, properties=props)
+        self.client.loop_start()
+
+    def vanish(self) -> None:
+        """Stop answering, as a post whose power went: only its will speaks for it."""
+        self.client.loop_stop()
+
+
+def test_the_center_tells_its_own_broker_loss_from_a_posts(
+        mosquitto: Any, center_config: Callable[..., Path], caplog: pytest.LogCaptureFixture):
+    service = started(center_config(mosquitto, extra="[alerts]\nbroker_grace_s = 3\n"))
+    caplog.set_level(logging.WARNING, logger="center")
+    alive, dead = PostGateway(mosquitto.port, POST), PostGateway(mosquitto.port, "pha-din")
+    watch = service.watch
+    try:
+        assert wait_for(lambda: all(
+            (g := watch.monitor.gateways.get(p)) is not None and g.online
+            for p in (POST, "pha-din")), WAIT_S)
+        dead.vanish()
+        mosquitto.stop()
+        assert wait_for(lambda: watch.monitor.broker_down_since is not None, WAIT_S)
+        assert "lost the center-live broker" in caplog.text
+        # The dashboard does not blame the posts for what the center cannot hear.
+        shown = take_snapshot(watch, None, datetime.now(UTC))
+        assert shown.broker_down_since is not None
+        assert {row.post: row.online for row in shown.posts} == {POST: None, "pha-din": None}
+        time.sleep(1.0)
+        mosquitto.start()
+        assert wait_for(lambda: re.search(r"center-live broker \S+ is back after [\d.]+ s",
+                                          caplog.text) is not None, WAIT_S)
+        # The restarted broker sends both wills: the post that is back is not alerted, the
+        # one that is gone is, once the grace is over.
+        assert wait_for(lambda: watch.alert_counts.get("post_offline", 0) >= 1, WAIT_S)
+        offline = [a for a in watch.alerts() if a.kind == "post_offline"]
+        assert [a.post for a in offline] == ["pha-din"]
+        assert watch.monitor.gateways[POST].online
+        assert watch.alert_counts.get("post_online", 0) == 0
+    finally:
+        alive.client.loop_stop()
+        service.stop()

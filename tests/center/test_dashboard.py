@@ -52,6 +52,7 @@ def live(traffic, tmp_path: Path) -> tuple[CenterWatch, TodayCounts]:
     watch.on_state("chot/v1/11/gateway/huoi-puoc/state",
                    state("offline", post="huoi-puoc", reason="connection_lost"),
                    NOON + timedelta(minutes=1))
+    watch.settle(NOON + timedelta(minutes=2))  # the Last Will confirmed: the post is gone
     watch.on_state("chot/v1/11/gateway/pha-din/state",
                    state("online", post="pha-din", backlog=0, policy_version=2,
                          alarms=[{"code": "clock_jump", "vi": "Đồng hồ hệ thống vừa nhảy",
