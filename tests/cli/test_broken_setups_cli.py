@@ -42,8 +42,8 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "a-folder").mkdir()
     (root / "garbage.pem").write_text("not a certificate\n")
     (root / "plain-file").write_text("x")
-    base = f'province = "11"\ninstance = "c1"\nlearn_kiosks = true\n[store]\npath = "{root}/center.db"\n' \
-           '[broker]\nhost = "127.0.0.1"\nport = 1\n'
+    base = f'province = "11"\ninstance = "c1"\nlearn_kiosks = true\n' \
+           f'[store]\npath = "{root}/center.db"\n[broker]\nhost = "127.0.0.1"\nport = 1\n'
     for name, extra in {
             "center-ok": "",
             "center-no-password": f'username = "center"\npassword_file = "{root}/none.pw"\n',
