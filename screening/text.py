@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -36,3 +37,10 @@ def _escaped(ch: str) -> str:
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 \
         else f"\\U{code:08x}"
+
+
+def printable_json(document: str) -> str:
+    """JSON text with the same characters written as JSON escapes (`\\u009b`): the same
+    document to a parser, nothing a terminal obeys."""
+    return "".join(json.dumps(ch)[1:-1] if unicodedata.category(ch) in _HIDDEN_CATEGORIES
+                   else ch for ch in document)

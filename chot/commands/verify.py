@@ -179,10 +179,11 @@ def _place(text: str) -> Any:
 
 
 def _print(result: dict[str, Any], as_json: bool) -> None:
+    from screening.text import printable, printable_json
+
     if as_json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(printable_json(json.dumps(result, ensure_ascii=False)))
         return
-    from screening.text import printable
 
     # A code's text is the sender's: its control characters are shown, never obeyed.
     for line in _text_lines(result):

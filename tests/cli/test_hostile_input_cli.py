@@ -142,3 +142,8 @@ def test_a_forged_names_terminal_escapes_are_printed_as_text_not_obeyed():
     assert proc.returncode == 0
     assert not [ch for ch in out if ch in "\x1b\x07\u202e\x9b"]
     assert "Ng\\x1b[2J\\x1b]0;pwned\\x07Văn\\u202eA\\x9b1m (001099012345)" in out
+
+    answer = chot("verify", f"001099012345||{name}|01021999|Nam|HN|15082021", "--json")
+    line = answer.stdout.decode("utf-8")
+    assert not [ch for ch in line if ch in "\x1b\x07\u202e\x9b"]
+    assert json.loads(line)["identity"]["name"] == name  # the same name to a program
