@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.reasoncodes import ReasonCode
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from gateway.config import GatewayConfig
@@ -27,7 +26,7 @@ from infra import topics
 from infra.alarms import Alarms, ClockWatch
 from infra.client_ids import gateway_client_id
 from infra.doc_store import accept_document
-from infra.mqtt import BrokerLink, drain, make_client, wait_published
+from infra.mqtt import BrokerLink, PubAck, drain, make_client, queue_pubacks, wait_published
 from infra.reliable_sender import ReliableSender
 from infra.wire import (
     Malformed,
@@ -60,15 +59,6 @@ class Received:
     qos: int
     topic: str
     payload: bytes
-
-
-@dataclass(frozen=True)
-class Published:
-    """The provincial broker's PUBACK for one of our publishes."""
-
-    mid: int
-    reason: int
-    name: str
 
 
 @dataclass(frozen=True)
@@ -138,7 +128,7 @@ class Gateway:
         self.center_client = make_client(cfg.center_broker, gateway_client_id(self.post))
         self.center_client.will_set(self._state_topic, offline, qos=1, retain=True)
         self.center_client.on_message = self._on_center_message
-        self.center_client.on_publish = self._on_center_publish
+        self.center_client.on_publish = queue_pubacks(self._work.put)
         self.center_link = BrokerLink(cfg.center_broker, self.center_client, "center",
                                       on_up=lambda _s: self._work.put(LinkChange("center", True)),
                                       on_down=lambda: self._work.put(LinkChange("center", False)),
@@ -199,11 +189,6 @@ class Gateway:
                            message: mqtt.MQTTMessage) -> None:
         self._work.put(Delivered(message.topic, bytes(message.payload)))
 
-    def _on_center_publish(self, client: mqtt.Client, userdata: Any, mid: int,
-                           reason: ReasonCode, properties: Any) -> None:
-        value = reason.value if isinstance(reason, ReasonCode) else int(reason)
-        self._work.put(Published(mid, value, str(reason)))
-
     # the worker thread
 
     def _run(self) -> None:
@@ -223,12 +208,12 @@ class Gateway:
         while not self._stopping.is_set():
             items = drain(self._work, TICK_S, BATCH_MAX)
             received: list[Received] = []
-            published: list[Published] = []
+            published: list[PubAck] = []
             acked_ids: list[str] = []
             for item in items:
                 if isinstance(item, Received):
                     received.append(item)
-                elif isinstance(item, Published):
+                elif isinstance(item, PubAck):
                     published.append(item)
                 elif isinstance(item, Delivered):
                     acked_ids += self._delivered(item)
@@ -342,7 +327,7 @@ class Gateway:
             batch[0].topic, events_payload([entry.payload for entry in batch]), qos=1)
         return info.mid if info.rc in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN) else None
 
-    def _published(self, results: list[Published]) -> None:
+    def _published(self, results: list[PubAck]) -> None:
         now = time.monotonic()
         for result in results:
             outcome = self.sender.published(result.mid, result.reason, now)

@@ -55,6 +55,26 @@ class LinkStats:
                 "last_error": self.last_error}
 
 
+@dataclass(frozen=True)
+class PubAck:
+    """The broker's PUBACK for one of our publishes, handed from paho's thread to a worker."""
+
+    mid: int
+    reason: int
+    name: str
+
+
+def queue_pubacks(put: Callable[[PubAck], None]) -> Callable[..., None]:
+    """An on_publish callback that only hands each PUBACK to `put` (a worker's queue)."""
+
+    def on_publish(_client: mqtt.Client, _userdata: Any, mid: int, reason: ReasonCode,
+                   _properties: Any) -> None:
+        value = reason.value if isinstance(reason, ReasonCode) else int(reason)
+        put(PubAck(mid, value, str(reason)))
+
+    return on_publish
+
+
 def make_client(cfg: BrokerConfig, client_id: str, manual_ack: bool = False) -> mqtt.Client:
     """A paho MQTT v5 client set up from a broker section (credentials, TLS, windows).
 

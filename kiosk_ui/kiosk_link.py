@@ -22,14 +22,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.reasoncodes import ReasonCode
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from infra import topics
 from infra.alarms import Alarms
 from infra.client_ids import kiosk_client_id
 from infra.doc_store import accept_document, verified_docs
-from infra.mqtt import BrokerLink, drain, make_client, wait_published
+from infra.mqtt import BrokerLink, PubAck, drain, make_client, queue_pubacks, wait_published
 from infra.reliable_sender import ReliableSender
 from infra.wire import Malformed, events_payload, parse_acks, state_payload
 from kiosk_ui.journal import Entry, Journal
@@ -50,13 +49,6 @@ RESTART_ALARM_S = 600.0  # the restart stays visible to staff and the center thi
 @dataclass(frozen=True)
 class _Recorded:
     entries: list[Entry]
-
-
-@dataclass(frozen=True)
-class _Published:
-    mid: int
-    reason: int
-    name: str
 
 
 @dataclass(frozen=True)
@@ -101,7 +93,7 @@ class KioskLink:
             qos=1, retain=True)
         self.client.on_message = lambda _c, _u, m: self._work.put(
             _Message(m.topic, bytes(m.payload)))
-        self.client.on_publish = self._on_publish
+        self.client.on_publish = queue_pubacks(self._work.put)
         self.link = BrokerLink(cfg.broker, self.client, "post",
                                on_up=lambda _s: self._work.put(_Up(True)),
                                on_down=lambda: self._work.put(_Up(False)),
@@ -127,11 +119,6 @@ class KioskLink:
                 qos=1, retain=True)
             wait_published([info], 2.0)
         self.link.stop()
-
-    def _on_publish(self, client: mqtt.Client, userdata: Any, mid: int, reason: ReasonCode,
-                    properties: Any) -> None:
-        value = reason.value if isinstance(reason, ReasonCode) else int(reason)
-        self._work.put(_Published(mid, value, str(reason)))
 
     def _run(self) -> None:
         while not self._stopping.is_set():
@@ -176,7 +163,7 @@ class KioskLink:
         for item in items:
             if isinstance(item, _Recorded):
                 self.sender.stored(item.entries)
-            elif isinstance(item, _Published):
+            elif isinstance(item, PubAck):
                 self._published(item)
             elif isinstance(item, _Message):
                 acked += self._message(item)
@@ -201,7 +188,7 @@ class KioskLink:
                                    events_payload([entry.payload for entry in batch]), qos=1)
         return info.mid if info.rc in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN) else None
 
-    def _published(self, result: _Published) -> None:
+    def _published(self, result: PubAck) -> None:
         outcome = self.sender.published(result.mid, result.reason, time.monotonic())
         if outcome is None:
             return

@@ -39,7 +39,7 @@ def test_gateway_with_a_missing_config_file_exits_2(
 def test_center_dashboard_without_a_terminal_names_headless(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "center.toml"
-    config.write_text('province = "01"\n[store]\npath = "c.db"\n[broker]\n')
+    config.write_text('province = "01"\nlearn_kiosks = true\n[store]\npath = "c.db"\n[broker]\n')
     assert main(["center", "--config", str(config)]) == 2
     assert last_json(capsys)["reason"] == "no_terminal"
 
