@@ -8,19 +8,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-MESSAGES = {
-    "disk_full": ("Ổ đĩa đầy: chưa nhận thêm sự kiện", "disk full: new events are held back"),
-    "clock_jump": ("Đồng hồ hệ thống vừa nhảy", "the system clock jumped"),
-    "publish_refused": ("Máy chủ tỉnh từ chối sự kiện", "the provincial broker refused events"),
-    "uplink_refused": ("Máy chủ tỉnh từ chối kết nối", "the provincial broker refused the login"),
-    "internal_error": ("Lỗi nội bộ, đã tự khởi động lại phần chuyển tiếp",
-                       "internal error, the relay restarted itself"),
-    "store_error": ("Không ghi được cơ sở dữ liệu", "the database cannot be written"),
-    "no_center_keys": ("Chưa có khoá của trung tâm: không phát chính sách",
-                       "no center key configured: policy and trust are not fanned out"),
-    "trust_entries_skipped": ("Bỏ qua mục hỏng trong danh sách tin cậy (các mục khác vẫn dùng)",
-                              "malformed trust list entries skipped (the others still work)"),
-}
+from screening import words
+
 TRUST_SKIPPED = "trust_entries_skipped"
 STICKY_S = 600.0
 
@@ -36,7 +25,9 @@ class Alarm:
 
     def to_json(self) -> dict[str, Any]:
         """The alarm as shown in a state payload."""
-        vi, en = MESSAGES.get(self.code, (self.code, self.code))
+        key = f"alarm.{self.code}"
+        vi, en = (words.t(key, "vi"), words.t(key, "en")) if words.known(key) \
+            else (self.code, self.code)
         return {"code": self.code, "vi": vi, "en": en, "detail": self.detail,
                 "since": round(self.since, 3)}
 

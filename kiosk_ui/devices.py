@@ -64,8 +64,7 @@ class BrokerLinkPort:
         for alarm in self.link.alarms.active():
             if alarm.code == "internal_error":
                 # The link restarted itself after a failure: staff should know and call it in.
-                vi, en = alarm.to_json()["vi"], alarm.to_json()["en"]
-                return DeviceHealth("down", f"{vi} / {en}")
+                return DeviceHealth("down", alarm.code)
         if self.link.link.connected:
             return DeviceHealth("ok")
         return DeviceHealth("down", "post broker unreachable")

@@ -52,11 +52,13 @@ class HistoryScreen(Screen[None]):
         lang = self.kiosk.lang
         shift = self.kiosk.shift
         counts = shift.counts()
-        title = Text(f" {t('history_title', lang)} · {t('total', lang)} {len(shift.entries)}",
+        # The counters on a line of their own, in short words: one line would wrap at 80.
+        title = Text(f" {t('history_title', lang)} · {t('total', lang)} {len(shift.entries)}\n",
                      style="bold")
         for outcome, icon in ICONS.items():
             if counts[outcome]:
-                title.append(f"  {icon} {outcome_label(outcome, lang)} {counts[outcome]}")
+                title.append(f" {icon} {t('outcome_' + str(outcome), lang)} {counts[outcome]} ")
+        title.no_wrap, title.overflow = True, "ellipsis"
         self.query_one("#history-title", Label).update(title)
         self.query_one(Input).placeholder = t("history_search", lang)
         self.query_one(KeyHints).show(HINTS, lang)
@@ -66,18 +68,22 @@ class HistoryScreen(Screen[None]):
         lang = self.kiosk.lang
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        table.add_columns(t("col_time", lang), t("col_outcome", lang), t("col_name", lang),
-                          t("col_from", lang), t("col_temp", lang))
+        # The temperature before the place: a long place name never pushes it off screen.
+        table.add_columns(t("col_time", lang), t("col_temp", lang), t("col_outcome", lang),
+                          t("col_name", lang), t("col_from", lang))
+        fever_c = self.kiosk.ports.policy.current().policy.fever_threshold_c
         for entry in reversed(self.kiosk.shift.search(query)):
             event = entry.event
             ident, travel = event.scan.identity, event.scan.travel
             name = "" if ident is None else (
                 ident.name if not self.kiosk.config.mask_names else mask_name(ident.name))
-            temp = f"{event.temperature.celsius:.1f}" if event.temperature else ""
+            temp = Text(f"{event.temperature.celsius:.1f}" if event.temperature else "")
+            if event.temperature and event.temperature.celsius >= fever_c:
+                temp.stylize("bold reverse")
             mark = "*" if entry.override is not None else ""
-            table.add_row(clock_text(event.header.at),
+            table.add_row(clock_text(event.header.at), temp,
                           f"{ICONS[entry.outcome]} {outcome_label(entry.outcome, lang)}{mark}",
-                          name, place_text(travel.origin, lang) if travel else "", temp)
+                          name, place_text(travel.origin, lang) if travel else "")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Narrow the list as staff type."""

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from kiosk_ui.device_words import device_detail
 from kiosk_ui.messages import CodeScanned
 from kiosk_ui.view import KioskView
 from kiosk_ui.widgets.camera_preview import CameraPreview
@@ -145,7 +146,8 @@ class MainScreen(Screen[None]):
         result = parse_wedge_line(line, prefix=wedge.prefix, suffix=wedge.suffix,
                                   fmt=wedge.format)
         if result.text is None:
-            self.app.notify(t("wedge_bad", self.kiosk.lang, why=result.reason),
+            why = device_detail(result.reason, self.kiosk.lang)
+            self.app.notify(t("wedge_bad", self.kiosk.lang, why=why),
                             severity="warning", timeout=5)
             return
         self.app.post_message(CodeScanned(result.text, "wedge", time.perf_counter()))

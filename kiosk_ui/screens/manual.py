@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from kiosk_ui.device_words import device_detail
 from kiosk_ui.manual_entry import ManualEntry, ManualForm, birth_text
 from kiosk_ui.place_names import place_text
 from kiosk_ui.screens.place_picker import PlacePicker
@@ -126,7 +127,8 @@ class ManualScreen(ModalScreen[ManualEntry | None]):
             self.render_who()
             self.query_one("#origin", Button).focus()
         else:
-            why = message(result.rejection, self.lang) if result.rejection else str(result.kind)
+            why = message(result.rejection, self.lang) if result.rejection \
+                else device_detail(str(result.kind), self.lang)
             self.query_one("#error", Label).update(t("manual_cccd_bad", self.lang, why=why))
 
     def app_now(self) -> datetime:

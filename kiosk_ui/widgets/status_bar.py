@@ -9,6 +9,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
+from kiosk_ui.device_words import device_detail
 from kiosk_ui.ports import OFF, DeviceHealth, PendingStatus
 from kiosk_ui.time_text import short_age
 from screening.certificates import CertificateTrust
@@ -126,7 +127,8 @@ def newly_down(before: StatusSnapshot, after: StatusSnapshot, lang: str) -> list
              ("st_reader", before.reader, after.reader),
              ("st_thermo", before.thermometer, after.thermometer),
              ("st_link", before.link, after.link)]
-    return [f"{t(label, lang)}: {now.detail or t('st_down', lang)}"
+    return [f"{t(label, lang)}: "
+            f"{device_detail(now.detail, lang) if now.detail else t('st_down', lang)}"
             for label, was, now in parts if now.state == "down" and was.state != "down"]
 
 

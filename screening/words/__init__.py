@@ -6,14 +6,18 @@ the relay, the CLI and the reason texts of the core itself. Device drivers (`har
 and the firmware speak in codes that the layers above put into words. The tables are split
 by who shows them (`kiosk.py`, `dashboard.py`); reason codes and outcomes keep their words
 beside their enums (`screening.reasons`, `screening.verdict`) and are reachable here as
-`reason.<code>`, `reason.certificate.<code>` and `outcome.<outcome>`.
+`reason.<code>`, `reason.certificate.<code>` and `outcome.<outcome>`; alarm codes
+(`alarms.py`) as `alarm.<code>`, device problems and link states (`devices.py`) as
+`device.<code>`.
 """
 
 from __future__ import annotations
 
 from screening.reasons import CERTIFICATE_MESSAGES, MESSAGES
 from screening.verdict import OUTCOME_LABELS
+from screening.words.alarms import ALARMS
 from screening.words.dashboard import DASHBOARD
+from screening.words.devices import DEVICES
 from screening.words.kiosk import KIOSK
 from screening.words.table import Words
 
@@ -36,6 +40,8 @@ WORDS: Words = _merge(
     {f"reason.{code}": words for code, words in MESSAGES.items()},
     {f"reason.certificate.{code}": words for code, words in CERTIFICATE_MESSAGES.items()},
     {f"outcome.{outcome}": words for outcome, words in OUTCOME_LABELS.items()},
+    {f"alarm.{code}": words for code, words in ALARMS.items()},
+    {f"device.{code}": words for code, words in DEVICES.items()},
 )
 
 

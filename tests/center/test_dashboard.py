@@ -109,7 +109,8 @@ async def test_the_overview_shows_posts_kiosks_totals_and_alerts_in_vietnamese(l
         assert cells(kiosks, "pha-din/k2")[4] == "v1 CHƯA CẬP NHẬT"
         assert cells(kiosks, "pha-din/k1")[4] == "v2"
         assert cells(kiosks, "huoi-puoc/k1")[2].startswith("KHÔNG RÕ")
-        totals = str(app.screen.query_one("#totals", Static).content)
+        # No-break spaces keep each outcome and its count on one line; read them as spaces.
+        totals = str(app.screen.query_one("#totals", Static).content).replace("\xa0", " ")
         clear = sum(1 for e in traffic if e["type"] == "scan" and e["outcome"] == "clear")
         assert f"Được qua {clear}" in totals
         assert "Chính sách v2 — 4/5 máy đã nhận" in totals

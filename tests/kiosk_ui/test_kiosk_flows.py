@@ -244,7 +244,7 @@ async def test_history_counts_and_searches_without_accents(kiosk: Kiosk) -> None
         await pilot.press("escape")
         await settle(kiosk, pilot)
         back = screen_text(kiosk.app)
-    assert "Tổng 4" in everything and "ĐƯỢC QUA 2" in everything and "TỪ CHỐI 1" in everything
+    assert "Tổng 4" in everything and "Được qua 2" in everything and "Từ chối 1" in everything
     assert "N. V. Bình" in found and "Q. T. Hoa" not in found
     assert "Q. T. Hoa" in everything
     assert "SẴN SÀNG" not in back and "TỪ CHỐI" in back
@@ -322,7 +322,7 @@ async def test_status_bar_shows_devices_down_pending_and_stale_policy() -> None:
         text = screen_text(kiosk.app)
     assert "NHIỆT ✖HỎNG" in text and "MẠNG ✖HỎNG 2 chờ·75s" in text
     assert "⚠ CS CŨ v7 30h" in text
-    assert "Thiết bị lỗi: NHIỆT: unplugged" in kiosk.app.notices
+    assert "Thiết bị lỗi: NHIỆT: đã rút ra" in kiosk.app.notices
     assert "Thiết bị lỗi: MẠNG: no route" in kiosk.app.notices
 
 

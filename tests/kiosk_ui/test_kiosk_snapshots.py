@@ -60,3 +60,51 @@ def test_main_state(snap_compare: Any, state: str, language: str) -> None:
             await settle(kiosk, pilot)
 
     assert snap_compare(kiosk.app, terminal_size=(80, 24), run_before=scan_then_show)
+
+
+def certificate_traveller(kiosk: Kiosk) -> None:
+    """A German vaccination certificate from a listed signer (the trust list carries it)."""
+    from certificate_travellers import german_dcc
+
+    kiosk.reader.feed(german_dcc())
+
+
+def feverish_forger(kiosk: Kiosk) -> None:
+    """A forged code shown at 39.1 °C."""
+    kiosk.thermometer.celsius = 39.1
+    kiosk.scan("rejected")
+
+
+async def waiting_behind_an_override(kiosk: Kiosk, pilot: Pilot[None]) -> None:
+    """An override dialog open on one traveller while the next one's scan waits."""
+    kiosk.scan("central_quarantine")
+    await settle(kiosk, pilot)
+    await pilot.press("f3")
+    await settle(kiosk, pilot)
+    kiosk.scan("clear", via="camera")
+
+
+CARDS: dict[str, Callable[..., Any]] = {
+    "certificate": certificate_traveller,
+    "fever_rejected": feverish_forger,
+    "queue_badge": waiting_behind_an_override,
+}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("card", list(CARDS))
+def test_card(snap_compare: Any, card: str, language: str) -> None:
+    from certificate_travellers import certificate_kiosk
+
+    kiosk = certificate_kiosk(language)
+
+    async def show(pilot: Pilot[None]) -> None:
+        await settle(kiosk, pilot)
+        step = CARDS[card]
+        if step is waiting_behind_an_override:
+            await step(kiosk, pilot)
+        else:
+            step(kiosk)
+        await settle(kiosk, pilot)
+
+    assert snap_compare(kiosk.app, terminal_size=(80, 24), run_before=show)

@@ -8,11 +8,29 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from center.alerts import Alert, Severity
+from screening import words
+from screening.reasons import message
 from screening.words import t
 
 COLUMNS = ("time", "kind", "where", "detail")
 SEVERITY_STYLES = {Severity.CRITICAL: "bold white on red", Severity.WARNING: "bold yellow",
                    Severity.INFO: "green"}
+
+
+def alert_detail(detail: str, lang: str) -> str:
+    """An alert's detail in the reader's language where it is a code: a rejection reason
+    ('bad_signature'), why a link went offline ('connection_lost'), a device alarm
+    ('disk_full: …'); free text is shown as the center wrote it."""
+    if words.known(f"reason.{detail}"):
+        return message(detail, lang)
+    if words.known(f"device.{detail}"):
+        return words.t(f"device.{detail}", lang)
+    code, sep, rest = detail.partition(": ")
+    if sep and words.known(f"alarm.{code}"):
+        english = words.t(f"alarm.{code}", "en")
+        rest = rest.removeprefix(english).strip()
+        return words.t(f"alarm.{code}", lang) + (f": {rest}" if rest else "")
+    return detail
 
 
 class AlertsTable(DataTable[object]):
@@ -28,4 +46,4 @@ class AlertsTable(DataTable[object]):
             self.add_row(alert.at.astimezone(tz).strftime("%H:%M:%S"),
                          Text(alert.message(lang) + count,
                               style=SEVERITY_STYLES[alert.severity]),
-                         where, alert.detail, key=alert.alert_id or None)
+                         where, alert_detail(alert.detail, lang), key=alert.alert_id or None)

@@ -10,6 +10,8 @@ from textual.widgets import Static
 from center.report import OUTCOMES
 from screening.words import t
 
+NBSP = "\u00a0"
+
 # The kiosk's verdict colours, so a bar reads like the screens at the posts.
 OUTCOME_STYLES = {"clear": "green", "home_quarantine": "yellow",
                   "central_quarantine": "red", "medical_check": "magenta",
@@ -34,7 +36,7 @@ def chart_text(hourly: list[Counter[str]], rows: int, lang: str) -> Text:
     text.append("".join(f"{h:02d} " for h in range(24)) + "\n", style="dim")
     for outcome in OUTCOMES:
         text.append("██", style=OUTCOME_STYLES[outcome])
-        text.append(f" {t('outcome_' + outcome, lang)}  ")
+        text.append(f" {t('outcome_' + outcome, lang).replace(' ', NBSP)}  ")
     return text
 
 

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from center.dashboard.snapshot import Snapshot
-from center.dashboard.widgets.hourly_chart import OUTCOME_STYLES
+from center.dashboard.widgets.hourly_chart import NBSP, OUTCOME_STYLES
 from center.report import OUTCOMES
 from screening.words import t
 
@@ -16,7 +16,9 @@ def totals_text(snapshot: Snapshot, lang: str) -> Text:
     totals = snapshot.totals
     text = Text(f"{t('totals', lang)}: ", style="bold")
     for outcome in OUTCOMES:
-        text.append(f"{t('outcome_' + outcome, lang)} ", style=OUTCOME_STYLES[outcome])
+        # No-break spaces: 'Thiếu TT 3' stays on one line when the line wraps at 80 columns.
+        label = t("outcome_" + outcome, lang).replace(" ", NBSP)
+        text.append(f"{label}{NBSP}", style=OUTCOME_STYLES[outcome])
         text.append(f"{totals[outcome]}  ", style="bold")
     text.append(f"{t('fevers', lang)} ", style="bold red")
     text.append(f"{snapshot.fevers}  ", style="bold")
