@@ -15,7 +15,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from center.alert_log import AlertLog
+from center.alerts import Alert, AlertKind
 from center.dashboard.snapshot import take_snapshot
 from center.ingest import wait_for
 from center.link_log import LinkLog
@@ -208,3 +210,34 @@ def test_the_center_tells_its_own_broker_loss_from_a_posts(
     finally:
         alive.client.loop_stop()
         service.stop()
+
+
+def test_device_rows_and_the_alert_log_work_alike_on_both_stores(store_at: str):
+    now = datetime.now(UTC)
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # the wire keeps ms
+    store, links, alert_log = Store(store_at), LinkLog(store_at), AlertLog(store_at)
+    try:
+        store.set_states([(topics.gateway_state(PROV, POST), "gateway", POST, None,
+                           state("online", junk="x" * 60_000)),
+                          (topics.kiosk_state(PROV, POST, "ghost"), "kiosk", POST, "ghost",
+                           state("online", kiosk="ghost"))])
+        kept = next(s for s in store.states() if s.kiosk is None)
+        assert kept.state["truncated_from_chars"] > 60_000 and "junk" not in kept.state
+        links.record(POST, None, True, now)
+        links.record(POST, "ghost", True, now)
+        assert sorted(links.devices(), key=str) == sorted([(POST, None), (POST, "ghost")],
+                                                          key=str)
+        store.forget_states([(POST, "ghost")])
+        links.forget([(POST, "ghost")])
+        assert store.state_devices() == [(POST, None)]
+        assert links.devices() == [(POST, None)]
+        assert [(p, k, online) for p, k, online, _ in links.statuses()] == [(POST, None, True)]
+        alert = Alert(AlertKind.FEVER, now, POST, "k1", "01JD0000000000000000000000",
+                      "38.6 °C", alert_id="01JD0000000000000000000001")
+        alert_log.append(alert)
+        alert_log.append(alert)  # kept once
+        assert alert_log.since(now - timedelta(hours=1)) == [alert]
+        assert alert_log.since(now + timedelta(seconds=1)) == []
+    finally:
+        for table in (store, links, alert_log):
+            table.close()
