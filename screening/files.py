@@ -19,8 +19,10 @@ from screening.certificates import CertificateTrust, TrustEntry, TrustImportErro
 from screening.certificates.revocation import Revocations
 from screening.certificates.revocation_lists import (
     RevocationImportError,
+    looks_like_distribution_lists,
     looks_like_revocation,
     merge_revocations,
+    read_distribution,
     read_revocation_json,
 )
 from screening.certificates.trust import read_trust_data
@@ -29,6 +31,8 @@ from screening.keys import SigningKey, VerifyKey, keyring
 from screening.policy import POLICY_KIND, Policy, parse_policy
 from screening.signed_doc import SignedDoc, open_doc
 from screening.trust import TRUST_KIND, certificate_store, certificate_trust, issuer_keys
+
+GZIP_MAGIC = b"\x1f\x8b"  # a tar.gz of revocation slices
 
 
 class FileProblem(ValueError):
@@ -107,9 +111,13 @@ def read_trust(paths: list[str], center_keys: list[VerifyKey] | None = None,
     entries: list[TrustEntry] = []
     skipped: list[str] = []
     revocations: list[Revocations] = []
+    service_lists: list[Any] = []
+    slices: list[tuple[str, bytes]] = []  # the EU distribution service's downloads
     for path in paths:
         data = _read_bytes(path)
-        if _is_signed_json(data):
+        if data[:2] == GZIP_MAGIC:
+            slices.append((path, data))
+        elif _is_signed_json(data):
             doc = _open_signed(path, TRUST_KIND, center_keys)
             try:
                 keys.update(issuer_keys(doc.body))
@@ -122,6 +130,8 @@ def read_trust(paths: list[str], center_keys: list[VerifyKey] | None = None,
         elif data.lstrip().startswith(b"-----BEGIN PUBLIC KEY"):
             key = read_verify_key(path)
             keys[key.kid] = key
+        elif looks_like_distribution_lists(parsed := _json_or_none(data)):
+            service_lists += parsed
         elif (listed := _revocation_json(data)) is not None:
             try:
                 found = read_revocation_json(listed, moment)
@@ -136,18 +146,29 @@ def read_trust(paths: list[str], center_keys: list[VerifyKey] | None = None,
                 raise FileProblem(str(exc), "trust_invalid") from None
             entries += imported.entries
             skipped += imported.skipped
+    if slices or service_lists:
+        try:
+            found = read_distribution(service_lists, slices, moment)
+        except RevocationImportError as exc:
+            raise FileProblem(str(exc), "revocation_invalid") from None
+        revocations.append(found.revocations)
+        skipped += found.skipped
     return TrustFiles(keys, certificate_store(entries, skipped, merge_revocations(revocations)))
 
 
 def _revocation_json(data: bytes) -> Any:
     """The parsed JSON when a bare file holds revocation lists, else None."""
+    parsed = _json_or_none(data)
+    return parsed if looks_like_revocation(parsed) else None
+
+
+def _json_or_none(data: bytes) -> Any:
     if data.lstrip()[:1] not in (b"{", b"["):
         return None
     try:
-        parsed = json.loads(data)
+        return json.loads(data)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
-    return parsed if looks_like_revocation(parsed) else None
 
 
 def _read_bytes(path: str) -> bytes:

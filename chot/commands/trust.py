@@ -18,8 +18,9 @@ def register(tree: Any) -> None:
         "certificate signers and revocation lists", group="trust")
     parser.add_argument("files", nargs="+", metavar="FILE",
                         help="DCC gateway-style JSON list, DSC (PEM, DER, base64 DER), JWKS, "
-                             "VCI directory snapshot, EU DCC revocation batches, SMART issuer "
-                             "revocation list (crl/KID.json) or an earlier export")
+                             "VCI directory snapshot, EU DCC revocation batches, the EU "
+                             "distribution service's lists (JSON) with its slices (.tar.gz), "
+                             "SMART issuer revocation list (crl/KID.json) or an earlier export")
     parser.add_argument("--into", metavar="BODY",
                         help="the trust body with today's 'issuers' to merge into "
                              "(as `chot center trust publish` reads it)")

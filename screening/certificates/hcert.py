@@ -184,7 +184,7 @@ def _content(fmt: CertFormat, payload: Any,
 def _revoked(trust: CertificateTrust, message: _Sign1, fmt: CertFormat, payload: Any,
              claims: dict[Any, Any], now: datetime) -> str | None:
     """The hash type under which the signer's EU list revokes this DCC, or None."""
-    if fmt is not CertFormat.EU_DCC or not trust.revocation.dcc:
+    if fmt is not CertFormat.EU_DCC or not (trust.revocation.dcc or trust.revocation.dcc_slices):
         return None
     entry: dict[str, Any] = next((payload[k][0] for k in ("v", "t", "r")
                   if isinstance(payload.get(k), list) and payload[k]

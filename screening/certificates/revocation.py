@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from screening.certificates.framework import Framework
+from screening.certificates.revocation_filters import Mode, Slice, position
 
 HASH_BYTES = 16
 UNKNOWN_KID = "UNKNOWN_KID"  # EU batches for certificates whose signer is not known
@@ -45,12 +46,32 @@ DccHashes = Mapping[str, Mapping[HashType, Mapping[bytes, float | None]]]
 
 
 @dataclass(frozen=True)
+class StoredSlice:
+    """One slice of the EU distribution service: its filter, binary and expiry."""
+
+    kind: str  # BLOOMFILTER or VARHASHLIST
+    raw: bytes
+    expires: float | None
+    filter: Slice
+
+
+@dataclass(frozen=True)
+class SignerSlices:
+    """A signer's revocation slices as the distribution service cut them."""
+
+    mode: Mode
+    hash_types: frozenset[HashType]
+    slices: Mapping[tuple[str, str], tuple[StoredSlice, ...]]  # (partition, chunk) → slices
+
+
+@dataclass(frozen=True)
 class Revocations:
     """Every revocation list a kiosk holds, and when each framework's lists were fetched."""
 
     dcc: DccHashes = field(default_factory=dict)
     shc: Mapping[str, ShcCrl] = field(default_factory=dict)
     fetched_at: Mapping[Framework, datetime] = field(default_factory=dict)
+    dcc_slices: Mapping[str, SignerSlices] = field(default_factory=dict)
 
     def holds(self, framework: Framework) -> bool:
         """True when a list for this framework was imported."""
@@ -74,6 +95,21 @@ class Revocations:
                     expires = table.get(digest, 0.0)
                     if digest in table and (expires is None or moment < expires):
                         return hash_type
+        return self._sliced(kid, hashes, moment)
+
+    def _sliced(self, kid: str, hashes: Mapping[HashType, list[bytes]],
+                moment: float) -> HashType | None:
+        signer = self.dcc_slices.get(kid)
+        if signer is None:
+            return None
+        for hash_type in HashType:
+            if hash_type not in signer.hash_types:
+                continue
+            for digest in hashes.get(hash_type, ()):
+                for piece in signer.slices.get(position(digest, signer.mode), ()):
+                    if (piece.expires is None or moment < piece.expires) \
+                            and digest in piece.filter:
+                        return hash_type
         return None
 
     def shc_revoked(self, kid: str, rid: str | None, nbf: datetime | None) -> bool:
@@ -85,7 +121,8 @@ class Revocations:
         return before is None or nbf is None or nbf.timestamp() < before
 
 
-NO_REVOCATIONS = Revocations(MappingProxyType({}), MappingProxyType({}), MappingProxyType({}))
+NO_REVOCATIONS = Revocations(MappingProxyType({}), MappingProxyType({}), MappingProxyType({}),
+                             MappingProxyType({}))
 
 
 def truncated_sha256(data: bytes) -> bytes:

@@ -10,17 +10,30 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import re
+import tarfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from screening.certificates.framework import Framework
-from screening.certificates.revocation import HASH_BYTES, HashType, Revocations, ShcCrl
+from screening.certificates.revocation import (
+    HASH_BYTES,
+    HashType,
+    Revocations,
+    ShcCrl,
+    SignerSlices,
+    StoredSlice,
+)
+from screening.certificates.revocation_filters import Mode, SliceError, read_slice
 
 RID = re.compile(r"[A-Za-z0-9_-]{1,24}")  # base64url, at most 24 characters
 MAX_RIDS = 1_000_000
+MAX_SLICES = 100_000
+MAX_SLICE_TOTAL = 256 * 1024 * 1024
+SLICE_KINDS = ("BLOOMFILTER", "VARHASHLIST")
 
 
 class RevocationImportError(ValueError):
@@ -75,7 +88,9 @@ def merge_revocations(parts: Iterable[Revocations]) -> Revocations:
     dcc: dict[str, dict[HashType, dict[bytes, float | None]]] = {}
     shc: dict[str, ShcCrl] = {}
     fetched: dict[Framework, datetime] = {}
+    sliced: dict[str, SignerSlices] = {}
     for part in parts:
+        sliced.update(part.dcc_slices)  # a signer's slices come whole from one download
         for kid, tables in part.dcc.items():
             for hash_type, table in tables.items():
                 into = dcc.setdefault(kid, {}).setdefault(hash_type, {})
@@ -86,7 +101,7 @@ def merge_revocations(parts: Iterable[Revocations]) -> Revocations:
                 shc[kid] = crl
         for framework, moment in part.fetched_at.items():
             fetched[framework] = min(fetched.get(framework, moment), moment)
-    return Revocations(dcc, shc, fetched)
+    return Revocations(dcc, shc, fetched, sliced)
 
 
 def export_revocations(revocations: Revocations) -> dict[str, Any]:
@@ -104,9 +119,18 @@ def export_revocations(revocations: Revocations) -> dict[str, Any]:
             "rids": sorted(rid if before is None else f"{rid}.{before}"
                            for rid, before in crl.rids.items())}
            for crl in revocations.shc.values()]
-    return {"dcc": dcc, "shc": shc,
-            "fetched_at": {str(fw): moment.astimezone(UTC).isoformat()
-                           for fw, moment in sorted(revocations.fetched_at.items())}}
+    signers = [{"kid": kid, "mode": str(signer.mode),
+                "hashTypes": sorted(str(t) for t in signer.hash_types),
+                "slices": [{"partition": partition, "chunk": chunk, "type": piece.kind,
+                            "expires": _iso(piece.expires),
+                            "data": base64.b64encode(piece.raw).decode("ascii")}
+                           for (partition, chunk), pieces in sorted(signer.slices.items())
+                           for piece in pieces]}
+               for kid, signer in sorted(revocations.dcc_slices.items())]
+    out = {"dcc": dcc, "shc": shc,
+           "fetched_at": {str(fw): moment.astimezone(UTC).isoformat()
+                          for fw, moment in sorted(revocations.fetched_at.items())}}
+    return {**out, "signers": signers} if signers else out
 
 
 def revocations_from_body(body: Any, issued_at: datetime | None) -> RevocationImport:
@@ -132,12 +156,120 @@ def revocations_from_body(body: Any, issued_at: datetime | None) -> RevocationIm
             shc[crl.kid] = crl
         except (RevocationImportError, TypeError, ValueError) as exc:
             skipped.append(f"revocation.shc[{index}]: {str(exc)[:120]}")
+    sliced: dict[str, SignerSlices] = {}
+    for index, item in enumerate(_list(part.get("signers", []), "revocation.signers")):
+        try:
+            kid, signer = _exported_signer(item)
+            sliced[kid] = signer
+        except (SliceError, TypeError, ValueError, KeyError) as exc:
+            skipped.append(f"revocation.signers[{index}]: {str(exc)[:120]}")
     fetched: dict[Framework, datetime] = {}
-    for framework, present in ((Framework.HCERT, dcc), (Framework.SHC, shc)):
+    for framework, present in ((Framework.HCERT, dcc or sliced), (Framework.SHC, shc)):
         moment = stamps.get(framework, issued_at)
         if present and moment is not None:
             fetched[framework] = moment
-    return RevocationImport(Revocations(dcc, shc, fetched), skipped)
+    return RevocationImport(Revocations(dcc, shc, fetched, sliced), skipped)
+
+
+def looks_like_distribution_lists(body: Any) -> bool:
+    """True for the distribution service's `GET /lists` answer: [{kid, mode, hashTypes, …}]."""
+    return isinstance(body, list) and bool(body) and all(
+        isinstance(item, dict) and "mode" in item and "hashTypes" in item for item in body)
+
+
+def read_distribution(lists: Any, tarballs: list[tuple[str, bytes]],
+                      fetched_at: datetime) -> RevocationImport:
+    """Slices downloaded from the EU distribution service: `lists` is its `GET /lists`
+    answer (mode, hash types and expiry per kid), each tarball a slice download (entries
+    `kid/partition/chunk/sid`, kid in base64url); raises RevocationImportError."""
+    if not looks_like_distribution_lists(lists):
+        raise RevocationImportError("the service's lists ([{kid, mode, hashTypes}]) are "
+                                    "needed beside its slices")
+    skipped: list[str] = []
+    meta: dict[str, tuple[Mode, frozenset[HashType], float | None]] = {}
+    for index, item in enumerate(lists):
+        try:
+            meta[_standard_kid(item["kid"])] = (
+                Mode(item["mode"]), frozenset(HashType(t) for t in item["hashTypes"]),
+                _time(item.get("expires")))
+        except (TypeError, ValueError, KeyError) as exc:
+            skipped.append(f"lists[{index}]: {str(exc)[:120]}")
+    pieces: dict[str, dict[tuple[str, str], list[StoredSlice]]] = {}
+    for name, data in tarballs:
+        for entry, raw in _tar_members(name, data):
+            parts = entry.strip("/").split("/")
+            kid = _standard_kid(parts[0]) if len(parts) == 4 else None
+            if kid is None or kid not in meta:
+                skipped.append(f"{name}: {entry[:60]}: no listed kid")
+                continue
+            try:
+                kind, found = _any_slice(raw)
+            except SliceError as exc:
+                skipped.append(f"{name}: {entry[:60]}: {exc}")
+                continue
+            pieces.setdefault(kid, {}).setdefault((parts[1], parts[2]), []).append(
+                StoredSlice(kind, raw, meta[kid][2], found))
+    if not pieces:
+        raise RevocationImportError("no usable slice" + (
+            f" ({'; '.join(skipped[:3])})" if skipped else ""))
+    sliced = {kid: SignerSlices(meta[kid][0], meta[kid][1],
+                                {key: tuple(found) for key, found in cut.items()})
+              for kid, cut in pieces.items()}
+    return RevocationImport(Revocations(dcc_slices=sliced,
+                                        fetched_at={Framework.HCERT: fetched_at}), skipped)
+
+
+def _tar_members(name: str, data: bytes) -> list[tuple[str, bytes]]:
+    out: list[tuple[str, bytes]] = []
+    total = 0
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
+            for member in archive:
+                if not member.isfile():
+                    continue
+                total += member.size
+                if len(out) >= MAX_SLICES or total > MAX_SLICE_TOTAL:
+                    raise RevocationImportError(f"{name}: more slices than a post can hold")
+                handle = archive.extractfile(member)
+                if handle is not None:
+                    out.append((member.name, handle.read()))
+    except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
+        raise RevocationImportError(f"{name}: not a slice archive: {str(exc)[:80]}") from None
+    return out
+
+
+def _any_slice(raw: bytes) -> tuple[str, Any]:
+    # The download's filter type is the client's choice (X-SLICE-FILTER-TYPE), not in the
+    # binary: a Bloom filter's header fixes its length, so it is tried first.
+    try:
+        return "BLOOMFILTER", read_slice(raw, "BLOOMFILTER")
+    except SliceError:
+        return "VARHASHLIST", read_slice(raw, "VARHASHLIST")
+
+
+def _exported_signer(item: Any) -> tuple[str, SignerSlices]:
+    if not isinstance(item, dict) or not isinstance(item.get("kid"), str):
+        raise TypeError("a signer needs a kid")
+    cut: dict[tuple[str, str], list[StoredSlice]] = {}
+    for piece in _list(item.get("slices"), "slices"):
+        if piece.get("type") not in SLICE_KINDS:
+            raise ValueError("slice type is neither BLOOMFILTER nor VARHASHLIST")
+        raw = base64.b64decode(piece["data"], validate=True)
+        cut.setdefault((str(piece["partition"]), str(piece["chunk"])), []).append(
+            StoredSlice(piece["type"], raw, _time(piece.get("expires")),
+                        read_slice(raw, piece["type"])))
+    return item["kid"], SignerSlices(Mode(item["mode"]),
+                                     frozenset(HashType(t) for t in item["hashTypes"]),
+                                     {key: tuple(found) for key, found in cut.items()})
+
+
+def _standard_kid(kid: Any) -> str:
+    """A kid as the trust list spells it (standard base64), from base64url or base64."""
+    if not isinstance(kid, str) or not kid:
+        raise ValueError("no kid")
+    raw = base64.urlsafe_b64decode(kid.replace("+", "-").replace("/", "_")
+                                   + "=" * (-len(kid) % 4))
+    return base64.b64encode(raw).decode("ascii")
 
 
 def _add_batch(dcc: dict[str, dict[HashType, dict[bytes, float | None]]], batch: Any,

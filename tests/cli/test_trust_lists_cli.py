@@ -19,6 +19,7 @@ from cryptography.x509.oid import ExtensionOID, NameOID
 from center.publish import PublishProblem, trust_document
 from screening.certificates.issue import jwk_of, sign_shc
 from screening.certificates.revocation import truncated_sha256
+from screening.certificates.revocation_filters import Mode
 from tests.center.test_asyncapi import validator
 from tests.certificates.vectors import SHC_ISSUER, make_signer, shc_claims, vaccination
 from tests.cli import test_verify_certificates_cli as border
@@ -141,3 +142,35 @@ def test_a_file_that_is_no_image_is_image_unreadable(tmp_path: Path):
 def test_divoc_and_icao_codes_are_named_though_not_read(code: str, seen: str):
     out = verdict(code)
     assert out["reasons"] == ["unsupported_code"] and out["detail"] == f"{seen} (not read)"
+
+
+def test_eu_distribution_slices_imported_signed_and_applied(post: dict, tmp_path: Path):
+    import io
+    import tarfile
+
+    from screening.certificates.revocation_filters import position, write_bloom
+
+    uci = "URN:UVCI:01:VN:SLICED#2"
+    kid = post["es256"].entry.kid
+    digest = truncated_sha256(uci.encode())
+    partition, chunk = position(digest, Mode.VECTOR)
+    (tmp_path / "lists.json").write_text(json.dumps([
+        {"kid": kid, "mode": "VECTOR", "hashTypes": ["UCI"], "lastUpdated": NOW.isoformat(),
+         "expires": (NOW + timedelta(days=300)).isoformat()}]))
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w:gz") as tar:
+        data = write_bloom([digest])
+        url = base64.urlsafe_b64encode(base64.b64decode(kid)).decode().rstrip("=")
+        info = tarfile.TarInfo(f"{url}/{partition}/{chunk}/slice-1")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    (tmp_path / "slices.tar.gz").write_bytes(archive.getvalue())
+    trust = signed_trust(tmp_path, post["dir"] / "dsc.pem", tmp_path / "lists.json",
+                         tmp_path / "slices.tar.gz")
+    assert verdict(recent(post["es256"], vaccination(ci=uci)), *trust)["reasons"] == ["revoked"]
+    assert verdict(post["dcc"], *trust)["verification"] == "valid"
+    validator("signed-document.json").validate(json.loads(Path(trust[1]).read_text()))
+    alone = chot("trust", "import", str(tmp_path / "slices.tar.gz"), "--out",
+                 str(tmp_path / "x.json"))
+    assert alone.returncode == 2
+    assert json.loads(alone.stdout.splitlines()[-1])["reason"] == "revocation_invalid"
