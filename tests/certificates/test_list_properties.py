@@ -7,6 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from screening.certificates.revocation_filters import SliceError, read_slice
 from screening.certificates.revocation_lists import (
     RevocationImportError,
     read_revocation_json,
@@ -57,3 +58,14 @@ def test_signed_bodies_from_any_json(body):
         revocations_from_body(data, NOW)
     except ValueError:  # the body's own shape is wrong: the document is refused cleanly
         return
+
+
+@SETTINGS
+@given(st.binary(max_size=300), st.sampled_from(["BLOOMFILTER", "VARHASHLIST", "OTHER"]),
+       st.binary(min_size=16, max_size=16))
+def test_slices_from_any_bytes(data, kind, digest):
+    try:
+        found = read_slice(data, kind)
+    except SliceError:
+        return
+    assert isinstance(digest in found, bool)
