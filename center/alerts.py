@@ -161,6 +161,10 @@ THROTTLED_KINDS = frozenset({AlertKind.FLOOD, AlertKind.CLOCK_SKEW, AlertKind.QU
                              AlertKind.DEVICE_ALARM, AlertKind.LINK_FLAPPING})
 
 
+# Beyond this many throttle entries those past their interval are dropped.
+THROTTLE_ENTRIES = 10_000
+
+
 def alert_key(alert: Alert, window_s: float) -> str:
     """The same string in every center instance for the same alert: kind, post, kiosk, and
     the event it is about, the device alarm's start, the throttle window (noisy kinds, one
@@ -194,9 +198,18 @@ class AlertThrottle:
         if last is not None and 0 <= (alert.at - last).total_seconds() < self.interval_s:
             self._held[key] = self._held.get(key, 0) + alert.count
             return None
+        if len(self._last) >= THROTTLE_ENTRIES:
+            self._prune(alert.at)
         self._last[key] = alert.at
         held = self._held.pop(key, 0)
         if not held:
             return alert
         return Alert(alert.kind, alert.at, alert.post, alert.kiosk, alert.event_id,
                      alert.detail, alert.count + held, alert.alert_id)
+
+    def _prune(self, now: datetime) -> None:
+        """Forget entries whose interval is over (what they held back is then lost count)."""
+        for key, last in list(self._last.items()):
+            if (now - last).total_seconds() >= self.interval_s:
+                del self._last[key]
+                self._held.pop(key, None)

@@ -83,8 +83,15 @@ def test_events_of_a_kiosk_not_registered_at_its_post_are_kept_aside_and_alerted
     assert isinstance(other, Quarantined) and other.reason == "unknown_post"
     for event in scans(traffic, "tay-trang", "k1")[:5]:
         assert isinstance(watch.check(raw(event), "tay-trang", "k1", RECEIVED), dict)
+    # A login making up 500 more kiosk ids: still one alert for the post, one throttle entry.
+    event = scans(traffic, "tay-trang", "k1")[0]
+    for n in range(500):
+        made_up = {**event, "kiosk": f"x{n}"}
+        assert isinstance(watch.check(raw(made_up), "tay-trang", f"x{n}", RECEIVED), Quarantined)
     unknown = [a for a in sent if a["kind"] == "unknown_kiosk"]
-    assert [(a["post"], a["kiosk"]) for a in unknown] == [("tay-trang", "k2")]
+    assert [(a["post"], a["kiosk"]) for a in unknown] == [("tay-trang", None)]
+    assert unknown[0]["detail"].startswith("kiosk k2: unknown_kiosk")
+    assert len(watch.throttle._last) <= 2
 
 
 def test_learning_keeps_a_bounded_number_of_kiosks_and_never_locks_the_real_one_out(traffic):
