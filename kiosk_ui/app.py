@@ -430,6 +430,7 @@ def gather_status(ports: KioskPorts, stale_after_hours: float) -> StatusSnapshot
         taken_at=now,
         trust_lists=trust_list_ages(in_force.certificates, now,
                                     in_force.policy.max_trust_age().total_seconds()),
+        trust_skipped=len(in_force.certificates.skipped),
     )
 
 

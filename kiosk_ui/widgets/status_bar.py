@@ -64,6 +64,7 @@ class StatusSnapshot:
     policy_stale: bool
     taken_at: datetime
     trust_lists: tuple[TrustListAge, ...] = ()
+    trust_skipped: int = 0  # malformed trust entries left out (the rest still work)
 
 
 EMPTY_STATUS = StatusSnapshot(OFF, OFF, OFF, OFF, PendingStatus(0, None), 0, None, False,
@@ -107,6 +108,9 @@ def status_text(snap: StatusSnapshot, lang: str) -> Text:
                     style=STYLES["ok"])
     for trust in snap.trust_lists:
         text.append_text(_trust_list(trust, lang))
+    if snap.trust_skipped:
+        text.append(f" {t('st_trust_skipped', lang, n=snap.trust_skipped)} ",
+                    style="bold white on red")
     for label, health, fps in ((t("st_camera", lang), snap.camera, True),
                                (t("st_reader", lang), snap.reader, False),
                                (t("st_thermo", lang), snap.thermometer, False)):

@@ -69,6 +69,7 @@ KIOSK: Words = {
     "st_policy_stale": ("⚠ CS CŨ v{v}", "⚠ OLD POLICY v{v}"),
     "st_trust": ("{name} {age}", "{name} {age}"),
     "st_trust_stale": ("{name} ⚠ {days} ngày", "{name} ⚠ {days} days"),
+    "st_trust_skipped": ("⚠ {n} mục DS hỏng", "⚠ {n} bad trust entries"),
     "st_off": ("tắt", "off"),
     "st_down": ("HỎNG", "DOWN"),
     # Staff actions

@@ -6,6 +6,7 @@ import base64
 import json
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from infra.alarms import TRUST_SKIPPED, Alarms
@@ -41,3 +42,24 @@ def test_a_bad_signer_is_skipped_raised_as_an_alarm_and_cleared_by_a_clean_list(
     envelope = sign_doc("trust", 2, NOW.isoformat(), body, center)
     source.apply(open_doc(envelope, "trust", {center.public.kid: center.public}))
     assert alarms.active() == []
+
+
+@pytest.mark.asyncio
+async def test_the_status_line_counts_the_skipped_entries() -> None:
+    from dataclasses import replace
+
+    from kiosk_harness import make_kiosk
+
+    from kiosk_ui.screen_text import screen_text
+    from screening.certificates import CertificateTrust
+
+    signer = make_signer(ec.generate_private_key(ec.SECP256R1()))
+    kiosk = make_kiosk()
+    held = CertificateTrust((signer.entry,), skipped=("gateway.json: item[0]: ValueError",))
+    kiosk.policy.replace(replace(kiosk.policy.current(), certificates=held))
+    async with kiosk.app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        kiosk.app.refresh_status()
+        await kiosk.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "⚠ 1 mục DS hỏng" in screen_text(kiosk.app)
