@@ -184,14 +184,17 @@ def _content(fmt: CertFormat, payload: Any,
 def _revoked(trust: CertificateTrust, message: _Sign1, fmt: CertFormat, payload: Any,
              claims: dict[Any, Any], now: datetime) -> str | None:
     """The hash type under which the signer's EU list revokes this DCC, or None."""
-    if fmt is not CertFormat.EU_DCC or not (trust.revocation.dcc or trust.revocation.dcc_slices):
+    lists = trust.revocation
+    if fmt is not CertFormat.EU_DCC or not (lists.dcc or lists.dcc_slices):
         return None
-    entry: dict[str, Any] = next((payload[k][0] for k in ("v", "t", "r")
-                  if isinstance(payload.get(k), list) and payload[k]
-                  and isinstance(payload[k][0], dict)), {})
+    # Only the first v/t/r entry is checked, as the EU's verifiers do.
+    entries = [payload[k][0] for k in ("v", "t", "r")
+               if isinstance(payload.get(k), list) and payload[k]
+               and isinstance(payload[k][0], dict)]
+    entry: dict[str, Any] = entries[0] if entries else {}
     country = claims.get(ISS) if isinstance(claims.get(ISS), str) else None
     hashes = dcc_hashes(entry, country, message.signature, _algorithm(message) or "")
-    return trust.revocation.dcc_revoked(hcert_kid(message.kid), hashes, now)
+    return lists.dcc_revoked(hcert_kid(message.kid), hashes, now)
 
 
 def _check(signers: list[TrustEntry], facts: CertificateFacts, now: datetime,
