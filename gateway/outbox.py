@@ -37,6 +37,9 @@ CREATE INDEX IF NOT EXISTS delivered_age ON delivered(acked_at);
 -- The state's backlog count and oldest age read this small index, not 100k payloads.
 CREATE INDEX IF NOT EXISTS outbox_age ON outbox(received_at);
 """
+RECLAIM_MIN_PAGES = 256  # 1 MB of free pages before reclaim() bothers
+RECLAIM_MAX_WAITING = 1000  # the backlog counts as drained below this many events
+INCREMENTAL = 2  # PRAGMA auto_vacuum's value for incremental
 # The file's schema versions (infra.schema_version): add a step, never edit a shipped one.
 STEPS = (Migration(1, "outbox, delivered tombstones and accepted documents as first released",
                    unchanged),)
@@ -160,7 +163,27 @@ class Outbox(EventFile):
                 "SELECT count(*), min(received_at) FROM outbox").fetchone()
         return count, oldest
 
+    def reclaim(self) -> int:
+        """Give the space a drained backlog leaves behind back to the file system.
 
+        Only once few events wait (pages freed during a drain are reused by what keeps
+        arriving); a file made before incremental vacuum is rebuilt once, while nearly empty.
+        Returns the free pages given back.
+        """
+        with self._lock:
+            free = int(self._db.execute("PRAGMA freelist_count").fetchone()[0])
+            if free < RECLAIM_MIN_PAGES or self._db.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM outbox LIMIT ?)",
+                    (RECLAIM_MAX_WAITING,)).fetchone()[0] >= RECLAIM_MAX_WAITING:
+                return 0
+            if int(self._db.execute("PRAGMA auto_vacuum").fetchone()[0]) != INCREMENTAL:
+                self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")
+                self._db.execute("VACUUM")
+            else:
+                # executescript steps the pragma to the end; execute() frees one page only.
+                self._db.executescript("PRAGMA incremental_vacuum;")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return free
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

@@ -48,6 +48,7 @@ BATCH_MAX = 2000
 TICK_S = 0.25
 FULL_RETRY_S = 1.0
 PURGE_EVERY_S = 60.0
+RECLAIM_EVERY_S = 5.0  # a drained outbox gives its space back within seconds
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ class Gateway:
                 self._stopping.wait(1.0)
 
     def _loop(self) -> None:
-        next_tick = next_state = next_purge = 0.0
+        next_tick = next_state = next_purge = next_reclaim = 0.0
         while not self._stopping.is_set():
             items = drain(self._work, TICK_S, BATCH_MAX)
             received: list[Received] = []
@@ -243,6 +244,9 @@ class Gateway:
             if now >= next_purge:
                 next_purge = now + PURGE_EVERY_S
                 self.outbox.purge(self.cfg.outbox.retention_s)
+            if now >= next_reclaim:
+                next_reclaim = now + RECLAIM_EVERY_S
+                self.outbox.reclaim()
 
     def _commit(self, received: list[Received]) -> None:
         """Commit kiosk events to the outbox, then PUBACK them; hold them if the disk is full."""

@@ -25,6 +25,8 @@ class EventFile:
                  steps: Sequence[Migration[Any]]) -> None:
         self.path = Path(path)
         self._db = open_durable(path, max_size_mb)
+        # A new file frees pages on request (Outbox.reclaim); no effect on an existing one.
+        self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")
         self._db.executescript(schema + DOCS_SCHEMA)
         self.schema_version = migrate(self._db, path, store, steps)
         self._lock = threading.Lock()
