@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from screening.reasons import CERTIFICATE_MESSAGES, MESSAGES
 from screening.verdict import OUTCOME_LABELS
-from screening.words.alarms import ALARMS
+from screening.words.alarms import ALARMS, ALARMS_SHORT
 from screening.words.dashboard import DASHBOARD
 from screening.words.devices import DEVICES
 from screening.words.kiosk import KIOSK
@@ -41,6 +41,7 @@ WORDS: Words = _merge(
     {f"reason.certificate.{code}": words for code, words in CERTIFICATE_MESSAGES.items()},
     {f"outcome.{outcome}": words for outcome, words in OUTCOME_LABELS.items()},
     {f"alarm.{code}": words for code, words in ALARMS.items()},
+    {f"alarm.short.{code}": words for code, words in ALARMS_SHORT.items()},
     {f"device.{code}": words for code, words in DEVICES.items()},
 )
 

@@ -17,3 +17,15 @@ ALARMS: Words = {
     "trust_entries_skipped": ("Bỏ qua mục hỏng trong danh sách tin cậy (các mục khác vẫn dùng)",
                               "malformed trust list entries skipped (the others still work)"),
 }
+
+# The same alarms in a word or two, for the dashboard's narrow "Sự cố" columns.
+ALARMS_SHORT: Words = {
+    "disk_full": ("Đĩa đầy", "Disk full"),
+    "clock_jump": ("Lệch giờ", "Clock jump"),
+    "publish_refused": ("Bị từ chối gửi", "Publish refused"),
+    "uplink_refused": ("Bị từ chối đăng nhập", "Login refused"),
+    "internal_error": ("Lỗi nội bộ", "Internal error"),
+    "store_error": ("Lỗi ghi CSDL", "Store error"),
+    "no_center_keys": ("Thiếu khoá TT", "No center key"),
+    "trust_entries_skipped": ("DS tin cậy lỗi mục", "Trust entries skipped"),
+}

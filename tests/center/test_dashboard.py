@@ -99,7 +99,7 @@ async def test_the_overview_shows_posts_kiosks_totals_and_alerts_in_vietnamese(l
         assert cells(posts, "huoi-puoc")[1] == "MẤT KẾT NỐI 60 s"
         never_heard = cells(posts, "muong-lay")  # configured, never heard from
         assert never_heard[1] == never_heard[4] == "—"
-        assert cells(posts, "pha-din")[6] == "clock_jump"
+        assert cells(posts, "pha-din")[6] == "Lệch giờ"  # clock_jump, in words
         tay_trang = cells(posts, "tay-trang")
         assert tay_trang[1] == "TRỰC TUYẾN 2 ph" and tay_trang[4] == "3 (75 s)"
         assert tay_trang[3] == "2/2"

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from center.dashboard.snapshot import KioskRow
+from center.dashboard.widgets.alarm_words import alarms_text
 from center.dashboard.widgets.posts_table import status_cell
 from screening.words import t
 
@@ -28,5 +29,5 @@ class KiosksTable(DataTable[object]):
             self.add_row(row.post, row.kiosk, status,
                          "—" if row.pending is None else str(row.pending), policy,
                          "—" if row.trust_version is None else f"v{row.trust_version}",
-                         Text(" ".join(row.alarms), style="bold yellow"),
+                         alarms_text(row.alarms, lang),
                          key=f"{row.post}/{row.kiosk}")

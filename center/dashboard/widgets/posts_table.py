@@ -9,6 +9,7 @@ from textual.widgets import DataTable
 
 from center.dashboard.age_text import age
 from center.dashboard.snapshot import PostRow
+from center.dashboard.widgets.alarm_words import alarms_text
 from screening.words import t
 
 # What staff look for first comes first: a narrow terminal cuts the table on the right.
@@ -40,4 +41,4 @@ class PostsTable(DataTable[object]):
             self.add_row(row.post, status, str(row.scans_today),
                          f"{row.kiosks_online}/{row.kiosks_total}", backlog,
                          "—" if row.policy_version is None else f"v{row.policy_version}",
-                         Text(" ".join(row.alarms), style="bold yellow"), key=row.post)
+                         alarms_text(row.alarms, lang), key=row.post)
