@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from chot.commands.center.options import config_option, emit, load, local_day
+from chot.commands.center.options import config_option, emit, load_for_day
 from chot.failure import fail
 
 
@@ -27,24 +27,19 @@ def add_parser(subparsers: Any) -> None:
 def arrivals(args: argparse.Namespace) -> int:
     """Print (or write) one ward's arrivals of a local day, as CSV or JSON."""
     from center.arrivals import export_csv
-    from center.day import zone
     from center.queries import ward_arrivals
     from center.store import Store
     from center.stores import StoreUnavailable
     from screening.places import normalize_ward, ward_info
 
-    loaded = load(args)
-    if isinstance(loaded, int):
-        return loaded
-    cfg, sections = loaded
     ward = normalize_ward(args.ward.strip())
     if ward_info(ward) is None:
         return fail(f"Mã phường/xã không tồn tại / unknown ward code: {args.ward!r}",
                     "unknown_ward")
-    tz = zone(sections.report.timezone)
-    day = local_day(args, tz)
-    if isinstance(day, int):
-        return day
+    loaded = load_for_day(args)
+    if isinstance(loaded, int):
+        return loaded
+    cfg, _sections, tz, day = loaded
     try:
         store = Store(cfg.store)
     except StoreUnavailable as exc:

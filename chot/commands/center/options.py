@@ -65,6 +65,21 @@ def _check_folders(cfg: Any, sections: Any) -> None:
                                 f"folder: {exc.strerror or exc}", "folder_unusable") from None
 
 
+def load_for_day(args: argparse.Namespace) -> Any:
+    """(cfg, sections, tz, day) for a subcommand about one local day, or an exit code."""
+    from center.day import zone
+
+    loaded = load(args)
+    if isinstance(loaded, int):
+        return loaded
+    cfg, sections = loaded
+    tz = zone(sections.report.timezone)
+    day = local_day(args, tz)
+    if isinstance(day, int):
+        return day
+    return cfg, sections, tz, day
+
+
 def local_day(args: argparse.Namespace, tz: Any) -> Any:
     """The local day --date names, or an exit code after printing why."""
     from datetime import UTC, datetime

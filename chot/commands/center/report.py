@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from chot.commands.center.options import config_option, emit, load, local_day
+from chot.commands.center.options import config_option, emit, load_for_day
 from chot.failure import fail
 
 
@@ -27,21 +27,16 @@ def report(args: argparse.Namespace) -> int:
     """Print (or write) the daily report of a local day."""
     from datetime import UTC, datetime
 
-    from center.day import zone
     from center.link_log import LinkLog
     from center.queries import daily_report
     from center.report_formats import FORMATS
     from center.store import Store
     from center.stores import StoreUnavailable
 
-    loaded = load(args)
+    loaded = load_for_day(args)
     if isinstance(loaded, int):
         return loaded
-    cfg, sections = loaded
-    tz = zone(sections.report.timezone)
-    day = local_day(args, tz)
-    if isinstance(day, int):
-        return day
+    cfg, sections, tz, day = loaded
     try:
         store, links = Store(cfg.store), LinkLog(cfg.store)
     except StoreUnavailable as exc:
