@@ -8,6 +8,7 @@ time: cards issued (`nbf`) before it are revoked, later ones stand. Lookups are 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
+
+import rfc8785
 
 from screening.certificates.framework import Framework
 from screening.certificates.revocation_filters import Mode, Slice, position
@@ -39,6 +42,7 @@ class ShcCrl:
     kid: str
     ctr: int
     rids: Mapping[str, int | None]
+    method: str = "rid"  # "hash-fhir": legacy cards without a rid, listed by their bundle
 
 
 # kid → hash type → 16-byte hash → expiry (Unix seconds; None: never)
@@ -119,6 +123,18 @@ class Revocations:
             return False
         before = crl.rids[rid]
         return before is None or nbf is None or nbf.timestamp() < before
+
+
+def fhir_rid(bundle: Any) -> str | None:
+    """The rid a legacy card without one is listed under (SMART RFC 002, `hash-fhir`):
+    base64url of the first 8 bytes of SHA-256 over base64url(RFC 8785 JSON of its bundle)."""
+    try:
+        canonical = rfc8785.dumps(bundle)
+    except (rfc8785.CanonicalizationError, TypeError, ValueError, RecursionError):
+        return None
+    encoded = base64.urlsafe_b64encode(canonical).rstrip(b"=")
+    return base64.urlsafe_b64encode(hashlib.sha256(encoded).digest()[:8]).rstrip(b"=") \
+        .decode("ascii")
 
 
 NO_REVOCATIONS = Revocations(MappingProxyType({}), MappingProxyType({}), MappingProxyType({}),

@@ -115,7 +115,7 @@ def export_revocations(revocations: Revocations) -> dict[str, Any]:
     dcc = [{"kid": kid, "hashType": str(hash_type), "expires": _iso(expires),
             "hashes": base64.b64encode(b"".join(sorted(digests))).decode("ascii")}
            for (kid, hash_type, expires), digests in groups.items()]
-    shc = [{"kid": crl.kid, "method": "rid", "ctr": crl.ctr,
+    shc = [{"kid": crl.kid, "method": crl.method, "ctr": crl.ctr,
             "rids": sorted(rid if before is None else f"{rid}.{before}"
                            for rid, before in crl.rids.items())}
            for crl in revocations.shc.values()]
@@ -309,9 +309,10 @@ def _add_group(dcc: dict[str, dict[HashType, dict[bytes, float | None]]], group:
 def _shc_crl(body: Any, skipped: list[str]) -> ShcCrl:
     if not isinstance(body, dict) or not isinstance(body.get("kid"), str) or not body["kid"]:
         raise RevocationImportError("a SMART revocation list needs a kid")
-    if body.get("method", "rid") != "rid":
-        raise RevocationImportError(f"method {str(body.get('method'))[:20]!r} is not read "
-                                    "(only 'rid')")
+    method = body.get("method", "rid")
+    if method not in ("rid", "hash-fhir"):
+        raise RevocationImportError(f"method {str(method)[:20]!r} is neither 'rid' nor "
+                                    "'hash-fhir'")
     ctr = body.get("ctr")
     if isinstance(ctr, str) and ctr.isdigit():
         ctr = int(ctr)  # the specification writes it as a string, its examples as a number
@@ -330,7 +331,7 @@ def _shc_crl(body: Any, skipped: list[str]) -> ShcCrl:
             else max(before, seen or 0)
     if bad:
         skipped.append(f"kid {body['kid'][:24]}: {bad} rids are not base64url[.time]")
-    return ShcCrl(body["kid"], ctr, rids)
+    return ShcCrl(body["kid"], ctr, rids, method)
 
 
 def _hash(value: Any) -> bytes | None:

@@ -20,6 +20,7 @@ from screening.certificates.result import (
     CertType,
     Holder,
 )
+from screening.certificates.revocation import fhir_rid
 from screening.certificates.signers import candidates
 from screening.certificates.timestamps import numeric_date
 from screening.certificates.trust import CertificateTrust, Framework
@@ -91,9 +92,8 @@ def _verify_claims(claims: Any, signers: list[Any], trust: CertificateTrust, now
     if isinstance(content, CertificateRejected):
         return content
     holder, facts = content
-    vc = claims.get("vc")
-    rid = vc.get("rid") if isinstance(vc, dict) and isinstance(vc.get("rid"), str) else None
-    if trust.revocation.shc_revoked(signer.kid, rid, facts.issued_at):
+    if trust.revocation.shc_revoked(signer.kid, _rid(claims, trust, signer.kid),
+                                    facts.issued_at):
         return _reject(CertReason.REVOKED, f"rid listed by key {signer.kid[:16]}")
     if facts.issued_at is not None and facts.issued_at > now + skew:
         return _reject(CertReason.NOT_YET_VALID, f"nbf {facts.issued_at.isoformat()}")
@@ -103,6 +103,20 @@ def _verify_claims(claims: Any, signers: list[Any], trust: CertificateTrust, now
     return CertificateVerified(format=FMT, holder=holder, facts=facts, kid=signer.kid,
                                signer=signer.label,
                                trust_age_s=age.total_seconds() if age is not None else None)
+
+
+def _rid(claims: dict[str, Any], trust: CertificateTrust, kid: str) -> str | None:
+    """The card's `rid`; for a legacy card without one, under a key whose list is
+    `hash-fhir`, the rid its bundle hashes to."""
+    vc = claims.get("vc")
+    rid = vc.get("rid") if isinstance(vc, dict) else None
+    if isinstance(rid, str):
+        return rid
+    crl = trust.revocation.shc.get(kid)
+    if crl is None or crl.method != "hash-fhir" or not isinstance(vc, dict):
+        return None
+    subject = vc.get("credentialSubject")
+    return fhir_rid(subject.get("fhirBundle")) if isinstance(subject, dict) else None
 
 
 def _content(claims: dict[str, Any]) -> tuple[Holder, CertificateFacts] | CertificateRejected:

@@ -151,3 +151,25 @@ def test_malformed_entries_are_skipped_and_named(es256):
     assert len(found.revocations.dcc[es256.entry.kid]) == 1
     assert any("3 entries" in item for item in found.skipped)
     assert any("batch 2" in item for item in found.skipped)
+
+
+def test_a_legacy_card_without_a_rid_is_revoked_through_its_bundle_hash(shc_key, shc_entry,
+                                                                        trust):
+    import hashlib
+
+    import rfc8785
+
+    claims = shc_claims()
+    card = sign_shc(claims, shc_key)
+    bundle = claims["vc"]["credentialSubject"]["fhirBundle"]
+    encoded = base64.urlsafe_b64encode(rfc8785.dumps(bundle)).rstrip(b"=")
+    rid = base64.urlsafe_b64encode(hashlib.sha256(encoded).digest()[:8]).rstrip(b"=").decode()
+    legacy = {**crl(shc_entry.kid, rid), "method": "hash-fhir"}
+    assert rejected(card, with_lists(trust, legacy)) is CertReason.REVOKED
+    other = sign_shc(shc_claims(nbf=claims["nbf"] - 60, vc={**claims["vc"], "credentialSubject": {
+        **claims["vc"]["credentialSubject"], "fhirVersion": "4.0.1",
+        "fhirBundle": {**bundle, "type": "collection", "id": "another"}}}), shc_key)
+    assert isinstance(read_certificate(other, with_lists(trust, legacy), NOW),
+                      CertificateVerified)
+    assert isinstance(read_certificate(card, with_lists(trust, crl(shc_entry.kid, rid)), NOW),
+                      CertificateVerified)  # a 'rid' list never hashes bundles
