@@ -1,4 +1,4 @@
-"""`chot bench gateway`: durable relay throughput beside raw paho QoS 1, latency, drain."""
+"""`chot bench gateway`: the durable relay beside raw paho batched and a mosquitto bridge."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ def register(tree: Any) -> None:
     parser = tree.command("gateway", run_bench_gateway,
                           "đo hiệu năng chuyển tiếp / benchmark the relay", group="bench")
     parser.add_argument("--events", type=int, default=20_000,
-                        help="events for the throughput run and the drained backlog")
-    parser.add_argument("--drain-events", type=int, default=None,
-                        help="backlog size for drain_s (default: --events)")
+                        help="events for the throughput runs (relay, raw paho, bridge)")
+    parser.add_argument("--backlog", "--drain-events", dest="backlog", type=int, default=None,
+                        help="events piled up while the uplink is cut, then drained "
+                             "(default: --events)")
     parser.add_argument("--latency-events", type=int, default=500,
                         help="events sent at --rate for p50/p99")
     parser.add_argument("--rate", type=float, default=100.0, help="paced rate for latency")
@@ -29,12 +30,14 @@ def run_bench_gateway(args: argparse.Namespace) -> int:
     from sim.bench.gateway import run_bench
     from sim.broker import BrokerUnavailable
 
-    if args.events < 1 or args.latency_events < 1 or args.rate <= 0:
-        print(json.dumps({"error": "--events, --latency-events, --rate phải > 0 / must be > 0",
+    if args.events < 1 or args.latency_events < 1 or args.rate <= 0 or \
+            (args.backlog is not None and args.backlog < 1):
+        print(json.dumps({"error": "--events, --backlog, --latency-events, --rate phải > 0 / "
+                                   "must be > 0",
                           "reason": "bad_argument"}, ensure_ascii=False))
         return 2
     try:
-        result = run_bench(args.events, args.latency_events, args.rate, args.drain_events,
+        result = run_bench(args.events, args.latency_events, args.rate, args.backlog,
                            keep=Path(args.keep) if args.keep else None)
     except BrokerUnavailable as exc:
         print(json.dumps({"error": str(exc), "reason": "broker_unavailable"},
@@ -42,10 +45,13 @@ def run_bench_gateway(args: argparse.Namespace) -> int:
         return 2
     figures = result.to_json()
     if not args.json:
-        print(f"durable relay {figures['events_per_s']}/s vs raw paho "
-              f"{figures['raw_paho_per_s']}/s (ratio {figures['ratio']}); "
-              f"p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms at {args.rate}/s; "
-              f"{figures['drain_events']} backlog drained in {figures['drain_s']} s; "
+        cpu = figures["cpu_us_per_event"]
+        print(f"durable relay {figures['events_per_s']}/s ({cpu['relay']['total']} µs CPU/event)"
+              f" vs mosquitto bridge {figures['bridge_per_s']}/s ({cpu['bridge']['total']} µs)"
+              f", raw paho batched {figures['raw_paho_batched_per_s']}/s "
+              f"({cpu['raw_paho_batched']['total']} µs); p50 {figures['p50_ms']} ms, "
+              f"p99 {figures['p99_ms']} ms at {args.rate}/s; {figures['backlog']} backlog "
+              f"drained in {figures['drain_s']} s, {figures['resent_during_drain']} resent; "
               f"lost {figures['lost']}")
     print(json.dumps(figures, ensure_ascii=False))
     return 0 if figures["lost"] == 0 else 1
