@@ -8,6 +8,7 @@ from typing import Any
 
 from chot.center_keys import read_center_keys
 from chot.failure import fail
+from chot.logs import configure_logging
 
 
 def register(tree: Any) -> None:
@@ -20,14 +21,12 @@ def register(tree: Any) -> None:
 
 def run_gateway(args: argparse.Namespace) -> int:
     """Run the relay until SIGTERM/SIGINT; prints its final state as JSON."""
-    import logging
-
     from gateway.config import GatewayConfig
     from gateway.relay import Gateway
     from infra.config import ConfigProblem, load_config
     from infra.lifecycle import run_until_signalled
 
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    configure_logging(args.log_level)
     try:
         cfg = load_config(args.config, GatewayConfig)
     except ConfigProblem as exc:

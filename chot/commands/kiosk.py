@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from chot.failure import complain, reason_of
+from chot.logs import PrivateTracebacks
 
 
 def register(tree: Any) -> None:
@@ -72,7 +73,7 @@ def _log_to_syslog(socket_path: str) -> bool:
             address=socket_path, facility=logging.handlers.SysLogHandler.LOG_DAEMON)
     except OSError:
         return False
-    handler.setFormatter(logging.Formatter("chot-kiosk: %(name)s %(levelname)s %(message)s"))
+    handler.setFormatter(PrivateTracebacks("chot-kiosk: %(name)s %(levelname)s %(message)s"))
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(logging.INFO)
     return True

@@ -6,10 +6,13 @@ real center, both logging at DEBUG; every line either wrote is then searched for
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
+from chot.logs import PrivateTracebacks
 from tests.gateway.parts import (
     POST,
     PROV,
@@ -88,3 +91,27 @@ def test_refused_events_leave_no_name_id_number_or_phone_in_any_log(mosquitto_fa
         lowered = text.lower()
         leaks = [mark for mark in MARKS if mark.lower() in lowered]
         assert not leaks, f"{name} log holds {leaks}:\n{text[-3000:]}"
+
+
+def test_a_traceback_in_the_log_keeps_its_frames_and_types_not_the_data_it_quotes():
+    def read_phone(event: dict[str, Any]) -> int:
+        try:
+            return int(event["phone"])
+        except ValueError as exc:
+            raise KeyError(f"no usable phone for {event['name']}") from exc
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(PrivateTracebacks("%(name)s %(message)s"))
+    log = logging.getLogger("tests.private-tracebacks")
+    log.addHandler(handler)
+    try:
+        read_phone({"phone": f"{PHONE}x", "name": NAME})
+    except KeyError:
+        log.exception("center ingest: checking event %s failed", "01KZ")
+    finally:
+        log.removeHandler(handler)
+    text = stream.getvalue()
+    assert "checking event 01KZ failed" in text and "read_phone" in text
+    assert "builtins.ValueError" in text and "builtins.KeyError" in text
+    assert not [mark for mark in MARKS if mark.lower() in text.lower()], text

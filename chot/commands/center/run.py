@@ -12,12 +12,11 @@ from typing import Any
 
 from chot.commands.center.options import config_path, load
 from chot.failure import fail
+from chot.logs import configure_logging
 
 
 def run_center(args: argparse.Namespace) -> int:
     """`chot center --config F [--headless|--view|--serve]`: the center with its watch."""
-    import logging
-
     from center.stores import StoreUnavailable
 
     loaded = load(args, broker=True)
@@ -27,8 +26,7 @@ def run_center(args: argparse.Namespace) -> int:
     if getattr(args, "serve", False):
         return _serve(args)
     if getattr(args, "headless", False):
-        logging.basicConfig(level=str(getattr(args, "log_level", "WARNING")).upper(),
-                            format="%(asctime)s %(name)s %(message)s")
+        configure_logging(str(getattr(args, "log_level", "WARNING")))
         try:
             return _headless(cfg, sections)
         except StoreUnavailable as exc:
@@ -39,10 +37,8 @@ def run_center(args: argparse.Namespace) -> int:
     # The terminal belongs to the dashboard: log to a file beside the store instead.
     from center.files import private_file
 
-    log_file = private_file(cfg.store.files_folder() / "center.log")  # may quote travellers' data
-    logging.basicConfig(filename=str(log_file),
-                        level=str(getattr(args, "log_level", "WARNING")).upper(),
-                        format="%(asctime)s %(name)s %(message)s")
+    log_file = private_file(cfg.store.files_folder() / "center.log")
+    configure_logging(str(getattr(args, "log_level", "WARNING")), str(log_file))
     from center.dashboard.run import run_viewer, run_with_ingest
 
     try:
