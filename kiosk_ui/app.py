@@ -8,6 +8,7 @@ back as messages, so the UI thread never blocks.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from textual import work
@@ -82,6 +83,8 @@ class KioskApp(App[None]):
         self.main = MainScreen()
         # Verdicts committed while a dialog was open, shown in order when it closes.
         self.waiting: list[VerdictReady] = []
+        # Told of each verdict as it goes on the card (the simulator's timing, for one).
+        self.shown_listeners: list[Callable[[ScanEvent, str], None]] = []
 
     def notify(self, message: str, **options: Any) -> None:  # type: ignore[override]
         """A toast, also kept in `notices` (what staff were told this shift)."""
@@ -180,6 +183,8 @@ class KioskApp(App[None]):
     def _show(self, message: VerdictReady) -> None:
         """Put a verdict on the card, ring and signal the thermometer node."""
         self.shift.add(message.event, message.source)
+        for listener in self.shown_listeners:
+            listener(message.event, message.source)
         self.main.wedge_buffer = ""
         self.main.render_entry()
         if self.config.bell:

@@ -98,6 +98,10 @@ class KioskConfig(Section):
     kiosk: str = Field("kiosk-1", min_length=1, max_length=64,
                        description="this kiosk's id within the post")
     language: Literal["vi", "en"] = "vi"
+    mode: Literal["staffed", "self_service"] = Field(
+        "staffed", description="self_service: an entrance without staff; travellers scan, the "
+                               "screen and the thermometer node's light and buzzer give the "
+                               "verdict, and the staff keys (F2-F8) do nothing")
     mask_names: bool = Field(True, description="show names as initials + given name")
     bell: bool = Field(True, description="ring the terminal bell on every verdict")
     staff: str = Field("", description="staff id recorded on confirm/override")

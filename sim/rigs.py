@@ -13,7 +13,6 @@ from typing import Any
 from sim.broker import MosquittoBroker
 from sim.camera import MjpegServer, VirtualCamera
 from sim.components import Component, chot_argv, python_m, write_toml
-from sim.kiosk_node import KioskNodeConfig
 from sim.qr_reader_device import QrReaderDevice
 from sim.scenario import Post
 from sim.tmux_screens import TmuxScreens
@@ -21,7 +20,7 @@ from sim.travellers import Traveller
 from sim.uplink import Uplink
 
 POLICY_FILE = "policy.json"
-ISSUER_KEY_FILE = "issuer.pub"
+TRUST_FILE = "trust.json"  # the center-signed trust list: issuers and certificate signers
 CENTER_KEY_FILE = "center.pub"
 
 
@@ -56,6 +55,7 @@ class KioskRig:
     settle_until: float = 0.0  # timeline seconds; the line waits while a plug change settles
     queue: deque[Traveller] = field(default_factory=deque)  # waiting in line
     busy: bool = False  # a traveller is being served
+    typing: bool = False  # staff are at the keyboard: the next traveller waits
     down: bool = False
     ready: threading.Event = field(default_factory=threading.Event)
     guards: list[tuple[float, float]] = field(default_factory=list)
@@ -124,7 +124,8 @@ class RigBuilder:
 
     def kiosk(self, post_rig: PostRig, index: int,
               on_line: Callable[[KioskRig, str], None]) -> KioskRig:
-        """A headless kiosk process with its camera or reader and its thermometer."""
+        """The product's kiosk, headless (sim.kiosk_driver), with its camera or reader and its
+        thermometer; simulated staff press its keys."""
         post, name = post_rig.post, f"k{index + 1}"
         label = f"{post.id}-{name}"
         rig = KioskRig(post, name, node=Component(
@@ -133,22 +134,17 @@ class RigBuilder:
         devices: dict[str, Any] = {}
         if index < post.camera_kiosks:
             rig.camera, rig.stream = self._camera(index)
-            devices.update(camera_url=rig.stream.url, decode_engine=self.options.decode_engine)
+            devices["camera"] = {"sources": [rig.stream.url],
+                                 "engine": self.options.decode_engine}
         else:
             rig.reader = QrReaderDevice(link=self.dir / f"reader-{label}")
-            devices["reader_port"] = rig.reader.port
+            devices["reader"] = {"port": rig.reader.port, "baud": rig.reader.baud}
         if post.thermometer:
             rig.thermometer = self._thermometer(label)
-            devices["thermometer_port"] = rig.thermometer.start()
-        cfg = KioskNodeConfig(province=self.province, post=post.id, kiosk=name,
-                              journal_path=self.dir / f"journal-{label}.sqlite",
-                              broker_port=post_rig.broker.port,
-                              policy_file=self.dir / POLICY_FILE,
-                              center_keys=[self.dir / CENTER_KEY_FILE],
-                              issuer_keys=[self.dir / ISSUER_KEY_FILE], **devices)
-        cfg_path = self.dir / f"kiosk-{label}.json"
-        cfg_path.write_text(cfg.model_dump_json(), "utf-8")
-        rig.node.argv = python_m("sim.kiosk_node", str(cfg_path))
+            devices["thermometer"] = {"port": rig.thermometer.start()}
+        config = self._kiosk_config(post_rig, name, devices,
+                                    mode="self_service" if post.self_service else "staffed")
+        rig.node.argv = python_m("sim.kiosk_driver", str(config))
         rig.node.start()
         return rig
 
@@ -163,17 +159,10 @@ class RigBuilder:
         label = f"{post.id}-{name}"
         camera, stream = self._camera(index)
         thermometer = self._thermometer(label)
-        config = write_toml(self.dir / f"kiosk-{label}.toml", {
-            "post": post.id, "kiosk": name,
-            "policy": {"file": str(self.dir / POLICY_FILE),
-                       "center_keys": [str(self.dir / CENTER_KEY_FILE)],
-                       "trust": [str(self.dir / ISSUER_KEY_FILE)]},
+        config = self._kiosk_config(post_rig, name, {
             "camera": {"sources": [stream.url], "engine": self.options.decode_engine,
                        "preview": True},
-            "thermometer": {"port": thermometer.start()},
-            "journal": {"path": str(self.dir / f"journal-{label}.sqlite")},
-            "gateway": {"host": "127.0.0.1", "port": post_rig.broker.port,
-                        "province": self.province}})
+            "thermometer": {"port": thermometer.start()}})
         kiosk_argv = chot_argv("kiosk", "--config", str(config))
         node: Component
         if center_config is None:
@@ -188,6 +177,21 @@ class RigBuilder:
                        ui=True)
         rig.ready.set()
         return rig
+
+    def _kiosk_config(self, post_rig: PostRig, name: str, devices: dict[str, Any],
+                      mode: str = "staffed") -> Path:
+        """The kiosk TOML `chot kiosk` reads: post, policy and trust files, devices, journal
+        and the post broker."""
+        label = f"{post_rig.post.id}-{name}"
+        return write_toml(self.dir / f"kiosk-{label}.toml", {
+            "post": post_rig.post.id, "kiosk": name, "mode": mode, "bell": False,
+            "policy": {"file": str(self.dir / POLICY_FILE),
+                       "center_keys": [str(self.dir / CENTER_KEY_FILE)],
+                       "trust": [str(self.dir / TRUST_FILE)]},
+            **devices,
+            "journal": {"path": str(self.dir / f"journal-{label}.sqlite")},
+            "gateway": {"host": "127.0.0.1", "port": post_rig.broker.port,
+                        "province": self.province}})
 
     def _camera(self, index: int) -> tuple[VirtualCamera, MjpegServer]:
         camera = VirtualCamera(self.options.camera_width, self.options.camera_height,

@@ -33,19 +33,25 @@ from screening.signed_doc import sign_doc
 from screening.trust import TRUST_KIND, trust_body
 from sim.broker import MosquittoBroker
 from sim.components import Component, chot_argv, write_toml
-from sim.kiosk_node import travel_to_json
 from sim.render import Motion
 from sim.rigs import (
     CENTER_KEY_FILE,
-    ISSUER_KEY_FILE,
     POLICY_FILE,
+    TRUST_FILE,
     KioskRig,
     PostRig,
     RigBuilder,
     RunOptions,
 )
 from sim.scenario import Fault, Post, Scenario
-from sim.travellers import Issuers, Kind, Traveller, TravellerFactory, expected_verdict
+from sim.staff import complete_scanned, type_in
+from sim.travellers import (
+    STAFF_COMPLETES,
+    Issuers,
+    Traveller,
+    TravellerFactory,
+    expected_verdict,
+)
 from sim.verify import RunReport, Stored, Truth, compare
 
 STEP_UP_S = 1.0  # the traveller steps up and is measured before the code comes up
@@ -150,8 +156,7 @@ class Runner:
                      f"runs): chot center --view --config {center_cfg}")
 
     def _write_trust(self) -> None:
-        (self.dir / ISSUER_KEY_FILE).write_bytes(self.issuers.trusted.public.to_pem())
-        # Kiosks take only a policy the center signed, as in the field.
+        # Kiosks take only a policy and a trust list the center signed, as in the field.
         center = SigningKey.generate()
         (self.dir / CENTER_KEY_FILE).write_bytes(center.public.to_pem())
         issued_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -161,6 +166,8 @@ class Runner:
         self._trust_envelope = sign_doc(
             TRUST_KIND, 1, issued_at,
             trust_body([("Cổng khai báo y tế (mô phỏng)", self.issuers.trusted.public)]), center)
+        (self.dir / TRUST_FILE).write_text(json.dumps(self._trust_envelope, ensure_ascii=False),
+                                           "utf-8")
 
     def _publish_policy(self, broker: BrokerConfig) -> None:
         """Publish the kiosks' policy and trust list as the center does, so rollout shows."""
@@ -179,6 +186,10 @@ class Runner:
             return
         if record.get("ready"):
             rig.ready.set()
+        elif "staff_done" in record:
+            rig.typing = False
+            if not record["staff_done"]:
+                self.log(f"[{self.now():6.1f}s] {rig.label}: staff could not finish a form")
         elif "thermometer" in record:
             rig.readings_at_kiosk = bool(record["thermometer"])
         elif record.get("key"):
@@ -235,7 +246,7 @@ class Runner:
         if not rig.queue:
             rig.busy = False
             return
-        if rig.down or rig.guarded(t) or self._settling(rig, t):
+        if rig.down or rig.typing or rig.guarded(t) or self._settling(rig, t):
             self.at(t + 0.25, lambda: self._serve_next(rig))
             return
         traveller = rig.queue.popleft()
@@ -253,19 +264,16 @@ class Runner:
     def _service_s(self, rig: KioskRig, traveller: Traveller) -> float:
         if traveller.code is None:
             return STEP_UP_S + MANUAL_SERVICE_S
+        typing = MANUAL_SERVICE_S if traveller.kind in STAFF_COMPLETES else 0.0
         if rig.camera is not None:
-            return STEP_UP_S + Motion().total_s + CAMERA_GAP_S
-        return STEP_UP_S + READER_SERVICE_S
+            return STEP_UP_S + Motion().total_s + CAMERA_GAP_S + typing
+        return STEP_UP_S + READER_SERVICE_S + typing
 
     def _step_up(self, rig: KioskRig, traveller: Traveller) -> None:
         measured = None
         if rig.thermometer is not None and rig.plugged:
             rig.thermometer.thermometer.object_c = traveller.body_temp_c
             measured = traveller.body_temp_c
-        if traveller.kind is Kind.CCCD and not rig.ui:
-            # Staff type the CCCD holder's travel; the kiosk takes it when the card is read.
-            rig.node.send({"staff_travel": travel_to_json(traveller.travel),
-                           "id_number": traveller.key})
         self.at(self.now() + STEP_UP_S, lambda: self._show(rig, traveller, measured))
 
     def _show(self, rig: KioskRig, traveller: Traveller, measured: float | None) -> None:
@@ -275,9 +283,10 @@ class Runner:
                 rig.camera.present(traveller.code, traveller.on_paper)
             return
         if traveller.code is None:
+            if rig.post.self_service:
+                return  # nobody to type it in: they go to a staffed lane
             source, shown_at = "manual", time.time()
-            rig.node.send({"manual": travel_to_json(traveller.travel),
-                           "identity": traveller.identity.to_json()})
+            self._staff(rig, {"keys": type_in(traveller.identity, traveller.travel)})
         elif rig.camera is not None:
             source = "camera"
             shown_at = rig.camera.present(traveller.code, traveller.on_paper).steady_at
@@ -285,10 +294,20 @@ class Runner:
             assert rig.reader is not None
             source, shown_at = "reader", time.time()
             self._pool.submit(rig.reader.scan, traveller.code)
+        if traveller.kind in STAFF_COMPLETES and not rig.post.self_service:
+            # The card asks for the trip: staff complete it on the form, filled from the code.
+            self._staff(rig, {"after_card": traveller.key,
+                              "keys": complete_scanned(traveller.travel)})
         self.truth.append(Truth(
             traveller.key, rig.label, str(traveller.kind),
-            expected_verdict(traveller, self.policy, measured), shown_at, source,
-            shown_temp_c=measured, unmeasured=expected_verdict(traveller, self.policy, None)))
+            expected_verdict(traveller, self.policy, measured, rig.post.self_service), shown_at,
+            source, shown_temp_c=measured,
+            unmeasured=expected_verdict(traveller, self.policy, None, rig.post.self_service),
+            presented=traveller.presented))
+
+    def _staff(self, rig: KioskRig, order: dict[str, Any]) -> None:
+        """Staff press keys at the kiosk; nobody else steps up until they are done."""
+        rig.typing = rig.node.send(order)
 
     def _schedule_fault(self, fault: Fault) -> None:
         end = fault.at_s + max(fault.duration_s, MIN_RESTART_S)
@@ -332,7 +351,7 @@ class Runner:
         rig.settle_until = self.now() + SENSOR_SETTLE_MAX_S
 
     def _crash_kiosk(self, rig: KioskRig, downtime: float) -> None:
-        if rig.busy:
+        if rig.busy or rig.typing:
             # A traveller is being served: crash between travellers, not mid-verdict.
             self.at(self.now() + 0.2, lambda: self._crash_kiosk(rig, downtime))
             return
@@ -385,7 +404,8 @@ class Runner:
         report.details.update({
             "scenario": self.scenario.name, "duration_s": self.scenario.duration_s,
             "posts": len(self.posts), "kiosks": len(self.kiosks),
-            "faults": self.faults_applied, "fault_alerts": self._fault_alerts()})
+            "faults": self.faults_applied, "fault_alerts": self._fault_alerts(),
+            "center_quarantined": self._center_quarantined()})
         return report
 
     def _fault_alerts(self) -> list[str]:
@@ -393,6 +413,11 @@ class Runner:
         keys = [key for (key,) in _query(self.dir / "center.sqlite",
                                          "SELECT alert_key FROM alert_claims")]
         return sorted(key for key in keys if key.split("|", 1)[0] in FAULT_ALERT_KINDS)
+
+    def _center_quarantined(self) -> int:
+        """Messages the center kept aside instead of storing (a kiosk committed each one)."""
+        rows = _query(self.dir / "center.sqlite", "SELECT COUNT(*) FROM quarantine")
+        return int(rows[0][0]) if rows else 0
 
     def _journal_ids(self) -> set[str]:
         ids: set[str] = set()

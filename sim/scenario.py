@@ -45,6 +45,9 @@ class Post(Strict):
     kiosks: int = Field(ge=1, le=16)
     camera_kiosks: int = Field(0, ge=0, description="kiosks reading codes with the camera")
     thermometer: bool = True
+    self_service: bool = Field(False, description="no staff: the kiosks run in self-service "
+                                                  "mode; travellers with nothing to scan go "
+                                                  "elsewhere, CCCD cards get 'enter the trip'")
     arrivals: list[Rate] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -57,6 +57,9 @@ class Kind(StrEnum):
 SCANNED_KINDS = (Kind.DECLARATION, Kind.PAPER, Kind.CCCD, Kind.FORGED, Kind.UNTRUSTED,
                  Kind.EXPIRED)
 STAFF_ENTERS_TRAVEL = (Kind.CCCD, Kind.MANUAL)
+# The card asks for the trip after the scan; staff complete it on the manual form (F4).
+STAFF_COMPLETES = (Kind.CCCD,)
+PRESENTED = {Kind.CCCD: "cccd", Kind.MANUAL: "manual"}
 
 
 class Origin(StrEnum):
@@ -95,6 +98,11 @@ class Traveller:
     def key(self) -> str:
         """The ID number: unique per traveller, carried in every event the kiosk stores."""
         return self.identity.id_number
+
+    @property
+    def presented(self) -> str:
+        """What they showed, as the run report counts it (a forged declaration is one)."""
+        return PRESENTED.get(self.kind, "declaration")
 
     @property
     def on_paper(self) -> bool:
@@ -145,6 +153,7 @@ class TravellerFactory:
         kind = _pick(rng, self.mix.kinds)
         identity = self._identity(kind)
         truck = rng.random() < self.mix.trucks
+        staff_types = kind in STAFF_ENTERS_TRAVEL
         travel = Travel(
             origin=self._origin(_pick(rng, self.mix.origins)),
             destination=Place(province=self.policy.province, ward=_home_ward(rng, self.policy)),
@@ -153,8 +162,11 @@ class TravellerFactory:
             symptoms=(rng.choice(SYMPTOM_CHOICES),) if rng.random() < self.mix.symptoms else (),
             contact=self._contact(),
             vaccine_doses=rng.choice([0, 1, 2, 2, 3]),
-            entered_by_staff=kind in STAFF_ENTERS_TRAVEL,
+            entered_by_staff=staff_types,
         )
+        if staff_types:
+            # The staff's form asks for the trip, not for symptoms or contacts.
+            travel = replace(travel, symptoms=(), contact=None)
         fever = rng.random() < self.mix.fever
         temp = round(rng.uniform(38.0, 39.6) if fever else rng.uniform(36.0, 37.1), 1)
         traveller = Traveller(self._count, kind, identity, travel, temp, None, truck)
@@ -252,12 +264,16 @@ def cccd_text(identity: Identity, rng: random.Random) -> str:
                      identity.address or "Điện Biên", issued.strftime("%d%m%Y")])
 
 
-def expected_verdict(t: Traveller, policy: Policy, measured_temp_c: float | None) -> Expected:
+def expected_verdict(t: Traveller, policy: Policy, measured_temp_c: float | None,
+                     self_service: bool = False) -> Expected:
     """What the directives say about this traveller, read from the traveller's own facts.
 
     `measured_temp_c` is what the kiosk's thermometer saw (None when it has none or it is
-    unplugged): a fever nobody measured cannot count.
+    unplugged): a fever nobody measured cannot count. At a `self_service` kiosk nobody types
+    a CCCD holder's trip: the card asks for it.
     """
+    if self_service and t.kind in STAFF_COMPLETES:
+        return Expected(Outcome.INCOMPLETE, (str(Reason.MANUAL_ENTRY_REQUIRED),))
     rejection = {Kind.FORGED: Reason.BAD_SIGNATURE, Kind.UNTRUSTED: Reason.UNKNOWN_KEY,
                  Kind.EXPIRED: Reason.EXPIRED}.get(t.kind)
     if rejection is not None:

@@ -30,6 +30,7 @@ class Truth:
     source: str  # reader | camera | manual
     shown_temp_c: float | None = None  # what the kiosk's thermometer was shown (None: nothing)
     unmeasured: Expected | None = None  # the verdict if that reading never reached the kiosk
+    presented: str = ""  # what they showed: declaration, cccd, manual, eu_dcc, shc, ddcc
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ def compare(truth: list[Truth], journal_ids: set[str], stored: list[Stored],
             continue
         key = (row.event.get("identity") or {}).get("id_number")
         by_key.setdefault(str(key), []).append(row)
+    # A card that asked for the trip, then the trip staff typed on the form: the last decides.
+    by_key = {key: _decided(rows) for key, rows in by_key.items()}
     undelivered = journal_ids - set(stored_ids)
     missed = [t for t in truth if t.key not in by_key]
     doubled = sum(n - 1 for n in stored_ids.values()) + sum(
@@ -102,7 +105,7 @@ def compare(truth: list[Truth], journal_ids: set[str], stored: list[Stored],
         rows = by_key.get(t.key)
         if not rows:
             continue
-        event = rows[0].event
+        event = rows[-1].event
         want, taken = _expected_given_reading(t, event.get("temperature_c"))
         unmeasured += taken == "unmeasured"
         got = _verdict_of(event)
@@ -127,6 +130,7 @@ def compare(truth: list[Truth], journal_ids: set[str], stored: list[Stored],
         "unexpected_events": len(strangers),
         "by_outcome": dict(Counter(str(t.expected.outcome) for t in truth)),
         "by_source": dict(Counter(t.source for t in truth)),
+        "by_kind": dict(Counter(t.presented or t.kind for t in truth)),
         "scan_to_verdict_p50_ms": _round(percentile(scan_ms, 0.5)),
         "scan_to_verdict_p95_ms_by_source": {
             source: _round(percentile(values, 0.95))
@@ -141,6 +145,13 @@ def compare(truth: list[Truth], journal_ids: set[str], stored: list[Stored],
                      verdict_mismatches=len(mismatches) + len(strangers),
                      scan_to_verdict_p95_ms=_round(p95), kiosk_to_center_p99_ms=_round(p99),
                      details=details)
+
+
+def _decided(rows: list[Stored]) -> list[Stored]:
+    """A traveller's events in order, without cards that asked for the trip staff then typed."""
+    ordered = sorted(rows, key=lambda row: (row.event["at"], row.event["seq"]))
+    final = [row for row in ordered if row.event["outcome"] != "incomplete"]
+    return final or ordered[-1:]
 
 
 def _expected_given_reading(t: Truth, recorded_c: object) -> tuple[Expected, str]:

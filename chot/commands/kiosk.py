@@ -42,21 +42,20 @@ def kiosk(args: argparse.Namespace) -> int:
         return complain(f"Cấu hình sai / bad config: {exc}", reason_of(exc, "config_invalid"))
     if args.serve:
         return _serve(args)
-    from kiosk_ui.app import build_app
-    from kiosk_ui.devices import build_ports
+    from kiosk_ui.start import start_kiosk
     from screening.files import FileProblem
 
     try:
-        running = build_ports(config)
+        kiosk = start_kiosk(config)
     except (FileProblem, OSError, ValueError) as exc:
         return complain(f"Không khởi động được / cannot start: {exc}",
                         reason_of(exc, "start_failed"))
     if _log_to_syslog(args.syslog):
         logging.getLogger("chot.kiosk").info("kiosk %s/%s started", config.post, config.kiosk)
     try:
-        build_app(config, running.ports).run()
+        kiosk.app.run()
     finally:
-        running.stop()
+        kiosk.stop()
     return 0
 
 

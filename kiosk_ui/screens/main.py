@@ -31,6 +31,10 @@ from screening.words import t
 MAIN_HINTS = [("F2", "key_confirm"), ("F3", "key_override"), ("F4", "key_manual"),
               ("F5", "key_history"), ("F6", "key_camera"), ("F7", "key_reveal"),
               ("F8", "key_preview"), ("F9", "key_language")]  # fits 80 columns in vi and en
+# Nobody stands at a self-service kiosk: the traveller is told to scan, F9 still switches.
+SELF_SERVICE_HINTS = [("QR", "self_service_hint"), ("F9", "key_language")]
+STAFF_ACTIONS = frozenset({"confirm", "override", "manual", "history", "choose_camera",
+                           "reveal", "preview"})
 WEDGE_MAX = 4096  # longer lines are not codes (signed_code.MAX_CODE_CHARS)
 
 
@@ -87,7 +91,13 @@ class MainScreen(Screen[None]):
             return
         self.render_entry()
         self.query_one(StatusBar).show(self.kiosk.status, self.kiosk.lang)
-        self.query_one(KeyHints).show(MAIN_HINTS, self.kiosk.lang)
+        self_service = self.kiosk.config.mode == "self_service"
+        self.query_one(KeyHints).show(SELF_SERVICE_HINTS if self_service else MAIN_HINTS,
+                                      self.kiosk.lang)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A self-service kiosk has no staff: their keys do nothing."""
+        return not (self.kiosk.config.mode == "self_service" and action in STAFF_ACTIONS)
 
     def render_entry(self) -> None:
         """Redraw what a new verdict changes: card, traveller, title counters."""

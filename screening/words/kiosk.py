@@ -53,6 +53,8 @@ KIOSK: Words = {
     "key_reveal": ("Hiện số", "Reveal"),
     "key_preview": ("Hình", "Preview"),
     "key_language": ("EN", "VI"),
+    "self_service_hint": ("Đưa mã QR vào máy đọc, xem đèn", "Hold your QR code to the reader, "
+                                                         "watch the light"),
     "key_back": ("Quay lại", "Back"),
     "key_save": ("Lưu", "Save"),
     "key_pick": ("Chọn", "Pick"),
