@@ -158,3 +158,51 @@ def _icao(text: str) -> str:
 
     plain = unicodedata.normalize("NFKD", text.replace("Đ", "D").replace("đ", "d"))
     return "".join(c for c in plain.upper() if "A" <= c <= "Z" or c == " ").replace(" ", "<")
+
+
+def traveller_certificate(kind: str, name: str, born: date, now: datetime,
+                          signers: CertificateSigners) -> str:
+    """The certificate a traveller of `kind` shows (see sim.travellers.Kind), issued now."""
+    issued, expires = now - timedelta(days=2), now + timedelta(days=180)
+    if kind == "shc":
+        return shc_vaccination(name, born, [(now - timedelta(days=d)).date() for d in (130, 100)],
+                               issued, signers.shc)
+    if kind == "ddcc":
+        return ddcc_vaccination(name, born, 2, 2, "TH", (now - timedelta(days=150)).date(),
+                                signers.ddcc, issued, expires)
+    if kind in ("eu_dcc_test", "eu_dcc_positive"):
+        payload = dcc_test(name, born, kind == "eu_dcc_test", "DE", now - timedelta(hours=10))
+        return sign_dcc(payload, signers.dcc, "DE", now - timedelta(hours=9),
+                        now + timedelta(hours=62))
+    if kind == "eu_dcc_recovery":
+        first = (now - timedelta(days=60)).date()
+        payload = dcc_recovery(name, born, "DE", first, (now + timedelta(days=100)).date())
+        return sign_dcc(payload, signers.dcc, "DE", issued, expires)
+    doses = 1 if kind == "eu_dcc_partial" else 2
+    payload = dcc_vaccination(name, born, doses, 2, "DE", (now - timedelta(days=120)).date())
+    if kind == "certificate_expired":
+        return sign_dcc(payload, signers.dcc, "DE", now - timedelta(days=200),
+                        now - timedelta(days=2))
+    if kind == "certificate_unknown_signer":
+        return sign_dcc(payload, signers.unknown, "FR", issued, expires)
+    code = sign_dcc(payload, signers.dcc, "DE", issued, expires)
+    if kind == "certificate_forged":
+        # The classic forgery: one dose made two after signing, the signature kept.
+        partial = dcc_vaccination(name, born, 1, 2, "DE", (now - timedelta(days=120)).date())
+        genuine = sign_dcc(partial, signers.dcc, "DE", issued, expires)
+        return altered_hcert(genuine, cwt_claims({1: payload}, "DE", issued, expires))
+    return code
+
+
+def altered_hcert(code: str, claims: dict[int, Any]) -> str:
+    """The HC1 code with its claims replaced and the original signature kept."""
+    import zlib
+
+    import base45
+    import cbor2
+
+    message = cbor2.loads(zlib.decompress(base45.b45decode(code[4:])))
+    protected, unprotected, _payload, signature = message.value
+    forged = cbor2.dumps(cbor2.CBORTag(18, [protected, unprotected, cbor2.dumps(claims),
+                                            signature]))
+    return "HC1:" + base45.b45encode(zlib.compress(forged, 9)).decode("ascii")

@@ -132,8 +132,10 @@ async def type_keys(app: KioskApp, keys: list[str]) -> None:
         name = key if len(key) > 1 or key.isalnum() else _character_to_key(key)
         event = events.Key(name, character)
         event.set_sender(app)
-        screen = app.screen
+        screen, focused = app.screen, app.focused
         driver.send_message(event)
+        if key == "tab":  # what is typed next goes to the next box, so look that it moved
+            await until(partial(moved, app, focused), LOOK_S)
         if key in DIALOG_KEYS and await until(partial(changed, app, screen), DIALOG_KEY_WAIT_S):
             # A person looks at the new screen before typing on: mounted (its on_mount may
             # move the focus) and focused.
@@ -141,6 +143,11 @@ async def type_keys(app: KioskApp, keys: list[str]) -> None:
                         LOOK_S)
             await asyncio.sleep(KEY_GAP_S)
         await asyncio.sleep(KEY_GAP_S)
+
+
+def moved(app: KioskApp, before: object) -> bool:
+    """True once another widget has the focus."""
+    return app.focused is not before
 
 
 def changed(app: KioskApp, before: object) -> bool:

@@ -3,20 +3,27 @@ the devices simulated in front of each kiosk, all configured through generated f
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from screening.certificates.trust import Framework
+from screening.keys import SigningKey
+from screening.policy import POLICY_KIND, Policy, policy_body
+from screening.signed_doc import sign_doc
+from screening.trust import TRUST_KIND, trust_body, with_certificates
 from sim.broker import MosquittoBroker
 from sim.camera import MjpegServer, VirtualCamera
 from sim.components import Component, chot_argv, python_m, write_toml
 from sim.qr_reader_device import QrReaderDevice
 from sim.scenario import Post
 from sim.tmux_screens import TmuxScreens
-from sim.travellers import Traveller
+from sim.travellers import Issuers, Traveller
 from sim.uplink import Uplink
 
 POLICY_FILE = "policy.json"
@@ -56,6 +63,7 @@ class KioskRig:
     queue: deque[Traveller] = field(default_factory=deque)  # waiting in line
     busy: bool = False  # a traveller is being served
     typing: bool = False  # staff are at the keyboard: the next traveller waits
+    serving: Traveller | None = None  # who stepped up last
     down: bool = False
     ready: threading.Event = field(default_factory=threading.Event)
     guards: list[tuple[float, float]] = field(default_factory=list)
@@ -94,6 +102,27 @@ class PostRig:
         self.gateway.kill()
         self.uplink.close()
         self.broker.close()
+
+
+def write_signed_documents(run_dir: Path, policy: Policy,
+                           issuers: Issuers) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A center key, and the policy and trust list it signs, written where kiosks read them
+    (POLICY_FILE, TRUST_FILE, CENTER_KEY_FILE); returns the two envelopes.
+
+    Kiosks take only documents the center signed, as in the field. The trust list carries the
+    declaration portal and the run's foreign-certificate signers."""
+    center = SigningKey.generate()
+    (run_dir / CENTER_KEY_FILE).write_bytes(center.public.to_pem())
+    now = datetime.now(UTC)
+    issued_at = now.isoformat(timespec="seconds").replace("+00:00", "Z")
+    policy_doc = sign_doc(POLICY_KIND, 1, issued_at, policy_body(policy), center)
+    body = with_certificates(
+        trust_body([("Cổng khai báo y tế (mô phỏng)", issuers.trusted.public)]),
+        list(issuers.certificates.entries()), {framework: now for framework in Framework})
+    trust_doc = sign_doc(TRUST_KIND, 1, issued_at, body, center)
+    for name, doc in ((POLICY_FILE, policy_doc), (TRUST_FILE, trust_doc)):
+        (run_dir / name).write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return policy_doc, trust_doc
 
 
 class RigBuilder:

@@ -27,24 +27,12 @@ from typing import Any
 from center.publish import Ledger, publish_retained
 from infra import topics
 from infra.config import BrokerConfig
-from screening.keys import SigningKey
-from screening.policy import POLICY_KIND, policy_body
-from screening.signed_doc import sign_doc
-from screening.trust import TRUST_KIND, trust_body
 from sim.broker import MosquittoBroker
 from sim.components import Component, chot_argv, write_toml
 from sim.render import Motion
-from sim.rigs import (
-    CENTER_KEY_FILE,
-    POLICY_FILE,
-    TRUST_FILE,
-    KioskRig,
-    PostRig,
-    RigBuilder,
-    RunOptions,
-)
+from sim.rigs import KioskRig, PostRig, RigBuilder, RunOptions, write_signed_documents
 from sim.scenario import Fault, Post, Scenario
-from sim.staff import complete_scanned, type_in
+from sim.staff import complete_certificate, complete_scanned, type_in
 from sim.travellers import (
     STAFF_COMPLETES,
     Issuers,
@@ -85,6 +73,7 @@ class Runner:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.truth: list[Truth] = []
         self.verdict_times: dict[str, float] = {}
+        self.event_keys: dict[str, str] = {}  # event id → traveller, for events naming nobody
         self.faults_applied: list[str] = []
         self.kiosks: list[KioskRig] = []
         self.posts: list[PostRig] = []
@@ -156,18 +145,8 @@ class Runner:
                      f"runs): chot center --view --config {center_cfg}")
 
     def _write_trust(self) -> None:
-        # Kiosks take only a policy and a trust list the center signed, as in the field.
-        center = SigningKey.generate()
-        (self.dir / CENTER_KEY_FILE).write_bytes(center.public.to_pem())
-        issued_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-        envelope = sign_doc(POLICY_KIND, 1, issued_at, policy_body(self.policy), center)
-        (self.dir / POLICY_FILE).write_text(json.dumps(envelope, ensure_ascii=False), "utf-8")
-        self._policy_envelope = envelope
-        self._trust_envelope = sign_doc(
-            TRUST_KIND, 1, issued_at,
-            trust_body([("Cổng khai báo y tế (mô phỏng)", self.issuers.trusted.public)]), center)
-        (self.dir / TRUST_FILE).write_text(json.dumps(self._trust_envelope, ensure_ascii=False),
-                                           "utf-8")
+        self._policy_envelope, self._trust_envelope = write_signed_documents(
+            self.dir, self.policy, self.issuers)
 
     def _publish_policy(self, broker: BrokerConfig) -> None:
         """Publish the kiosks' policy and trust list as the center does, so rollout shows."""
@@ -192,9 +171,15 @@ class Runner:
                 self.log(f"[{self.now():6.1f}s] {rig.label}: staff could not finish a form")
         elif "thermometer" in record:
             rig.readings_at_kiosk = bool(record["thermometer"])
-        elif record.get("key"):
+        elif "event_id" in record:
+            # A certificate names no ID number (a rejected one nobody): the event is the
+            # traveller's who stands at the kiosk.
+            key = record.get("key") or (rig.serving.key if rig.serving else None)
             with self._lock:
-                self.verdict_times.setdefault(record["key"], record["verdict_at"])
+                if not record.get("key") and key:
+                    self.event_keys[record["event_id"]] = key
+                if key:
+                    self.verdict_times.setdefault(key, record["verdict_at"])
 
     def _play(self) -> None:
         duration = self.scenario.duration_s
@@ -250,6 +235,7 @@ class Runner:
             self.at(t + 0.25, lambda: self._serve_next(rig))
             return
         traveller = rig.queue.popleft()
+        rig.serving = traveller
         self._step_up(rig, traveller)
         self.at(t + self._service_s(rig, traveller), lambda: self._serve_next(rig))
 
@@ -295,9 +281,14 @@ class Runner:
             source, shown_at = "reader", time.time()
             self._pool.submit(rig.reader.scan, traveller.code)
         if traveller.kind in STAFF_COMPLETES and not rig.post.self_service:
-            # The card asks for the trip: staff complete it on the form, filled from the code.
-            self._staff(rig, {"after_card": traveller.key,
-                              "keys": complete_scanned(traveller.travel)})
+            # The card asks for the trip: staff complete it on the form, filled from the code
+            # (a certificate names nobody by number: staff add the passport's).
+            if traveller.certificate:
+                self._staff(rig, {"after_card": "", "keys": complete_certificate(
+                    traveller.key, traveller.travel)})
+            else:
+                self._staff(rig, {"after_card": traveller.key,
+                                  "keys": complete_scanned(traveller.travel)})
         self.truth.append(Truth(
             traveller.key, rig.label, str(traveller.kind),
             expected_verdict(traveller, self.policy, measured, rig.post.self_service), shown_at,
@@ -400,7 +391,7 @@ class Runner:
 
     def _check(self) -> RunReport:
         report = compare(self.truth, self._journal_ids(), self._stored(), self.verdict_times,
-                         frozenset(rig.label for rig in self.kiosks if rig.ui))
+                         frozenset(rig.label for rig in self.kiosks if rig.ui), self.event_keys)
         report.details.update({
             "scenario": self.scenario.name, "duration_s": self.scenario.duration_s,
             "posts": len(self.posts), "kiosks": len(self.kiosks),

@@ -38,6 +38,12 @@ def complete_scanned(travel: Travel) -> list[str]:
     return ["f4", *["tab"] * TABS_TO_PLATE, *trip_keys(travel)]
 
 
+def complete_certificate(passport: str, travel: Travel) -> list[str]:
+    """F4 on a certificate asking for the trip: name and birth date come from it, staff add
+    the passport number, then the trip."""
+    return ["f4", "tab", "tab", *typed(passport), "tab", "tab", *trip_keys(travel)]
+
+
 def type_in(identity: Identity, travel: Travel) -> list[str]:
     """F4 with nothing scanned: identity and trip typed by hand."""
     born = identity.date_of_birth.strftime("%d%m%Y") if identity.date_of_birth else ""

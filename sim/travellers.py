@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import zlib
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import TypeVar
@@ -29,6 +29,7 @@ from screening.policy import Policy
 from screening.reasons import Reason
 from screening.scan import Travel
 from screening.verdict import Outcome
+from sim.certificates import CertificateSigners, traveller_certificate
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
           "Dương", "Lý", "Lò", "Quàng", "Vàng", "Giàng", "Cà"]
@@ -52,14 +53,33 @@ class Kind(StrEnum):
     FORGED = "forged"  # a trusted issuer's code with its claims altered after signing
     UNTRUSTED = "untrusted"  # signed by an issuer the center does not trust
     EXPIRED = "expired"  # a genuine code past its expiry
+    # Foreign health certificates, signed by the run's own test signers (sim/certificates.py)
+    EU_DCC = "eu_dcc"  # EU DCC, complete vaccination
+    EU_DCC_PARTIAL = "eu_dcc_partial"  # EU DCC, one dose of two: not protective
+    EU_DCC_TEST = "eu_dcc_test"  # EU DCC, negative rapid test 10 hours old
+    EU_DCC_POSITIVE = "eu_dcc_positive"  # EU DCC, positive test
+    EU_DCC_RECOVERY = "eu_dcc_recovery"  # EU DCC, valid recovery
+    SHC = "shc"  # SMART Health Card, two doses
+    DDCC = "ddcc"  # WHO DDCC vaccination status, complete
+    CERTIFICATE_EXPIRED = "certificate_expired"  # a genuine DCC past its expiry
+    CERTIFICATE_FORGED = "certificate_forged"  # a DCC altered after signing
+    CERTIFICATE_UNKNOWN_SIGNER = "certificate_unknown_signer"  # a DCC from a signer not listed
 
 
-SCANNED_KINDS = (Kind.DECLARATION, Kind.PAPER, Kind.CCCD, Kind.FORGED, Kind.UNTRUSTED,
-                 Kind.EXPIRED)
-STAFF_ENTERS_TRAVEL = (Kind.CCCD, Kind.MANUAL)
+SCANNED_KINDS: tuple[Kind, ...] = (Kind.DECLARATION, Kind.PAPER, Kind.CCCD, Kind.FORGED,
+                                  Kind.UNTRUSTED, Kind.EXPIRED)
+CERTIFIED = (Kind.EU_DCC, Kind.EU_DCC_PARTIAL, Kind.EU_DCC_TEST, Kind.EU_DCC_POSITIVE,
+             Kind.EU_DCC_RECOVERY, Kind.SHC, Kind.DDCC)
+CERTIFICATE_REJECTED = {Kind.CERTIFICATE_EXPIRED: Reason.EXPIRED,
+                        Kind.CERTIFICATE_FORGED: Reason.BAD_SIGNATURE,
+                        Kind.CERTIFICATE_UNKNOWN_SIGNER: Reason.UNKNOWN_KEY}
+SCANNED_KINDS = (*SCANNED_KINDS, *CERTIFIED, *CERTIFICATE_REJECTED)
+STAFF_ENTERS_TRAVEL = (Kind.CCCD, Kind.MANUAL, *CERTIFIED)
 # The card asks for the trip after the scan; staff complete it on the manual form (F4).
-STAFF_COMPLETES = (Kind.CCCD,)
-PRESENTED = {Kind.CCCD: "cccd", Kind.MANUAL: "manual"}
+STAFF_COMPLETES = (Kind.CCCD, *CERTIFIED)
+PRESENTED = {Kind.CCCD: "cccd", Kind.MANUAL: "manual", Kind.SHC: "shc", Kind.DDCC: "ddcc",
+             **{kind: "eu_dcc" for kind in (*CERTIFIED, *CERTIFICATE_REJECTED)
+                if kind.startswith(("eu_dcc", "certificate_"))}}
 
 
 class Origin(StrEnum):
@@ -109,6 +129,11 @@ class Traveller:
         """True when the code is printed (paper declaration, ID card) rather than on a screen."""
         return self.kind in (Kind.PAPER, Kind.CCCD)
 
+    @property
+    def certificate(self) -> bool:
+        """True when they show a foreign health certificate (valid or not)."""
+        return self.kind in CERTIFIED or self.kind in CERTIFICATE_REJECTED
+
 
 @dataclass(frozen=True)
 class Mix:
@@ -126,15 +151,18 @@ class Mix:
 
 @dataclass(frozen=True)
 class Issuers:
-    """The trusted declaration issuer and an untrusted one, for genuine and bogus codes."""
+    """The trusted declaration issuer and an untrusted one, for genuine and bogus codes, and
+    the run's foreign-certificate signers."""
 
     trusted: SigningKey
     untrusted: SigningKey
+    certificates: CertificateSigners
 
     @classmethod
-    def generate(cls) -> Issuers:
+    def generate(cls, now: datetime | None = None) -> Issuers:
         """Fresh keys for a run."""
-        return cls(SigningKey.generate(), SigningKey.generate())
+        return cls(SigningKey.generate(), SigningKey.generate(),
+                   CertificateSigners.generate(now or datetime.now(UTC)))
 
 
 class TravellerFactory:
@@ -154,8 +182,11 @@ class TravellerFactory:
         identity = self._identity(kind)
         truck = rng.random() < self.mix.trucks
         staff_types = kind in STAFF_ENTERS_TRAVEL
+        origin = self._origin(_pick(rng, self.mix.origins))
+        if kind in CERTIFIED and origin.domestic:
+            origin = Place(country=rng.choice(FOREIGN_CALM))  # a certificate comes from abroad
         travel = Travel(
-            origin=self._origin(_pick(rng, self.mix.origins)),
+            origin=origin,
             destination=Place(province=self.policy.province, ward=_home_ward(rng, self.policy)),
             route="QL279" if truck else "",
             vehicle_plate=_plate(rng, truck),
@@ -175,8 +206,11 @@ class TravellerFactory:
     def _identity(self, kind: Kind) -> Identity:
         rng = self._rng
         born = date(rng.randrange(1950, 2006), rng.randrange(1, 13), rng.randrange(1, 29))
-        # Unique per run and per traveller: the seed's low digits, then the running count.
+        # Unique per run and per traveller: the seed's low digits, then the running count;
+        # certificate holders give staff a passport number.
         id_number = f"0{self._seed % 100:02d}{self._count:09d}"
+        if kind in CERTIFIED or kind in CERTIFICATE_REJECTED:
+            id_number = f"B{self._seed % 100:02d}{self._count:07d}"
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         phone = None if kind in (Kind.PAPER, Kind.MANUAL) else f"09{rng.randrange(10**8):08d}"
         return Identity(name=name, id_number=id_number, date_of_birth=born,
@@ -220,6 +254,10 @@ class TravellerFactory:
             return None
         if t.kind is Kind.CCCD:
             return cccd_text(t.identity, self._rng)
+        if t.certificate:
+            born = t.identity.date_of_birth or date(1980, 1, 1)
+            return traveller_certificate(str(t.kind), t.identity.name, born, now,
+                                         self.issuers.certificates)
         issued = now.replace(microsecond=0) - timedelta(hours=self._rng.uniform(0.1, 20))
         if t.kind is Kind.EXPIRED:
             issued -= timedelta(hours=73)
@@ -275,7 +313,7 @@ def expected_verdict(t: Traveller, policy: Policy, measured_temp_c: float | None
     if self_service and t.kind in STAFF_COMPLETES:
         return Expected(Outcome.INCOMPLETE, (str(Reason.MANUAL_ENTRY_REQUIRED),))
     rejection = {Kind.FORGED: Reason.BAD_SIGNATURE, Kind.UNTRUSTED: Reason.UNKNOWN_KEY,
-                 Kind.EXPIRED: Reason.EXPIRED}.get(t.kind)
+                 Kind.EXPIRED: Reason.EXPIRED, **CERTIFICATE_REJECTED}.get(t.kind)
     if rejection is not None:
         return Expected(Outcome.REJECTED, (str(rejection),))
     tr, zones, days = t.travel, policy.zones, policy.quarantine_days
@@ -294,6 +332,12 @@ def expected_verdict(t: Traveller, policy: Policy, measured_temp_c: float | None
          days.central, True),
         (not origin.domestic and zone == "hot", Outcome.CENTRAL_QUARANTINE,
          Reason.FOREIGN_HOT_ZONE_ORIGIN, days.central, True),
+        # A certificate counts when it protects: full vaccination 14+ days old, a negative
+        # test under 72 hours, a valid recovery (all the run's genuine ones but these two).
+        (t.kind is Kind.EU_DCC_POSITIVE, Outcome.MEDICAL_CHECK,
+         Reason.CERTIFICATE_TEST_NOT_NEGATIVE, days.central, True),
+        (t.kind in (Kind.EU_DCC_POSITIVE, Kind.EU_DCC_PARTIAL), Outcome.CENTRAL_QUARANTINE,
+         Reason.CERTIFICATE_NOT_PROTECTIVE, days.central, True),
         (tr.contact == "F1", Outcome.CENTRAL_QUARANTINE, Reason.CONTACT_F1, days.central, True),
         (not origin.domestic, Outcome.HOME_QUARANTINE, Reason.FOREIGN_ORIGIN, days.home, True),
         (origin.domestic and origin.province != policy.province, Outcome.HOME_QUARANTINE,

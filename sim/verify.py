@@ -78,20 +78,24 @@ def percentile(values: list[float], share: float) -> float | None:
 
 def compare(truth: list[Truth], journal_ids: set[str], stored: list[Stored],
             verdict_times: dict[str, float], unchecked: frozenset[str] = frozenset(),
-            ) -> RunReport:
+            event_keys: dict[str, str] | None = None) -> RunReport:
     """The run's report.
 
     `journal_ids`: event ids of the scans committed on the kiosks. `stored`: every scan
     event row in the center's store. `verdict_times`: wall-clock commit time per traveller
     key, as the kiosks reported it. Events of `unchecked` kiosks ("post/kiosk", where staff
-    decide) must arrive exactly once but have no verdict to check.
+    decide) must arrive exactly once but have no verdict to check. `event_keys` names the
+    traveller of events that carry no ID number (a certificate before staff add the passport,
+    a rejected certificate).
     """
+    event_keys = event_keys or {}
     by_key: dict[str, list[Stored]] = {}
     stored_ids = Counter(row.event["event_id"] for row in stored)
     for row in stored:
         if f"{row.event['post']}/{row.event['kiosk']}" in unchecked:
             continue
-        key = (row.event.get("identity") or {}).get("id_number")
+        key = (row.event.get("identity") or {}).get("id_number") \
+            or event_keys.get(row.event["event_id"])
         by_key.setdefault(str(key), []).append(row)
     # A card that asked for the trip, then the trip staff typed on the form: the last decides.
     by_key = {key: _decided(rows) for key, rows in by_key.items()}
