@@ -153,7 +153,7 @@ def compare(truth: list[Truth], journal_ids: set[str], stored: list[Stored],
 
 def _decided(rows: list[Stored]) -> list[Stored]:
     """A traveller's events in order, without cards that asked for the trip staff then typed."""
-    ordered = sorted(rows, key=lambda row: (row.event["at"], row.event["seq"]))
+    ordered = sorted(rows, key=lambda row: (row.event["at"], row.event.get("seq", 0)))
     final = [row for row in ordered if row.event["outcome"] != "incomplete"]
     return final or ordered[-1:]
 
