@@ -38,6 +38,7 @@ SIZE = (80, 24)  # the smallest terminal a kiosk has
 CARD_WAIT_S = 15.0  # how long staff wait for a traveller's card before giving up
 DIALOG_WAIT_S = 10.0  # a form still open this long after the last key is stuck
 THERMOMETER_POLL_S = 0.1
+INPUTS_WAIT_S = 20.0
 KEY_GAP_S = 0.03  # a quick typist
 LOOK_S = 1.0
 KEY_CHARACTERS = {"space": " ", "tab": "\t", "enter": "\r", "escape": "\x1b"}
@@ -94,6 +95,9 @@ async def drive(kiosk: StartedKiosk, report: Reporter, label: str) -> None:
         app.shown_listeners.append(shown)
         threading.Thread(target=read_stdin, daemon=True, name="staff").start()
         watch = asyncio.create_task(watch_thermometer(kiosk, report, label))
+        # Ready once the code inputs are: a code shown while the reader module is still
+        # being configured would be lost in the exchange, as on a box just switched on.
+        await until(partial(inputs_up, kiosk), INPUTS_WAIT_S)
         report.emit({"ready": True, "kiosk": label})
         while (order := await orders.get()) is not None:
             done = await act(app, pilot, order)
@@ -143,6 +147,13 @@ async def type_keys(app: KioskApp, keys: list[str]) -> None:
                         LOOK_S)
             await asyncio.sleep(KEY_GAP_S)
         await asyncio.sleep(KEY_GAP_S)
+
+
+def inputs_up(kiosk: StartedKiosk) -> bool:
+    """True when the camera and every serial code input report ok."""
+    ports = kiosk.running.ports
+    sources = [*ports.inputs, *([ports.camera] if ports.camera is not None else [])]
+    return all(source.health().state == "ok" for source in sources)
 
 
 def moved(app: KioskApp, before: object) -> bool:

@@ -74,6 +74,8 @@ CERTIFICATE_REJECTED = {Kind.CERTIFICATE_EXPIRED: Reason.EXPIRED,
                         Kind.CERTIFICATE_FORGED: Reason.BAD_SIGNATURE,
                         Kind.CERTIFICATE_UNKNOWN_SIGNER: Reason.UNKNOWN_KEY}
 SCANNED_KINDS = (*SCANNED_KINDS, *CERTIFIED, *CERTIFICATE_REJECTED)
+# The entry rule (screening/entry_rules) each not-protective certificate fails.
+FAILED_ENTRY_RULE = {Kind.EU_DCC_PARTIAL: "VR-VN-0001", Kind.EU_DCC_POSITIVE: "TR-VN-0001"}
 STAFF_ENTERS_TRAVEL = (Kind.CCCD, Kind.MANUAL, *CERTIFIED)
 # The card asks for the trip after the scan; staff complete it on the manual form (F4).
 STAFF_COMPLETES = (Kind.CCCD, *CERTIFIED)
@@ -332,12 +334,14 @@ def expected_verdict(t: Traveller, policy: Policy, measured_temp_c: float | None
          days.central, True),
         (not origin.domestic and zone == "hot", Outcome.CENTRAL_QUARANTINE,
          Reason.FOREIGN_HOT_ZONE_ORIGIN, days.central, True),
-        # A certificate counts when it protects: full vaccination 14+ days old, a negative
-        # test under 72 hours, a valid recovery (all the run's genuine ones but these two).
+        # Vietnam's entry rules ask for a full vaccination 14+ days old, a negative test under
+        # 72 hours or a valid recovery: the run's genuine certificates meet them but these two,
+        # which fail the rule named.
         (t.kind is Kind.EU_DCC_POSITIVE, Outcome.MEDICAL_CHECK,
          Reason.CERTIFICATE_TEST_NOT_NEGATIVE, days.central, True),
-        (t.kind in (Kind.EU_DCC_POSITIVE, Kind.EU_DCC_PARTIAL), Outcome.CENTRAL_QUARANTINE,
-         Reason.CERTIFICATE_NOT_PROTECTIVE, days.central, True),
+        (t.kind in FAILED_ENTRY_RULE, Outcome.CENTRAL_QUARANTINE,
+         (Reason.CERTIFICATE_RULES_FAILED, f"entry_rule:{FAILED_ENTRY_RULE.get(t.kind)}"),
+         days.central, True),
         (tr.contact == "F1", Outcome.CENTRAL_QUARANTINE, Reason.CONTACT_F1, days.central, True),
         (not origin.domestic, Outcome.HOME_QUARANTINE, Reason.FOREIGN_ORIGIN, days.home, True),
         (origin.domestic and origin.province != policy.province, Outcome.HOME_QUARANTINE,
@@ -348,7 +352,8 @@ def expected_verdict(t: Traveller, policy: Policy, measured_temp_c: float | None
     if not hits:
         return Expected(Outcome.CLEAR, (str(Reason.NO_RISK),))
     notify = any(f[4] for f in hits)
-    return Expected(hits[0][1], tuple(str(f[2]) for f in hits), max(f[3] for f in hits),
+    reasons = [str(r) for f in hits for r in (f[2] if isinstance(f[2], tuple) else (f[2],))]
+    return Expected(hits[0][1], tuple(reasons), max(f[3] for f in hits),
                     tr.destination.ward if notify else None)
 
 
