@@ -161,6 +161,7 @@ class BrokerLink:
         self._up = threading.Event()
         self._outage = Outage()
         self._thread = threading.Thread(target=self._run, name=f"mqtt-{name}", daemon=True)
+        self._woken = False
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
         self._wake_w.setblocking(False)
@@ -195,7 +196,12 @@ class BrokerLink:
             self._wake_w.close()
 
     def _wake(self) -> None:
-        """Tell the link's thread there is something to write (from any thread)."""
+        """Tell the link's thread there is something to write (from any other thread)."""
+        # The link's own thread looks at want_write() before each select, and one byte
+        # waiting already wakes it: a burst of publishes costs one send, not one each.
+        if self._woken or threading.current_thread() is self._thread:
+            return
+        self._woken = True
         with contextlib.suppress(OSError):  # full (already woken) or closed (stopped)
             self._wake_w.send(b"\0")
 
@@ -247,6 +253,7 @@ class BrokerLink:
             readable, writable, _ = select.select([sock, self._wake_r], writers, [],
                                                   0.0 if pending else SELECT_S)
             if self._wake_r in readable:
+                self._woken = False  # before reading: a later publish must wake us again
                 with contextlib.suppress(BlockingIOError):
                     self._wake_r.recv(4096)
                 if client.want_write() and sock not in writable:
