@@ -8,21 +8,11 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from screening import words
+
 if TYPE_CHECKING:
     from chot.cli import CommandTree
 
-MESSAGES = {
-    "port_unavailable": ("Không mở được cổng {port}", "Could not open port {port}"),
-    "no_answer": ("Thiết bị ở {port} không trả lời", "No answer from the node on {port}"),
-    "protocol_mismatch": ("Thiết bị ở {port} dùng giao thức khác (firmware {firmware}, "
-                          "giao thức {protocol})",
-                          "The node on {port} speaks another protocol (firmware {firmware}, "
-                          "protocol {protocol})"),
-    "timeout": ("Chỉ nhận được {got}/{count} lần đo trong {timeout} giây",
-                "Only {got} of {count} readings within {timeout} s"),
-    "not_acknowledged": ("Thiết bị ở {port} không xác nhận lệnh",
-                         "The node on {port} did not acknowledge the command"),
-}
 
 
 def register(tree: CommandTree) -> None:
@@ -116,7 +106,6 @@ def _fail(health: Any, args: argparse.Namespace, readings: list[dict[str, Any]] 
         reason = {"disconnected": "port_unavailable",
                   "protocol_mismatch": "protocol_mismatch"}.get(health.state, "no_answer")
     identity = health.identity
-    vi, en = MESSAGES[reason]
     fields = {"port": args.port, "count": getattr(args, "count", 0),
               "got": len(readings or []),
               "timeout": args.timeout,
@@ -124,7 +113,8 @@ def _fail(health: Any, args: argparse.Namespace, readings: list[dict[str, Any]] 
               "protocol": identity.protocol_version if identity else "?"}
     detail = f" ({health.port_error})" if reason == "port_unavailable" and health.port_error \
         else ""
-    print(f"{vi.format(**fields)} / {en.format(**fields)}{detail}", file=sys.stderr)
+    said = words.both(f"sensor.{reason}", **fields)
+    print(f"{said['vi']} / {said['en']}{detail}", file=sys.stderr)
     result: dict[str, Any] = {"error": reason}
     if readings is not None:
         result = {"readings": readings, **result}

@@ -8,7 +8,7 @@ by who shows them (`kiosk.py`, `dashboard.py`); reason codes and outcomes keep t
 beside their enums (`screening.reasons`, `screening.verdict`) and are reachable here as
 `reason.<code>`, `reason.certificate.<code>` and `outcome.<outcome>`; alarm codes
 (`alarms.py`) as `alarm.<code>`, device problems and link states (`devices.py`) as
-`device.<code>`.
+`device.<code>`; the command line's messages (`cli.py`) as `sensor.<code>`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 from screening.reasons import CERTIFICATE_MESSAGES, MESSAGES
 from screening.verdict import OUTCOME_LABELS
 from screening.words.alarms import ALARMS, ALARMS_SHORT
+from screening.words.cli import SENSOR
 from screening.words.dashboard import DASHBOARD
 from screening.words.devices import DEVICES
 from screening.words.kiosk import KIOSK
@@ -43,6 +44,7 @@ WORDS: Words = _merge(
     {f"alarm.{code}": words for code, words in ALARMS.items()},
     {f"alarm.short.{code}": words for code, words in ALARMS_SHORT.items()},
     {f"device.{code}": words for code, words in DEVICES.items()},
+    {f"sensor.{code}": words for code, words in SENSOR.items()},
 )
 
 
