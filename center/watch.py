@@ -292,6 +292,7 @@ class CenterWatch:
         for post, kiosk in self.roster.take_forgotten():
             self.monitor.forget(post, kiosk)
             self.flaps.forget((post, kiosk))
+            self._held_wills.pop((post, kiosk), None)
             self._raise([Alert(AlertKind.UNKNOWN_KIOSK, at, post=post, kiosk=kiosk,
                                detail=f"more devices than learnt at post {post}: "
                                f"{kiosk or 'gateway'} forgotten (set a registry)")])

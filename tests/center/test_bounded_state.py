@@ -183,7 +183,7 @@ class PostGateway:
 
 def test_the_center_tells_its_own_broker_loss_from_a_posts(
         mosquitto: Any, center_config: Callable[..., Path], caplog: pytest.LogCaptureFixture):
-    service = started(center_config(mosquitto, extra="[alerts]\nbroker_grace_s = 3\n"))
+    service = started(center_config(mosquitto, extra="[alerts]\nbroker_grace_s = 8\n"))
     caplog.set_level(logging.WARNING, logger="center")
     alive, dead = PostGateway(mosquitto.port, POST), PostGateway(mosquitto.port, "pha-din")
     watch = service.watch
