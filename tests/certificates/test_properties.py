@@ -36,7 +36,8 @@ def answer(text: str, trust) -> None:
     started = time.process_time()
     result = read_certificate(text, trust, NOW, max_trust_age=timedelta(days=1))
     assert isinstance(result, CertificateVerified | CertificateRejected)
-    assert time.process_time() - started < 0.05
+    # CPU time, generous for a loaded machine: the bombs this guards against took seconds.
+    assert time.process_time() - started < 0.25
 
 
 @SETTINGS
@@ -90,4 +91,5 @@ def test_hostile_cbor_is_refused_quickly(data):
     started = time.process_time()
     with pytest.raises(CborError):
         loads(data)
-    assert time.process_time() - started < 0.05
+    # CPU time, generous for a loaded machine: the bombs this guards against took seconds.
+    assert time.process_time() - started < 0.25
