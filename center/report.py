@@ -1,7 +1,8 @@
 """The daily situation report (directives 001 and 003: filed before 16:00 each day).
 
 Per post and for the province: scans by outcome, fevers, rejections, transfers to
-centralized quarantine, and the posts whose link was down, with how long. Pure: scans and
+centralized quarantine, arrivals with a foreign health certificate by its type and issuing
+country, and the posts whose link was down, with how long. Pure: scans and
 outages in, a `DailyReport` out; `center/report_formats.py` renders it.
 """
 
@@ -46,6 +47,8 @@ class Totals:
     overrides: int = 0
     outages: int = 0
     outage_s: float = 0.0
+    # Arrivals with a verified foreign certificate, by (type, issuing country or "").
+    by_certificate: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @property
     def scans(self) -> int:
@@ -69,6 +72,10 @@ class Totals:
             self.fevers += 1
         if "kiosk_outcome" in scan:
             self.overrides += 1
+        cert = scan.get("certificate")
+        # A card still asking for the trip is followed by the traveller's decided scan.
+        if isinstance(cert, dict) and scan["outcome"] != "incomplete":
+            self.by_certificate[(str(cert.get("type")), str(cert.get("country") or ""))] += 1
 
     def to_json(self) -> dict[str, Any]:
         """The totals as a JSON object."""
@@ -76,7 +83,14 @@ class Totals:
                 "by_outcome": {o: self.by_outcome[o] for o in OUTCOMES},
                 "fevers": self.fevers, "rejections": self.rejections,
                 "central_transfers": self.central_transfers, "overrides": self.overrides,
-                "outages": self.outages, "outage_minutes": round(self.outage_s / 60, 1)}
+                "outages": self.outages, "outage_minutes": round(self.outage_s / 60, 1),
+                "certificates": certificate_counts(self.by_certificate)}
+
+
+def certificate_counts(counts: Counter[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Certificate arrivals as rows: type, country (None when unknown) and how many."""
+    return [{"type": kind, "country": country or None, "scans": n}
+            for (kind, country), n in sorted(counts.items())]
 
 
 @dataclass(frozen=True)

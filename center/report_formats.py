@@ -71,9 +71,22 @@ def to_markdown(report: DailyReport) -> str:
     lines.append("|" + "---|" * len(COLUMNS))
     for row in _rows(report):
         lines.append("| " + " | ".join(row[key] for key, _v, _e in COLUMNS) + " |")
+    lines += ["", "## Chứng nhận y tế nước ngoài / Foreign health certificates", ""]
+    lines += [f"- {line}" for line in _certificate_lines(report)] or ["Không có / None"]
     lines += ["", "## Mất kết nối / Outages", ""]
     lines += _outage_lines(report) or ["Không có / None"]
     return "\n".join(lines) + "\n"
+
+
+CERTIFICATE_TYPES = {"vaccination": "Tiêm chủng / Vaccination", "test": "Xét nghiệm / Test",
+                     "recovery": "Khỏi bệnh / Recovery"}
+
+
+def _certificate_lines(report: DailyReport) -> list[str]:
+    """Province arrivals with a foreign certificate: type, issuing country, how many."""
+    return [f"{CERTIFICATE_TYPES.get(row['type'], row['type'])}, "
+            f"{row['country'] or 'không rõ nước / country unknown'}: {row['scans']}"
+            for row in report.province_totals.to_json()["certificates"]]
 
 
 def _outage_lines(report: DailyReport) -> list[str]:
@@ -99,6 +112,9 @@ def to_html(report: DailyReport) -> str:
     outages = "".join(f"<li>{escape(safe_cell(line[2:]))}</li>"
                       for line in _outage_lines(report)) \
         or "<li>Không có / None</li>"
+    certificates = "".join(f"<li>{escape(safe_cell(line))}</li>"
+                           for line in _certificate_lines(report)) \
+        or "<li>Không có / None</li>"
     return f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>{escape(vi)}</title>
 <style>
@@ -113,6 +129,8 @@ tr:last-child {{ font-weight: bold; }}
 <table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
 <h2>Lượt quét theo giờ / Scans per hour</h2>
 {hourly_svg(report.hourly)}
+<h2>Chứng nhận y tế nước ngoài / Foreign health certificates</h2>
+<ul>{certificates}</ul>
 <h2>Mất kết nối / Outages</h2>
 <ul>{outages}</ul>
 </body></html>

@@ -6,12 +6,15 @@ and are stored there exactly once by `event_id`. The JSON form is `docs/schemas/
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from screening.certificates import CertificateVerified
 from screening.evaluate import TemperatureReading
 from screening.scan import ScanResult
+from screening.text import shown_text
 from screening.verdict import Outcome, Verdict
 
 EVENT_SCHEMA = 1
@@ -63,6 +66,7 @@ class ScanEvent:
             "quarantine_days": self.verdict.quarantine_days,
             "notify_ward": self.verdict.notify_ward,
             "policy_version": self.verdict.policy_version,
+            "certificate": certificate_json(scan.certificate),
         }
 
 
@@ -89,6 +93,34 @@ class StaffAction:
                 "scan_event_id": self.scan_event_id, "action": self.action,
                 "outcome": str(self.outcome) if self.outcome else None,
                 "reason": self.reason, "staff": self.staff}
+
+
+COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+MAX_DOSES = 99
+SIGNER_CHARS = 200
+
+
+def certificate_json(cert: object) -> dict[str, Any] | None:
+    """What a verified foreign certificate tells the province: format, type, issuing country,
+    doses or test result, and its signer; no personal data (the holder is the identity's).
+
+    Issuer-written values are kept only in the shapes the event schema stores (a two-letter
+    country, a dose count, a known test result), so a certificate cannot break the contract."""
+    if not isinstance(cert, CertificateVerified):
+        return None
+    facts = cert.facts
+    country = facts.issuer_country if facts.issuer_country and COUNTRY_RE.match(
+        facts.issuer_country) else None
+
+    def count(value: int | None) -> int | None:
+        return value if isinstance(value, int) and 0 <= value <= MAX_DOSES else None
+
+    result = facts.test_result
+    return {"format": str(cert.format), "type": str(facts.type), "country": country,
+            "doses": count(facts.doses), "series": count(facts.series),
+            "test_result": result if result in (None, "negative", "positive") else "other",
+            "signer": shown_text(cert.signer)[:SIGNER_CHARS],
+            "kid": shown_text(cert.kid)[:SIGNER_CHARS]}
 
 
 def _minimal_identity(ident: Any) -> dict[str, Any] | None:

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from center.queries import daily_report
+from center.report_formats import to_markdown
 from center.service import CenterService
 from center.settings import load_center_config
 from infra import topics
@@ -57,6 +61,7 @@ SIGNERS = CertificateSigners.generate(NOW)
 HOME = Place(province="11", ward="03127")
 ABROAD = Place(country="LA")
 WAIT_S = 15.0
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Text that breaks naive code: lone surrogates, NUL and other controls, the pipe that splits a
 # CCCD line, combining marks, astral and right-to-left scripts, and lengths around the limit.
@@ -237,3 +242,43 @@ def test_a_typed_identity_too_long_to_store_is_refused_before_any_commit(kiosk, 
     travel = Travel(origin=ABROAD, destination=HOME)
     assert through(kiosk, center, lambda cp: cp.manual(Identity("N" * 401, "B1234567"),
                                                        travel)) == "refused"
+
+
+def test_certificate_facts_reach_the_province_report(kiosk, center):
+    # Border arrivals with foreign certificates: the staff add the passport and the trip on
+    # the form; the events carry type, country, doses or test result and signer, no more
+    # personal data than a declaration, and the daily report counts them by type and country.
+    arrivals = [certificate("dcc", "Müller Hans"), certificate("ddcc", "Somchai Jaidee"),
+                certificate("shc", "Smith John")]
+    day = NOW.astimezone(VN).date()
+
+    def counted() -> Counter[tuple[str, str | None]]:
+        report = daily_report(center.service.store, None, PROV, day, VN, datetime.now(UTC))
+        return Counter({(row["type"], row["country"]): row["scans"]
+                        for row in report.province_totals.to_json()["certificates"]})
+
+    before = counted()
+    events = []
+    for number, code in enumerate(arrivals):
+        scanned = kiosk.checkpoint.scan(code)
+        assert scanned.verdict.outcome == "incomplete"
+        held = scanned.scan.identity
+        assert held is not None
+        passport = Identity(held.name, f"B{number:07d}", held.date_of_birth)
+        events += [scanned, kiosk.checkpoint.manual(passport, Travel(origin=ABROAD,
+                                                                     destination=HOME),
+                                                    scanned.scan)]
+    for event in events:
+        assert center.relay(kiosk.committed(event), event.header.event_id) == "stored"
+    stored = [center.service.store.event(e.header.event_id) for e in events[1::2]]
+    facts = [event["certificate"] for event in stored if event is not None]
+    assert [(f["format"], f["type"], f["country"], f["doses"], f["series"]) for f in facts] == [
+        ("eu-dcc", "vaccination", "DE", 2, 2), ("who-ddcc", "vaccination", "TH", 2, 2),
+        ("shc", "vaccination", None, 2, None)]
+    assert all(f["signer"] and f["kid"] for f in facts)
+    assert all(set(event["identity"]) == {"name", "id_number", "date_of_birth", "phone"}
+               for event in stored if event is not None)
+    assert counted() - before == Counter({("vaccination", "DE"): 1, ("vaccination", "TH"): 1,
+                                          ("vaccination", None): 1})
+    report = daily_report(center.service.store, None, PROV, day, VN, datetime.now(UTC))
+    assert "Tiêm chủng / Vaccination, DE: " in to_markdown(report)
