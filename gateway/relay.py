@@ -48,6 +48,9 @@ BATCH_MAX = 2000
 TICK_S = 0.25
 FULL_RETRY_S = 1.0
 PURGE_EVERY_S = 60.0
+# Sent and not yet acknowledged by the center, in windows: about a second of the center's bulk
+# pace, far inside the ack timeout, so a drain never outruns the center into a resend storm.
+AWAITING_PER_WINDOW = 20
 RECLAIM_EVERY_S = 5.0  # a drained outbox gives its space back within seconds
 
 
@@ -138,7 +141,8 @@ class Gateway:
         self.sender: ReliableSender[Outgoing] = ReliableSender(
             self.outbox, cfg.outbox.ack_timeout_s, cfg.center_broker.inflight,
             position=lambda entry: entry.rowid, handle=lambda entry: entry.event_id,
-            contiguous=False, same_message=_same_kiosk)
+            contiguous=False, same_message=_same_kiosk,
+            max_awaiting=AWAITING_PER_WINDOW * cfg.center_broker.inflight)
         self._held: list[tuple[Received, list[Incoming]]] = []
         self._held_since = 0.0
         self._clock = ClockWatch(cfg.clock_jump_s, time.time(), time.monotonic())

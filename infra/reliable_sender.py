@@ -1,13 +1,15 @@
 """Sending a durable store's events until they are acknowledged: the kiosk link's and the relay's.
 
 Events leave in the store's order, several to a message (infra.batching), at most `window`
-events unacknowledged by the broker at a time and at most `max_awaiting` sent and not yet
-acknowledged by the center, so a large backlog drains at the center's pace instead of piling
-up ack deadlines that expire before the center reaches them (a resend storm), and the memory
-held stays the same whatever the backlog. Each one then waits for the center's ack; one
-whose ack does not come is read back from the store and sent again, each time waiting twice
-as long (capped), sooner when the broker refused it or had no subscriber for it. The store is
-the truth: a restart, or forget(), starts sending afresh from it, and the ends drop duplicates.
+events unacknowledged by the broker at a time and, when `max_awaiting` is given (the relay),
+at most that many sent and not yet acknowledged by the center, so a large backlog drains at
+the center's pace instead of piling up ack deadlines that expire before the center reaches
+them (a resend storm), and the memory held stays the same whatever the backlog. (A kiosk has
+no such cap: it hands everything to its gateway, which holds the post's backlog.) Each event
+then waits for the center's ack; one whose ack does not come is read back from the store and
+sent again, each time waiting twice as long (capped), sooner when the broker refused it or had
+no subscriber for it. The store is the truth: a restart, or forget(), starts sending afresh
+from it, and the ends drop duplicates.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from infra.batching import fill_batch
 from infra.mqtt import failed
 
 LOAD_CHUNK = 1000
-AWAITING_PER_WINDOW = 20  # max_awaiting's default, in windows: the center's ack delay covered
 RETRY_CAP_S = 3600.0  # the longest wait for an ack before sending again
 REFUSED_RETRY_CAP_S = 60.0  # a refused publish is tried again at least this often
 NO_MATCHING_SUBSCRIBERS = 0x10
@@ -87,8 +88,7 @@ class ReliableSender(Generic[E]):
         # position: the entry's place in the store (journal seq, outbox rowid); handle: what
         # source.get() takes back; contiguous: fresh entries follow the last one exactly.
         self.source, self.ack_timeout_s, self.window = source, ack_timeout_s, window
-        self.max_awaiting = window * AWAITING_PER_WINDOW if max_awaiting is None \
-            else max_awaiting
+        self.max_awaiting = max_awaiting
         self._position, self._handle, self._contiguous = position, handle, contiguous
         self._same_message = same_message
         self.inflight_events = 0
@@ -199,7 +199,8 @@ class ReliableSender(Generic[E]):
     def _next_entry(self) -> E | None:
         if self._retry:
             return self._retry.popleft()  # already counted among those awaiting an ack
-        if len(self._waiting) + self.inflight_events >= self.max_awaiting:
+        if self.max_awaiting is not None and \
+                len(self._waiting) + self.inflight_events >= self.max_awaiting:
             return None  # fresh ones wait until the center has acknowledged some
         if not self._loaded and self._more:
             chunk = self.source.pending(self._cursor, LOAD_CHUNK)

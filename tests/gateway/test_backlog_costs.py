@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from gateway.outbox import Incoming, Outbox, Outgoing
+from gateway.relay import AWAITING_PER_WINDOW
 from infra.reliable_sender import LOAD_CHUNK, ReliableSender
 
 
@@ -18,7 +19,8 @@ def _incoming(i: int, size: int = 200) -> Incoming:
 
 def _sender(outbox: Outbox, ack_timeout_s: float, window: int) -> ReliableSender[Outgoing]:
     return ReliableSender(outbox, ack_timeout_s, window, position=lambda e: e.rowid,
-                          handle=lambda e: e.event_id, contiguous=False)
+                          handle=lambda e: e.event_id, contiguous=False,
+                          max_awaiting=AWAITING_PER_WINDOW * window)  # as the relay sets it
 
 
 def _fill(outbox: Outbox, sender: ReliableSender[Outgoing], count: int, commit: int = 50) -> None:
@@ -68,6 +70,32 @@ def test_a_large_backlog_drains_at_the_centers_pace_without_resending(tmp_path: 
     assert acked == backlog
     assert resent == 0
     assert sender.awaiting_ack == 0
+
+
+def test_a_kiosk_hands_its_whole_backlog_to_the_gateway_while_the_center_is_away(
+        tmp_path: Path) -> None:
+    """No cap on what awaits the center's ack for a kiosk: the gateway holds the post's
+    backlog, so the kiosk's sender keeps going while no ack comes."""
+    outbox = Outbox(tmp_path / "journal-like.db")
+    sender = ReliableSender(outbox, 60.0, 1000, position=lambda e: e.rowid,
+                            handle=lambda e: e.event_id, contiguous=False)
+    _fill(outbox, sender, 30_000, commit=1000)
+    mids = iter(range(1, 10**9))
+    inflight: list[int] = []
+
+    def publish(_batch: list[Outgoing]) -> int:
+        inflight.append(next(mids))
+        return inflight[-1]
+
+    sent = 0
+    for _ in range(100):
+        before = sent
+        sent += sender.send(publish)
+        while inflight:
+            sender.published(inflight.pop(), 0, 0.0)  # the broker took it; no center ack
+        if sent == before:
+            break
+    assert sent == 30_000
 
 
 def _size(path: Path) -> int:
