@@ -12,6 +12,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +22,18 @@ from textual.widgets import DataTable
 from center.alerts import AlertKind
 from center.dashboard.app import CenterDashboard
 from center.dashboard.run import snapshot_source, start_viewer
+from center.dashboard.snapshot import take_snapshot
 from center.ingest import wait_for
 from center.queries import TodayCounts
 from center.settings import load_center_config
 from infra import topics
 from tests.center.test_bounded_state import PROV, started, state
 from tests.center.test_center_instances import Listener
-from tests.center.test_dashboard import cells, until
+from tests.center.test_dashboard import NOON, app_for, cells, live, shown, until
 from tests.center.test_dashboard_layout import screen_text
 
 pytestmark = pytest.mark.asyncio
+__all__ = ["live"]  # the fixture, shared with test_dashboard.py
 WAIT_S = 20.0
 
 
@@ -98,3 +101,18 @@ async def test_a_dashboard_started_later_shows_the_day_so_far_and_each_alert_onc
             counts.close()
         publisher.stop()
         service.stop()
+
+
+async def test_the_dashboard_says_when_the_center_lost_its_own_broker(live):
+    watch, counts = live
+    watch.on_broker(False, NOON + timedelta(minutes=1, seconds=30))
+    app = app_for(watch, counts)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await until(pilot, lambda: shown(app))
+        text = screen_text(app)
+        assert "TRUNG TÂM MẤT KẾT NỐI BROKER từ 12:01:30" in text, text
+        # Not the posts' fault: their status is unknown, none is shown offline.
+        assert app.snapshot is not None and {r.online for r in app.snapshot.posts} == {None}
+        assert "MẤT KẾT NỐI 60 s" not in text
+    watch.on_broker(True, NOON + timedelta(minutes=2))
+    assert take_snapshot(watch, counts, NOON).broker_down_since is None
