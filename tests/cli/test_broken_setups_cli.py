@@ -158,3 +158,18 @@ def test_a_broken_setup_gets_a_clean_bilingual_refusal(setup, busy_port, name):
     assert reason in said, said
     assert VIETNAMESE.search(said) and ENGLISH.search(said), said
     assert "Serving" not in said  # nothing claimed before the refusal
+
+
+def test_a_config_problem_found_deep_inside_a_command_still_ends_cleanly(monkeypatch, capsys):
+    from chot.cli import main
+    from chot.commands.center import report
+    from infra.config import ConfigProblem
+
+    def deep(_args: object) -> int:
+        raise ConfigProblem("/etc/chot/ca.crt", "tls.ca_file: không đọc được / cannot be read",
+                            "tls_file_unreadable")
+
+    monkeypatch.setattr(report, "report", deep)
+    assert main(["center", "report", "--config", "x.toml"]) == 2
+    answer = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert answer["reason"] == "tls_file_unreadable" and "cannot be read" in answer["error"]
