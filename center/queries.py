@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -94,6 +95,23 @@ class TodayCounts:
             "AND at >= ? AND at < ? GROUP BY post",
             (*days, utc_iso(start), utc_iso(end)))
         return {str(post): int(count) for post, count in rows}
+
+    def certificates(self, day: date, tz: ZoneInfo) -> Counter[tuple[str, str]]:
+        """Decided scans with a foreign certificate on one local day, by (type, country or
+        "")."""
+        start, end = day_bounds(day, tz)
+        days = [(day + timedelta(days=d)).isoformat() for d in (-1, 0, 1)]
+        rows = self.db.rows(
+            "SELECT payload FROM events WHERE day IN (?,?,?) AND type='scan' "
+            "AND outcome <> 'incomplete' AND at >= ? AND at < ? "
+            "AND payload LIKE '%\"certificate\":{%'",
+            (*days, utc_iso(start), utc_iso(end)))
+        found: Counter[tuple[str, str]] = Counter()
+        for (payload,) in rows:
+            cert = json.loads(payload).get("certificate")
+            if isinstance(cert, dict):
+                found[(str(cert.get("type")), str(cert.get("country") or ""))] += 1
+        return found
 
     def close(self) -> None:
         """Close the connection."""

@@ -34,7 +34,8 @@ def snapshot_source(watch: CenterWatch, counts: TodayCounts,
         now = datetime.now(UTC)
         day = now.astimezone(watch.tz).date()
         return take_snapshot(watch, counts, now, counts.by_post(day, watch.tz),
-                             counters() if counters else None)
+                             counters() if counters else None,
+                             counts.certificates(day, watch.tz))
     return take
 
 

@@ -61,6 +61,8 @@ class Snapshot:
     # Since when this center cannot reach its own broker (None: it can); the posts' links
     # are then unknown, not offline.
     broker_down_since: datetime | None = None
+    # Today's decided scans with a foreign certificate, by (type, issuing country or "").
+    certificates: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @property
     def totals(self) -> Counter[str]:
@@ -93,7 +95,8 @@ class HourlySource(Protocol):
 
 def take_snapshot(watch: CenterWatch, counts: HourlySource | None, now: datetime,
                   scans_by_post: dict[str, int] | None = None,
-                  counters: dict[str, int] | None = None) -> Snapshot:
+                  counters: dict[str, int] | None = None,
+                  certificates: Counter[tuple[str, str]] | None = None) -> Snapshot:
     """Read the watch's monitor and alerts and the store's counts into a Snapshot."""
     with watch.reading():
         monitor = watch.monitor
@@ -116,7 +119,7 @@ def take_snapshot(watch: CenterWatch, counts: HourlySource | None, now: datetime
                                                                   0)
     return Snapshot(watch.province, now, posts, kiosks, hourly, fevers, alerts,
                     published.get("policy"), published.get("trust"), dict(counters or {}),
-                    broker_down_since)
+                    broker_down_since, Counter(certificates or {}))
 
 
 def _kiosk_row(state: LinkState, reachable: bool, lagging: bool) -> KioskRow:

@@ -182,3 +182,29 @@ async def test_the_trust_list_rollout_counts_the_kiosks_that_hold_it(live):
     assert "DS tin cậy v1 — 5/5" in str(totals_text(take_snapshot(watch, counts, now), "vi"))
     watch.on_document("trust", json.dumps({"version": 2}).encode())  # nobody has it yet
     assert "Trust list v2 — 0/5" in str(totals_text(take_snapshot(watch, counts, now), "en"))
+
+
+async def test_todays_certificate_arrivals_show_by_type_and_country(live, traffic, tmp_path):
+    from center.dashboard.widgets.totals_line import totals_text
+
+    watch, _ = live
+    scans = [e for e in traffic if e["type"] == "scan" and e["outcome"] != "incomplete"][:4]
+    facts = [("vaccination", "DE"), ("vaccination", "DE"), ("test", "TH"), ("vaccination", None)]
+    certified = [{**scan, "certificate": {"format": "eu-dcc", "type": kind, "country": country,
+                                          "doses": 2, "series": 2, "test_result": None,
+                                          "signer": "C=DE,CN=DSC", "kid": "abc"}}
+                 for scan, (kind, country) in zip(scans, facts, strict=True)]
+    asking = {**[e for e in traffic if e["type"] == "scan"
+                 and e["event_id"] not in {s["event_id"] for s in scans}][0],
+              "outcome": "incomplete", "certificate": certified[0]["certificate"]}
+    store = Store(tmp_path / "certificates.db")
+    store.add_events([*certified, asking])
+    store.close()
+    counts = TodayCounts(tmp_path / "certificates.db")
+    found = counts.certificates(DAY, TZ)
+    assert found == {("vaccination", "DE"): 2, ("test", "TH"): 1, ("vaccination", ""): 1}
+    now = NOON + timedelta(minutes=2)
+    line = str(totals_text(take_snapshot(watch, counts, now, certificates=found), "vi"))
+    assert "Chứng nhận: XN\u00a0TH\u00a01 · Tiêm\u00a0?\u00a01 · Tiêm\u00a0DE\u00a02" in line
+    english = str(totals_text(take_snapshot(watch, counts, now, certificates=found), "en"))
+    assert "Certificates: Test\u00a0TH\u00a01" in english

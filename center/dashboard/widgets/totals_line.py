@@ -12,7 +12,8 @@ from screening.words import t
 
 
 def totals_text(snapshot: Snapshot, lang: str) -> Text:
-    """'Today: Clear 120 · Home q. 40 … · Fevers 3 | Policy v4 — 9/10 kiosks have it'."""
+    """'Today: Clear 120 · Home q. 40 … · Fevers 3 · Certificates: Vacc. DE 3 | Policy v4 —
+    9/10 kiosks have it'."""
     totals = snapshot.totals
     text = Text(f"{t('totals', lang)}: ", style="bold")
     for outcome in OUTCOMES:
@@ -25,6 +26,12 @@ def totals_text(snapshot: Snapshot, lang: str) -> Text:
     if snapshot.counters:
         text.append(f"{t('stored', lang)} {snapshot.counters.get('stored', 0)}  ")
         text.append(f"{t('quarantined', lang)} {snapshot.counters.get('quarantined', 0)}  ")
+    if snapshot.certificates:
+        # Border arrivals with a foreign certificate, by type and issuing country.
+        text.append(f"{t('certificates', lang)}: ", style="bold")
+        text.append(" · ".join(
+            f"{t('certs_' + kind, lang)}{NBSP}{country or '?'}{NBSP}{count}"
+            for (kind, country), count in sorted(snapshot.certificates.items())) + "  ")
     text.append("│ ")
     if snapshot.published_policy is None:
         text.append(t("rollout_none", lang), style="dim")
