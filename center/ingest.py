@@ -410,14 +410,4 @@ def _event_id_of(refusal: Refusal) -> str | None:
     return event_id if isinstance(event_id, str) and len(event_id) == 26 else None
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
-    """Poll predicate until true or timeout (used by the CLI and the benchmark)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
-
-
 __all__ = ["CenterIngest", "EventCheck", "IngestCounters", "Malformed", "light_check"]

@@ -28,13 +28,13 @@ from paho.mqtt.properties import Properties
 from center.alert_log import AlertLog
 from center.alerts import Alert, AlertKind
 from center.dashboard.snapshot import take_snapshot
-from center.ingest import wait_for
 from center.link_log import LinkLog
 from center.service import CenterService
 from center.settings import load_center_config
 from center.store import Store
 from infra import topics
 from infra.config import ConfigProblem
+from infra.polling import wait_until as wait_for
 from tests.center.test_center_instances import Listener
 
 PROV, POST = "11", "tay-trang"

@@ -22,11 +22,11 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from center.alerts import AlertKind
-from center.ingest import wait_for
 from center.link_log import LinkLog
 from center.service import CenterService
 from center.settings import load_center_config
 from infra import topics
+from infra.polling import wait_until as wait_for
 from infra.wire import state_payload
 
 PROV, POST = "11", "tay-trang"

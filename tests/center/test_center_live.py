@@ -13,7 +13,6 @@ import json
 import re
 import subprocess
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +28,7 @@ from chot.commands.center import publish as publish_command
 from gateway.config import GatewayConfig
 from gateway.relay import Gateway
 from infra.config import parse_config
+from infra.polling import wait_until as wait_for
 from kiosk_ui.journal import Journal
 from kiosk_ui.kiosk_link import KioskLink
 from kiosk_ui.link_config import KioskLinkConfig
@@ -75,14 +75,6 @@ class ThirdParty:
                  if line.count("\t") == 2]
         return [(r == "1", t, bytes.fromhex(x)) for r, t, x in lines if t != self.PROBE]
 
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 def broker_section(port: int) -> dict[str, Any]:

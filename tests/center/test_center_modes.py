@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,20 +19,13 @@ from center.dashboard.run import snapshot_source, start_viewer
 from center.queries import TodayCounts
 from center.settings import load_center_config
 from center.store import Store
+from infra.polling import wait_until as wait_for
 
 RUN_HEADLESS = ("import argparse, sys\n"
                 "from chot.commands.center.run import run_center\n"
                 "sys.exit(run_center(argparse.Namespace(config=sys.argv[1], headless=True, "
                 "log_level='WARNING')))\n")
 
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 def publish(port: int, topic: str, payload: bytes, retain: bool = False) -> None:

@@ -23,10 +23,10 @@ from center.alerts import AlertKind
 from center.dashboard.app import CenterDashboard
 from center.dashboard.run import snapshot_source, start_viewer
 from center.dashboard.snapshot import take_snapshot
-from center.ingest import wait_for
 from center.queries import TodayCounts
 from center.settings import load_center_config
 from infra import topics
+from infra.polling import wait_until as wait_for
 from tests.center.test_bounded_state import PROV, started, state
 from tests.center.test_center_instances import Listener
 from tests.center.test_dashboard import NOON, app_for, cells, live, shown, until

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from center.ingest import wait_for
 from center.service import CenterService
 from center.settings import load_center_config
 from center.store import Store
 from infra import topics
+from infra.polling import wait_until as wait_for
 from tests.center.test_center_instances import Listener
 
 PROV = "11"

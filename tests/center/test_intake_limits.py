@@ -18,7 +18,7 @@ from ulid import ULID
 from center.alerts import AlertKind
 from center.config import CenterConfig
 from center.inbound import Accepted, Intake, Quarantined, check_event
-from center.ingest import CenterIngest, _Event, wait_for
+from center.ingest import CenterIngest, _Event
 from center.registry import Registry
 from center.roster import KioskRoster
 from center.service import CenterService
@@ -27,6 +27,7 @@ from center.store import EXCERPT_BYTES, Store
 from center.watch import CenterWatch
 from infra import topics
 from infra.config import ConfigProblem
+from infra.polling import wait_until as wait_for
 from tests.center.test_center_instances import Listener
 
 PROV = "11"

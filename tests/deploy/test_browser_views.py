@@ -14,6 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from infra.polling import wait_until as wait_for
 from kiosk_ui.sample_travellers import CCCD_LINE
 from tests.deploy.browser import chromium, free_port, served
 from tests.deploy.kiosk_display import drawn_share
@@ -25,15 +26,6 @@ def image(png: bytes) -> np.ndarray:
     assert decoded is not None
     return decoded
 
-
-def wait_for(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
-    """Poll until predicate() is truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.25)
-    return bool(predicate())
 
 
 def journal_events(journal: Path) -> list[dict[str, object]]:

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from infra.config import load_config
+from infra.polling import wait_until as wait_for
 from kiosk_ui.journal import Journal
 from kiosk_ui.kiosk_link import KioskLink
 from kiosk_ui.link_config import KioskLinkConfig
@@ -181,15 +181,6 @@ def probe(port: int, subscribe: list[str] = (), username: str | None = None,  # 
     time.sleep(0.2)
     return result
 
-
-def wait_for(predicate: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
-    """Poll until predicate() is true or the timeout passes."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return bool(predicate())
 
 
 def count_rows(db: Path, sql: str) -> Any:

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from hardware.camera import Camera, is_video_file, parse_source
+from infra.polling import wait_until
 
 WIDTH, HEIGHT = 320, 240
 
@@ -38,14 +39,6 @@ def video_file(tmp_path: Path) -> Path:
     writer.release()
     return path
 
-
-def wait_until(condition, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_source_strings_become_device_indexes_or_stay_paths() -> None:

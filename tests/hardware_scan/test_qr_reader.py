@@ -11,6 +11,7 @@ import serial
 
 from hardware.qr_reader import QrReader, QrReaderLink, ReaderDisconnected, open_serial
 from hardware.qr_reader_protocol import ZONE_SETTINGS, ZONE_TRIGGER, read_zone
+from infra.polling import wait_until as _wait
 
 CCCD = ("001099012345|123456789|Nguyễn Thị Ánh Tuyết|01021999|Nữ|"
         "Số 12 Ngõ 34, Phường Hoàn Kiếm, Hà Nội|15082021")
@@ -197,11 +198,3 @@ def test_loop_url_works_like_a_port() -> None:
     assert reader.trigger() is False
     assert reader.poll(0.1) == []
 
-
-def _wait(condition: Any, timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False

@@ -6,7 +6,6 @@ import contextlib
 import os
 import struct
 import threading
-import time
 import tty
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,21 +15,13 @@ import pytest
 from firmware import thermo_protocol as proto
 from hardware.thermometer import ThermometerLink
 from hardware.thermometer_types import ThermometerConfig
+from infra import polling
 from sim.micropython_thermometer import MicroPythonThermometer
 from sim.thermometer_node import SimulatedThermometer
 
 FAST = {"reconnect_interval_s": 0.1, "reconnect_max_s": 0.4, "identify_timeout_s": 0.3,
         "link_timeout_s": 1.0, "ack_timeout_s": 0.2}
 
-
-def eventually(predicate: Callable[[], object], timeout: float = 3.0) -> bool:
-    """Poll predicate until it is truthy or timeout passes."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return bool(predicate())
 
 
 class ScriptedNode:
@@ -169,5 +160,5 @@ def scripted(tmp_path: Path) -> Iterator[Callable[..., ScriptedNode]]:
 
 @pytest.fixture
 def wait_until() -> Callable[..., bool]:
-    """eventually(predicate, timeout) for tests."""
-    return eventually
+    """wait_until(predicate, timeout) for tests."""
+    return lambda predicate, timeout=3.0: polling.wait_until(predicate, timeout)

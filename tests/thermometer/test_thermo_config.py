@@ -20,8 +20,8 @@ from hardware.thermometer_types import (
     MICROPYTHON_RP2_VID,
     ThermometerConfig,
 )
+from infra.polling import wait_until
 from sim.thermometer_node import SimulatedThermometer
-from tests.thermometer.conftest import eventually
 
 
 def usb_port(device: str, vid: int, pid: int) -> ListPortInfo:
@@ -140,7 +140,7 @@ def test_an_absent_port_is_retried_with_growing_waits_then_at_the_cap() -> None:
                                reconnect_max_s=0.4)
     link = ThermometerLink(config, opener=missing).start()
     try:
-        eventually(lambda: len(tries) >= 7, 10.0)
+        wait_until(lambda: len(tries) >= 7, 10.0)
     finally:
         link.stop()
     gaps = [later - earlier for earlier, later in zip(tries, tries[1:], strict=False)]
