@@ -17,6 +17,7 @@ from textual.binding import Binding
 
 from kiosk_ui.checkpoint import RECORD_ERRORS, Checkpoint, EventRefused
 from kiosk_ui.config import KioskConfig
+from kiosk_ui.device_words import device_detail
 from kiosk_ui.manual_entry import ManualEntry
 from kiosk_ui.messages import (
     ActionRecorded,
@@ -26,6 +27,7 @@ from kiosk_ui.messages import (
     StatusReady,
     VerdictReady,
 )
+from kiosk_ui.place_names import country_text
 from kiosk_ui.ports import OFF, KioskPorts
 from kiosk_ui.screens.main import MainScreen
 from kiosk_ui.shift import ShiftEntry, ShiftLog
@@ -39,7 +41,7 @@ from kiosk_ui.widgets.status_bar import (
     newly_down,
     trust_list_ages,
 )
-from kiosk_ui.widgets.traveller import traveller_named
+from kiosk_ui.widgets.traveller import source_text, traveller_named
 from screening.cccd import looks_like_cccd
 from screening.certificates.shc_chunks import Pending, ShcChunks
 from screening.evaluate import TemperatureReading
@@ -114,9 +116,11 @@ class KioskApp(App[None]):
             try:
                 source.start(self.code_from_thread)
             except OSError as exc:
-                self.call_from_thread(self.notify, t("device_failed", self.lang,
-                                                     why=f"{source.name}: {exc}"),
+                why = f"{source_text(source.name, self.lang)}: {device_detail(str(exc), self.lang)}"
+                self.call_from_thread(self.notify, t("device_failed", self.lang, why=why),
                                       severity="error")
+        # Load the country names now, not on the UI thread when the first passport shows.
+        country_text("VN", self.lang)
 
     def code_from_thread(self, text: str, source: str, decoded_at: float) -> None:
         """The inputs' callback: hand the code to the UI thread."""
