@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from textual.pilot import Pilot
+
 from kiosk_ui.app import KioskApp, build_app
 from kiosk_ui.config import KioskConfig, parse_config
 from kiosk_ui.policy_files import FilePolicy
@@ -65,3 +67,11 @@ def make_kiosk(language: str = "vi", policy_age_h: float = 2.0, **config: object
     app = build_app(cfg, ports, poll_status=False)
     return Kiosk(app, clock, journal, thermometer, camera, reader, link, policy,
                  sample_codes(ISSUER, NOW))
+
+
+async def settle(kiosk: Kiosk, pilot: Pilot[None]) -> None:
+    """Let workers finish and their messages be drawn."""
+    for _ in range(3):
+        await pilot.pause()
+        await kiosk.app.workers.wait_for_complete()
+    await pilot.pause()

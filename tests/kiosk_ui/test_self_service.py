@@ -4,8 +4,7 @@ and the staff keys do nothing (kiosk config mode = "self_service")."""
 from __future__ import annotations
 
 import pytest
-from kiosk_harness import Kiosk, make_kiosk
-from textual.pilot import Pilot
+from kiosk_harness import make_kiosk, settle
 
 from kiosk_ui.screen_text import screen_text
 from kiosk_ui.screens.main import MainScreen
@@ -13,13 +12,6 @@ from screening.verdict import Outcome
 
 SIZE = (80, 24)
 pytestmark = pytest.mark.asyncio
-
-
-async def settle(kiosk: Kiosk, pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await kiosk.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_a_self_service_kiosk_shows_and_signals_each_verdict_and_takes_no_staff_keys():
