@@ -171,7 +171,8 @@ class RigBuilder:
         if post.thermometer:
             rig.thermometer = self._thermometer(label)
             devices["thermometer"] = {"port": rig.thermometer.start()}
-        config = self._kiosk_config(post_rig, name, devices,
+        # Headless: nobody hears a bell, and its escape codes have no terminal to go to.
+        config = self._kiosk_config(post_rig, name, devices, bell=False,
                                     mode="self_service" if post.self_service else "staffed")
         rig.node.argv = python_m("sim.kiosk_driver", str(config))
         rig.node.start()
@@ -208,12 +209,12 @@ class RigBuilder:
         return rig
 
     def _kiosk_config(self, post_rig: PostRig, name: str, devices: dict[str, Any],
-                      mode: str = "staffed") -> Path:
+                      mode: str = "staffed", bell: bool = True) -> Path:
         """The kiosk TOML `chot kiosk` reads: post, policy and trust files, devices, journal
         and the post broker."""
         label = f"{post_rig.post.id}-{name}"
         return write_toml(self.dir / f"kiosk-{label}.toml", {
-            "post": post_rig.post.id, "kiosk": name, "mode": mode, "bell": False,
+            "post": post_rig.post.id, "kiosk": name, "mode": mode, "bell": bell,
             "policy": {"file": str(self.dir / POLICY_FILE),
                        "center_keys": [str(self.dir / CENTER_KEY_FILE)],
                        "trust": [str(self.dir / TRUST_FILE)]},
