@@ -15,6 +15,7 @@ import socket
 import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,9 +64,12 @@ def publish_all(port: int, messages: list[Message], window: int, client_id: str,
     """Publish every message with QoS 1, at most `window` events unacknowledged, set up as the
     relay's uplink; returns (wall time of the first publish, of the last PUBACK)."""
     client = make_client(BrokerConfig(port=port, inflight=window), client_id)
-    room = threading.Condition()
-    state = {"inflight": 0, "acked": 0}
-    sizes: dict[int, int] = {}
+    # One permit per event in flight. The broker PUBACKs one connection's messages in order,
+    # so each PUBACK frees the oldest message's events (no lock shared with paho's thread,
+    # which calls on_publish while holding its own).
+    room = threading.Semaphore(window)
+    sizes: deque[int] = deque()
+    acked = [0]
     done = threading.Event()
     connected = threading.Event()
 
@@ -75,12 +79,10 @@ def publish_all(port: int, messages: list[Message], window: int, client_id: str,
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         connected.set()
 
-    def on_publish(_c: Any, _u: Any, mid: int, *_args: Any) -> None:
-        with room:
-            state["inflight"] -= sizes.pop(mid, 0)
-            state["acked"] += 1
-            room.notify()
-        if state["acked"] >= len(messages):
+    def on_publish(*_args: Any) -> None:
+        room.release(sizes.popleft())
+        acked[0] += 1
+        if acked[0] >= len(messages):
             done.set()
 
     client.on_connect = on_connect
@@ -90,11 +92,10 @@ def publish_all(port: int, messages: list[Message], window: int, client_id: str,
     connected.wait(10)
     start = time.time()
     for message in messages:
-        with room:
-            room.wait_for(lambda: state["inflight"] < window, timeout_s)
-            info = client.publish(TOPIC, message.payload, qos=1)
-            sizes[info.mid] = message.events
-            state["inflight"] += message.events
+        for _ in range(message.events):
+            room.acquire(timeout=timeout_s)
+        sizes.append(message.events)
+        client.publish(TOPIC, message.payload, qos=1)
     done.wait(timeout_s)
     end = time.time()
     client.disconnect()
