@@ -8,16 +8,15 @@ are changed from the host through `thermometer` and `proximity`, as on Simulated
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
 import socket
 import subprocess
 import threading
-import tty
 from pathlib import Path
 from typing import Any
+
+from sim.pty_device import PtyDevice
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNER_DIR = Path(__file__).with_name("micropython_node")
@@ -76,8 +75,7 @@ class MicroPythonThermometer:
         self.boots = 0
         self.pty_name: str | None = None
         self._process: subprocess.Popen[bytes] | None = None
-        self._master: int | None = None
-        self._slave: int | None = None
+        self._pty: PtyDevice | None = None
         self._control: socket.socket | None = None
         self._replies: Any = None
         self._lock = threading.Lock()
@@ -112,16 +110,10 @@ class MicroPythonThermometer:
         with self._lock:
             if self._process is not None:
                 return
-            master, slave = os.openpty()
-            tty.setraw(slave)
-            self._master, self._slave = master, slave
-            self.pty_name = os.ttyname(slave)
-            if self.link_path is not None:
-                temporary = self.link_path.with_name(self.link_path.name + ".new")
-                with contextlib.suppress(FileNotFoundError):
-                    temporary.unlink()
-                temporary.symlink_to(self.pty_name)
-                temporary.replace(self.link_path)
+            # Blocking: the master is the interpreter's stdio, which expects a plain file.
+            self._pty = PtyDevice(self.link_path, blocking=True)
+            master = self._pty.master
+            self.pty_name = self._pty.path
             ours, theirs = socket.socketpair()
             setup = {"root": DEVICE_ROOT, "unique_id": self.unique_id.hex(), **self._board,
                      "files": self._file_map(), "control_fd": theirs.fileno()}
@@ -138,9 +130,9 @@ class MicroPythonThermometer:
         """Power off: the interpreter ends and the pty closes, as on a pulled USB cable."""
         with self._lock:
             process, self._process = self._process, None
-            if self.link_path is not None:
-                with contextlib.suppress(FileNotFoundError):
-                    self.link_path.unlink()
+            device, self._pty = self._pty, None
+            if device is not None:
+                device.remove_link()
             if process is not None:
                 process.kill()
                 process.wait(timeout=5)
@@ -150,10 +142,8 @@ class MicroPythonThermometer:
                 self._replies.close()
                 self._control.close()
                 self._control = None
-            for fd in (self._master, self._slave):
-                if fd is not None:
-                    os.close(fd)
-            self._master = self._slave = None
+            if device is not None:
+                device.close()
 
     def replug(self) -> None:
         """Unplug, then plug in again: a fresh boot with a new boot id."""
@@ -162,11 +152,9 @@ class MicroPythonThermometer:
 
     def inject_from_node(self, data: bytes) -> None:
         """Bytes on the wire from the node's side, as line noise would put them there."""
-        if self._master is None:
+        if self._pty is None:
             raise RuntimeError("the MicroPython node is not plugged in")
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self._master, view):]
+        self._pty.write_all(data)
 
     def pwm_duty(self, pin: int) -> int:
         """The duty the firmware drives an LED or buzzer pin at now."""

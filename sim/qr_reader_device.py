@@ -10,13 +10,11 @@ bytes, as the GM65 manual describes. CRCs are CRC-16/XMODEM, `AB CD` meaning "no
 from __future__ import annotations
 
 import binascii
-import contextlib
-import os
-import select
 import threading
 import time
-import tty
 from pathlib import Path
+
+from sim.pty_device import PtyDevice
 
 HEAD = 0x7E
 READ, WRITE = 0x07, 0x08
@@ -36,20 +34,11 @@ class QrReaderDevice:
     def __init__(self, baud: int = 115200, suffix: bytes = b"\r\n",
                  link: str | Path | None = None) -> None:
         self.baud, self.suffix = baud, suffix
-        self._master, slave = os.openpty()
-        tty.setraw(slave)
         # Like the module's UART: bytes nobody reads are lost, the module never waits.
-        os.set_blocking(self._master, False)
-        self._slave = slave  # kept open so the pty survives the host closing and reopening it
-        self.path = os.ttyname(slave)
-        self.link = Path(link) if link else None
-        if self.link is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.link.unlink()
-            self.link.symlink_to(self.path)
+        self._pty = PtyDevice(link)
+        self.path, self.link = self._pty.path, self._pty.link
         self.zones: dict[int, int] = {}
         self.commands_seen = 0
-        self.bytes_dropped = 0
         self._write_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve_commands, daemon=True,
@@ -59,7 +48,12 @@ class QrReaderDevice:
     @property
     def port(self) -> str:
         """What the host opens: the stable link if one was asked for, else the pty."""
-        return str(self.link or self.path)
+        return self._pty.port
+
+    @property
+    def bytes_dropped(self) -> int:
+        """Bytes the host was too slow to take (lost, as on the module's UART)."""
+        return self._pty.bytes_dropped
 
     def scan(self, text: str) -> float:
         """Send one decoded code as the module does; returns when the first byte left."""
@@ -75,12 +69,7 @@ class QrReaderDevice:
         """Unplug: the host's reads fail, the pty is gone."""
         self._stop.set()
         self._thread.join(timeout=1)
-        for fd in (self._master, self._slave):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        if self.link is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.link.unlink()
+        self._pty.close()
 
     def __enter__(self) -> QrReaderDevice:
         return self
@@ -94,34 +83,18 @@ class QrReaderDevice:
         with self._write_lock:
             for start in range(0, len(data), chunk):
                 piece = data[start:start + chunk]
-                self._write(piece)
+                self._pty.write(piece)
                 time.sleep(len(piece) * BITS_PER_BYTE / self.baud)
-
-    def _write(self, data: bytes) -> None:
-        try:
-            written = os.write(self._master, data)
-        except BlockingIOError:
-            written = 0
-        self.bytes_dropped += len(data) - written
 
     def _serve_commands(self) -> None:
         buffer = bytearray()
         while not self._stop.is_set():
-            try:
-                readable, _, _ = select.select([self._master], [], [], 0.1)
-                if not readable:
-                    continue
-                buffer += os.read(self._master, 256)
-            except BlockingIOError:
-                continue
-            except OSError:
-                # EIO while no host has the port open: keep waiting for one.
-                time.sleep(0.05)
-                continue
+            # Empty while no host has the port open (EIO) too: keep waiting for one.
+            buffer += self._pty.read(256, timeout=0.1)
             while (reply := self._take_command(buffer)) is not None:
                 if reply:
                     with self._write_lock:
-                        self._write(reply)
+                        self._pty.write(reply)
 
     def _take_command(self, buffer: bytearray) -> bytes | None:
         """Consume one command frame from the buffer; its reply (b"" for none), None if short."""

@@ -7,18 +7,14 @@ plugging in makes a new pty behind the same link and boots the firmware afresh.
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import os
-import select
 import tempfile
 import threading
-import tty
 from pathlib import Path
 
 from sim.machine_model import Board, BoardReset, PowerLoss, bind, install
 from sim.machine_model.mlx90614_model import Mlx90614Model
 from sim.machine_model.vl6180x_model import Vl6180xModel
+from sim.pty_device import PtyDevice
 
 I2C_BUS = 0
 
@@ -29,28 +25,28 @@ class PtyPort:
     Like USB CDC with nobody reading, writes that do not fit are dropped, never blocking.
     """
 
-    def __init__(self, master_fd: int, board: Board) -> None:
-        self._fd = master_fd
+    def __init__(self, device: PtyDevice, board: Board) -> None:
+        self._device = device
         self._board = board
         self._cut_after: int | None = None
-        self.bytes_written = 0
-        self.bytes_dropped = 0
+
+    @property
+    def bytes_written(self) -> int:
+        """Bytes the host's side took."""
+        return self._device.bytes_written
+
+    @property
+    def bytes_dropped(self) -> int:
+        """Bytes dropped because the host was not reading."""
+        return self._device.bytes_dropped
 
     def any(self) -> int:
         """1 when the host has sent bytes not yet read."""
-        readable, _, _ = select.select([self._fd], [], [], 0)
-        return 1 if readable else 0
+        return 1 if self._device.any() else 0
 
     def readinto(self, buf: bytearray) -> int:
         """Read what is waiting, at most len(buf)."""
-        try:
-            data = os.read(self._fd, len(buf))
-        except BlockingIOError:
-            return 0
-        except OSError as exc:
-            if exc.errno == errno.EIO:
-                return 0
-            raise
+        data = self._device.read(len(buf))
         buf[:len(data)] = data
         return len(data)
 
@@ -61,25 +57,14 @@ class PtyPort:
         cut = self._cut_after
         if cut is not None:
             self._cut_after = None
-            self._write_all(data[:cut])
+            self._device.write(data[:cut])
             raise BoardReset("reset mid-frame")
-        return self._write_all(data)
+        self._device.write(data)
+        return len(data)
 
     def cut_next_write(self, after: int) -> None:
         """Make the next frame stop after `after` bytes, as a node that resets mid-frame."""
         self._cut_after = after
-
-    def _write_all(self, data: bytes) -> int:
-        view = memoryview(data)
-        while view:
-            try:
-                written = os.write(self._fd, view)
-            except (BlockingIOError, OSError):
-                self.bytes_dropped += len(view)
-                break
-            self.bytes_written += written
-            view = view[written:]
-        return len(data)
 
 
 class SimulatedThermometer:
@@ -111,8 +96,7 @@ class SimulatedThermometer:
         self.boots = 0
         self.maintenance_boots = 0
         self.port: PtyPort | None = None
-        self._master: int | None = None
-        self._slave: int | None = None
+        self._pty: PtyDevice | None = None
         self.pty_name: str | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -156,19 +140,9 @@ class SimulatedThermometer:
         with self._lock:
             if self._thread is not None:
                 return
-            master, slave = os.openpty()
-            # Raw at once: with echo on, the node's own frames would come back to it.
-            tty.setraw(slave)
-            os.set_blocking(master, False)
-            self._master, self._slave = master, slave
-            self.pty_name = os.ttyname(slave)
-            if self.link_path is not None:
-                temporary = self.link_path.with_name(self.link_path.name + ".new")
-                with contextlib.suppress(FileNotFoundError):
-                    temporary.unlink()
-                temporary.symlink_to(self.pty_name)
-                temporary.replace(self.link_path)
-            self.port = PtyPort(master, self.board)
+            self._pty = PtyDevice(self.link_path)
+            self.pty_name = self._pty.path
+            self.port = PtyPort(self._pty, self.board)
             self.board.power_on()
             self.proximity.power_on_reset()
             self._thread = threading.Thread(target=self._run, name="sim-thermometer",
@@ -183,16 +157,14 @@ class SimulatedThermometer:
         """
         with self._lock:
             thread, self._thread = self._thread, None
-            if self.link_path is not None:
-                with contextlib.suppress(FileNotFoundError):
-                    self.link_path.unlink()
+            device, self._pty = self._pty, None
+            if device is not None:
+                device.remove_link()
             self.board.power_off()
             if thread is not None:
                 thread.join(timeout=5)
-            for fd in (self._master, self._slave):
-                if fd is not None:
-                    os.close(fd)
-            self._master = self._slave = None
+            if device is not None:
+                device.close()
             self.port = None
 
     def replug(self) -> None:
@@ -210,14 +182,9 @@ class SimulatedThermometer:
 
     def inject_from_node(self, data: bytes) -> None:
         """Bytes on the wire from the node's side, as line noise would put them there."""
-        if self._master is None:
+        if self._pty is None:
             raise RuntimeError("the simulated node is not plugged in")
-        view = memoryview(data)
-        while view:
-            try:
-                view = view[os.write(self._master, view):]
-            except BlockingIOError:
-                select.select([], [self._master], [], 0.5)
+        self._pty.write_all(data)
 
     def _run(self) -> None:
         from firmware.board import build_node

@@ -8,12 +8,7 @@ made mute, garbled or unplugged.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import select
 import threading
-import time
-import tty
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -31,20 +26,15 @@ from hardware.qr_reader_protocol import (
     crc16_xmodem,
     reply_frame,
 )
+from sim.pty_device import PtyDevice
 
 
 class FakeGm65:
     """One module behind a pty; `path` (or `link`, a symlink to it) is what the host opens."""
 
     def __init__(self, link: Path | None = None, settings: int = 0b1000_0000) -> None:
-        self.master, self.slave = os.openpty()
-        tty.setraw(self.slave)
-        self.path = os.ttyname(self.slave)
-        self.link = link
-        if link is not None:
-            with contextlib.suppress(FileNotFoundError):
-                link.unlink()
-            link.symlink_to(self.path)
+        self.pty = PtyDevice(link)
+        self.path, self.link = self.pty.path, link
         self.zones: dict[int, int] = {ZONE_SETTINGS: settings}
         self.commands: list[tuple[int, int, bytes]] = []
         self.bad_crc_frames = 0
@@ -67,26 +57,18 @@ class FakeGm65:
     def send(self, data: bytes) -> None:
         """Raw bytes on the line (garbage, half lines)."""
         with self._lock:
-            os.write(self.master, data)
+            self.pty.write_all(data)
 
     def unplug(self) -> None:
         """The module vanishes: the pty closes under the host."""
         self._stop.set()
         self._thread.join(timeout=2)
-        for fd in (self.master, self.slave):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        self.pty.close()
 
     def _serve(self) -> None:
         buffer = bytearray()
         while not self._stop.is_set():
-            try:
-                ready, _, _ = select.select([self.master], [], [], 0.05)
-                if ready:
-                    buffer += os.read(self.master, 256)
-            except OSError:
-                time.sleep(0.05)
-                continue
+            buffer += self.pty.read(256, timeout=0.05)
             while (frame := self._take_frame(buffer)) is not None:
                 self._answer(frame)
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import struct
 import threading
-import tty
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from hardware.thermometer import ThermometerLink
 from hardware.thermometer_types import ThermometerConfig
 from infra import polling
 from sim.micropython_thermometer import MicroPythonThermometer
+from sim.pty_device import PtyDevice
 from sim.thermometer_node import SimulatedThermometer
 
 FAST = {"reconnect_interval_s": 0.1, "reconnect_max_s": 0.4, "identify_timeout_s": 0.3,
@@ -30,10 +28,8 @@ class ScriptedNode:
 
     def __init__(self, link_path: Path, protocol_version: int = proto.PROTOCOL_VERSION,
                  boot_id: int = 0x1234ABCD) -> None:
-        self.master, self._slave = os.openpty()
-        tty.setraw(self._slave)
-        link_path.symlink_to(os.ttyname(self._slave))
-        self.path = str(link_path)
+        self.pty = PtyDevice(link_path)
+        self.path = self.pty.port
         self.protocol_version = protocol_version
         self.boot_id = boot_id
         self.seq = 0
@@ -75,15 +71,13 @@ class ScriptedNode:
     def send(self, data: bytes) -> None:
         """Write bytes to the host, blocking until the pty takes them all."""
         with self._write_lock:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self.master, view):]
+            self.pty.write_all(data)
 
     def _answer(self) -> None:
         parser = proto.FrameParser()
         while self._running:
             try:
-                data = os.read(self.master, 4096)
+                data = self.pty.read(4096, timeout=0.05)
             except OSError:
                 return
             position = 0
@@ -102,9 +96,8 @@ class ScriptedNode:
     def close(self) -> None:
         """Close both ends of the pty."""
         self._running = False
-        for fd in (self.master, self._slave):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        self._thread.join(timeout=2)
+        self.pty.close()
 
 
 @pytest.fixture
