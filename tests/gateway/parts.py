@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,15 +169,21 @@ def probe(port: int, subscribe: list[str] = (), username: str | None = None,  # 
     def on_publish(_c: mqtt.Client, _u: Any, mid: int, reason: Any, _p: Any) -> None:
         result.pubacks[mid] = str(reason)
 
+    subacks: set[int] = set()
+
+    def on_subscribe(_c: mqtt.Client, _u: Any, mid: int, _reasons: Any, _p: Any) -> None:
+        subacks.add(mid)
+
     connected = threading.Event()
     client.on_message, client.on_publish = on_message, on_publish
+    client.on_subscribe = on_subscribe
     client.on_connect = lambda *_a: connected.set()
     client.connect("127.0.0.1", port)
     client.loop_start()
     assert connected.wait(5), "probe could not connect"
-    for topic in subscribe:
-        client.subscribe(topic, qos=1)
-    time.sleep(0.2)
+    # The broker delivers to a subscription from its SUBACK on: wait for each, not a guess.
+    mids = [client.subscribe(topic, qos=1)[1] for topic in subscribe]
+    assert wait_for(lambda: subacks.issuperset(mids), 5), "probe's subscriptions not acknowledged"
     return result
 
 

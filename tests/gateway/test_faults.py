@@ -8,7 +8,6 @@ the kiosks' journals are read directly: every event any kiosk committed is store
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +32,15 @@ def stored_events(tmp: Path) -> int:
     return int(count_rows(tmp / "center.db", "SELECT count(*) FROM events"))
 
 
+def outbox_rows(tmp: Path) -> int:
+    return int(count_rows(tmp / f"gateway-{POST}.db", "SELECT count(*) FROM outbox"))
+
+
+def last_seq(tmp: Path, kiosk: str) -> int:
+    return int(count_rows(tmp / f"journal-{kiosk}.db",
+                          "SELECT value FROM meta WHERE key='last_seq'") or 0)
+
+
 def assert_every_event_stored_exactly_once(tmp: Path, kiosks: list[str]) -> None:
     center_db = tmp / "center.db"
     stored = ids_in(center_db, "SELECT event_id FROM events")
@@ -40,10 +48,10 @@ def assert_every_event_stored_exactly_once(tmp: Path, kiosks: list[str]) -> None
     for kiosk in kiosks:
         journal = tmp / f"journal-{kiosk}.db"
         ids = ids_in(journal, "SELECT event_id FROM events")
-        last_seq = count_rows(journal, "SELECT value FROM meta WHERE key='last_seq'")
-        assert len(ids) == last_seq, f"{kiosk}: journal holds {len(ids)} of {last_seq}"
+        recorded = last_seq(tmp, kiosk)
+        assert len(ids) == recorded, f"{kiosk}: journal holds {len(ids)} of {recorded}"
         seqs = ids_in(center_db, f"SELECT seq FROM events WHERE kiosk='{kiosk}' ORDER BY seq")
-        assert seqs == list(range(1, last_seq + 1)), f"{kiosk}: sequence gaps or doubles"
+        assert seqs == list(range(1, recorded + 1)), f"{kiosk}: sequence gaps or doubles"
         produced += ids
     assert len(stored) == len(set(stored)) == len(produced)
     assert set(stored) == set(produced)
@@ -81,15 +89,23 @@ def test_kills_broker_restarts_and_an_uplink_cut_under_load_lose_nothing(
         flowing(100)
         center.restart()                # broker restart no. 2: the provincial broker
         flowing(100)
+        def holding(more: int) -> None:
+            # The gateway keeps taking the kiosks' events into its outbox while cut off.
+            target = outbox_rows(tmp_path) + more
+            assert wait_for(lambda: outbox_rows(tmp_path) >= target, 45), \
+                gateway.output()[-2000:]
+
         uplink.cut()                    # sustained uplink cut, load continues
-        time.sleep(2)
+        holding(100)
         k1.kill()                       # kill -9 of a kiosk mid-scan
+        k1_seq = last_seq(tmp_path, "K1")
         k1_more = chot_processes("k1-after", "sim", "load", "--config", k1_cfg,
                                  "--events", "300", "--rate", "80", "--wait", "120")
-        time.sleep(2)
+        assert wait_for(lambda: last_seq(tmp_path, "K1") >= k1_seq + 50, 45), \
+            k1_more.output()[-2000:]    # the replacement kiosk is recording
         gateway.kill()                  # kill -9 no. 3, while the uplink is down
         gateway.start()
-        time.sleep(4)
+        holding(100)                    # the restarted gateway takes events in, cut off
         held = stored_events(tmp_path)
         uplink.restore()
         flowing(100)
