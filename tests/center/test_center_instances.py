@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -45,11 +44,12 @@ client.connect("127.0.0.1", port, keepalive=5)
 client.loop_start()
 client.publish(topic, online, qos=1, retain=True).wait_for_publish(5)
 print("online", flush=True)
-time.sleep(120)
+time.sleep(120)  # alive, session open, until the test kills it: the wait is the point
 """
 
 
 WAIT_S = 20.0
+FLUSH = "test/flush"  # markers a center instance publishes to show its earlier sends arrived
 
 
 class Listener:
@@ -107,7 +107,7 @@ def test_two_instances_store_each_event_once_ack_all_and_alert_once(
         mosquitto, center_config, postgres, traffic):
     url = postgres.database()
     gateway = Listener(mosquitto.port, [topics.post_acks(PROV, "+"), topics.alerts(PROV),
-                                        topics.arrivals(PROV, "+")])
+                                        topics.arrivals(PROV, "+"), f"{FLUSH}/+"])
     services = start_instances(mosquitto, center_config, url)
     kiosk: subprocess.Popen[str] | None = None
     try:
@@ -167,7 +167,16 @@ def test_two_instances_store_each_event_once_ack_all_and_alert_once(
                                     for a in gateway.messages(topics.alerts(PROV))), WAIT_S)
         assert wait_for(lambda: all(any(a.kind is AlertKind.KIOSK_OFFLINE
                                         for a in s.watch.alerts()) for s in services), WAIT_S)
-        time.sleep(1.0)  # room for a second copy to show up, if one were sent
+        # A second copy, if one were sent, has arrived once each instance has handled a later
+        # state message (its handler takes them in order) and a later publish of its own has
+        # reached us (one client, QoS 1: delivered in order): a wait on both, not a guess.
+        gateway.publish(topics.kiosk_state(PROV, POST, "k8"),
+                        state_payload("online", post=POST, kiosk="k8", pending=0))
+        assert wait_for(lambda: all((POST, "k8") in s.watch.monitor.kiosks for s in services),
+                        WAIT_S)
+        for number, instance in enumerate(services):
+            instance.live.send(f"{FLUSH}/{number}", b"{}", False)
+        assert wait_for(lambda: len(gateway.messages(f"{FLUSH}/+")) == len(services), WAIT_S)
     finally:
         if kiosk is not None:
             kiosk.kill()
