@@ -15,6 +15,16 @@ from firmware import thermo_protocol as proto
 from hardware.thermometer import ThermometerLink
 
 
+def handled_so_far(wire: Any, link: ThermometerLink, wait_until: Callable[..., bool]) -> bool:
+    """Send a frame the host must reject and wait until it has: it reads the wire in order, so
+    everything sent before is handled by then (a wait on that, not a guessed time)."""
+    rejected = link.health().frames_rejected
+    hello = bytes(proto.PAYLOAD_SIZES[proto.MSG_HELLO])
+    # HELLO goes host to node only; the node's last sequence number again leaves no gap.
+    wire.send(proto.encode(wire.seq, proto.MSG_HELLO, hello))
+    return wait_until(lambda: link.health().frames_rejected > rejected)
+
+
 def test_ten_megabytes_of_random_bytes(scripted: Callable[..., Any],
                                        make_link: Callable[..., ThermometerLink],
                                        wait_until: Callable[..., bool]) -> None:
@@ -32,7 +42,7 @@ def test_ten_megabytes_of_random_bytes(scripted: Callable[..., Any],
         link.latest()
         link.signal("green")
         slowest = max(slowest, time.monotonic() - started)
-        time.sleep(0.01)
+        time.sleep(0.01)  # pacing the caller's polls during the flood, not waiting for it
     flood.join()
     assert slowest < 0.3  # a port write may wait 0.5 s, the whole flood takes longer
     wire.send(wire.reading(36.9))
@@ -73,7 +83,7 @@ def test_protocol_mismatch_is_refused(scripted: Callable[..., Any],
     assert not link.wait_ready(0.3)
     wire.send(wire.reading(36.5))
     wire.send(wire.heartbeat())
-    time.sleep(0.2)
+    assert handled_so_far(wire, link, wait_until)
     health = link.health()
     assert health.protocol_mismatches == 1 and not health.connected
     assert health.identity is not None and health.identity.protocol_version == 2
@@ -118,7 +128,9 @@ def test_a_node_that_lost_its_calibration_gets_it_again(
 
     assert wait_until(lambda: calibrations() == 1)
     wire.send(wire.heartbeat(calibration_centi=-125))
-    time.sleep(0.2)
+    assert handled_so_far(wire, link, wait_until)
+    # A command after it reaches the node after any the heartbeat caused (one writer).
+    assert link.signal("green", wait_s=2.0)
     assert calibrations() == 1
     wire.send(wire.heartbeat(calibration_centi=0))
     assert wait_until(lambda: calibrations() == 2)
