@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from infra import topics
+from kiosk_ui.device_words import device_detail
 from kiosk_ui.devices import BrokerLinkPort
 from screening.keys import SigningKey
 from screening.policy import POLICY_KIND
@@ -106,7 +107,8 @@ def test_an_unexpected_failure_restarts_the_kiosk_link_and_raises_an_alarm(
         assert "internal_error" in link.alarms.codes()
         # Staff see it on the status line, the center in the kiosk's retained state.
         health = BrokerLinkPort(link).health()
-        assert health.state == "down" and "internal error" in health.detail
+        # (the port names the alarm; the status line words it in the staff's language)
+        assert health.state == "down" and "internal error" in device_detail(health.detail, "en")
         assert wait_for(lambda: "internal_error" in [
             a["code"] for a in (watcher.last(topics.kiosk_state(PROV, POST, "K1")) or {})
             .get("alarms", [])], 5)
