@@ -45,6 +45,10 @@ from screening.trust import TRUST_KIND
 log = logging.getLogger(__name__)
 
 BATCH_MAX = 2000
+# Kiosk messages unacknowledged by the gateway at a time (MQTT 5 Receive Maximum): a backlog
+# comes 200 events to a message, and the broker would otherwise hand over 1,000 of them at
+# once, all parsed in one commit (hundreds of MB while kiosks catch up).
+RECEIVE_MAXIMUM = 100
 TICK_S = 0.25
 FULL_RETRY_S = 1.0
 PURGE_EVERY_S = 60.0
@@ -128,7 +132,7 @@ class Gateway:
         self.post_link = BrokerLink(cfg.post_broker, self.post_client, "post",
                                     on_up=lambda _s: self._work.put(LinkChange("post", True)),
                                     on_down=lambda: self._work.put(LinkChange("post", False)),
-                                    waiting=self._backlog)
+                                    waiting=self._backlog, receive_maximum=RECEIVE_MAXIMUM)
         self.center_client = make_client(cfg.center_broker, gateway_client_id(self.post))
         self.center_client.will_set(self._state_topic, offline, qos=1, retain=True)
         self.center_client.on_message = self._on_center_message

@@ -152,8 +152,12 @@ class BrokerLink:
     def __init__(self, cfg: BrokerConfig, client: mqtt.Client, name: str,
                  on_up: Callable[[bool], None] | None = None,
                  on_down: Callable[[], None] | None = None,
-                 waiting: Callable[[], int] | None = None) -> None:
+                 waiting: Callable[[], int] | None = None,
+                 receive_maximum: int | None = None) -> None:
+        # receive_maximum: at most this many QoS 1 messages unacknowledged by us at a time
+        # (MQTT 5 Receive Maximum), which bounds what a flood of big messages holds in memory.
         self.cfg, self.client, self.name = cfg, client, name
+        self.receive_maximum = receive_maximum
         self.stats = LinkStats()
         self.generation = 0
         self._on_up, self._on_down, self._waiting = on_up, on_down, waiting
@@ -212,6 +216,8 @@ class BrokerLink:
                 if first:
                     props = Properties(PacketTypes.CONNECT)
                     props.SessionExpiryInterval = self.cfg.session_expiry_s
+                    if self.receive_maximum is not None:
+                        props.ReceiveMaximum = self.receive_maximum
                     self.client.connect(self.cfg.host, self.cfg.port, self.cfg.keepalive_s,
                                         clean_start=False, properties=props)
                     first = False

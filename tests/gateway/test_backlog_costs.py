@@ -4,11 +4,15 @@ leaves no dead space in the outbox once drained (issue 21, costs that stay flat)
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from gateway.outbox import Incoming, Outbox, Outgoing
-from gateway.relay import AWAITING_PER_WINDOW
+from gateway.relay import AWAITING_PER_WINDOW, RECEIVE_MAXIMUM
+from infra.config import BrokerConfig
+from infra.mqtt import BrokerLink, make_client
 from infra.reliable_sender import LOAD_CHUNK, ReliableSender
+from sim.broker import MosquittoBroker
 
 
 def _incoming(i: int, size: int = 200) -> Incoming:
@@ -35,7 +39,12 @@ def test_a_backlog_waits_on_disk_not_in_memory_while_the_uplink_is_cut(tmp_path:
     _fill(outbox, sender, 20 * LOAD_CHUNK)  # nothing sent: the uplink is cut
     assert sender.held_in_memory <= LOAD_CHUNK
     sent: list[str] = []
-    sender.send(lambda batch: sent.extend(e.event_id for e in batch) or len(sent))
+
+    def publish(batch: list[Outgoing]) -> int:
+        sent.extend(e.event_id for e in batch)
+        return len(sent)
+
+    sender.send(publish)
     assert sent == [f"01J{i:023d}" for i in range(len(sent))] and len(sent) >= 1000
 
 
@@ -130,3 +139,43 @@ def test_an_outbox_made_before_incremental_vacuum_is_rebuilt_once_drained(tmp_pa
     assert outbox.reclaim() > 0
     assert _size(path) < full / 4
     assert outbox.reclaim() == 0
+
+
+def test_the_post_link_takes_at_most_its_receive_maximum_of_unacknowledged_messages(
+        mosquitto: MosquittoBroker) -> None:
+    """A kiosk catching up sends 200-event messages; the gateway asks the broker for at most
+    RECEIVE_MAXIMUM of them unacknowledged, instead of the broker's 1,000 (hundreds of MB)."""
+    client = make_client(BrokerConfig(port=mosquitto.port), "chot-test-window", manual_ack=True)
+    got: list[int] = []
+    client.on_message = lambda _c, _u, message: got.append(message.mid)
+
+    def subscribe(_session_present: bool) -> None:
+        client.subscribe("chot/v1/test/#", qos=1)
+
+    link = BrokerLink(BrokerConfig(port=mosquitto.port), client, "post", on_up=subscribe,
+                      receive_maximum=RECEIVE_MAXIMUM)
+    link.start()
+    try:
+        assert link.wait_connected(10)
+        time.sleep(0.5)  # subscribed
+        sender = make_client(BrokerConfig(port=mosquitto.port), "chot-test-sender")
+        sender.connect("127.0.0.1", mosquitto.port)
+        sender.loop_start()
+        infos = [sender.publish("chot/v1/test/events", b"x" * 100, qos=1)
+                 for _ in range(3 * RECEIVE_MAXIMUM)]
+        for info in infos:
+            info.wait_for_publish(10)
+        sender.disconnect()
+        sender.loop_stop()
+        time.sleep(1.0)
+        assert len(got) == RECEIVE_MAXIMUM  # nothing acknowledged: the rest wait at the broker
+        for mid in list(got):
+            client.ack(mid, 1)
+        deadline = time.monotonic() + 10
+        while len(got) < 3 * RECEIVE_MAXIMUM and time.monotonic() < deadline:
+            for mid in got[RECEIVE_MAXIMUM:]:
+                client.ack(mid, 1)
+            time.sleep(0.1)
+        assert len(got) == 3 * RECEIVE_MAXIMUM
+    finally:
+        link.stop()
