@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from infra.polling import wait_until
 
 
 class Terminal:
@@ -51,13 +52,9 @@ class Terminal:
 
     def wait_gone(self, timeout: float = 10.0) -> bool:
         """True once the session ended (its program exited)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", self.session],
-                              capture_output=True, timeout=10).returncode != 0:
-                return True
-            time.sleep(0.1)
-        return False
+        return wait_until(lambda: subprocess.run(
+            ["tmux", "-L", self.socket, "has-session", "-t", self.session],
+            capture_output=True, timeout=10).returncode != 0, timeout, step=0.1)
 
     def close(self) -> None:
         """Close the terminal: what its programs see is a hangup."""
@@ -65,14 +62,15 @@ class Terminal:
                        timeout=10)
 
     def _wait(self, shown: Callable[[str], bool], failure: str, timeout: float) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if shown(screen):
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{failure}; the screen was:\n{screen}")
+        last = [""]
+
+        def showing() -> bool:
+            last[0] = self.screen()
+            return shown(last[0])
+
+        if wait_until(showing, timeout, step=0.1):
+            return last[0]
+        raise AssertionError(f"{failure}; the screen was:\n{last[0]}")
 
 
 def processes_mentioning(text: str) -> list[str]:

@@ -95,16 +95,20 @@ def test_command_right_after_a_heartbeat_gets_its_own_reply(gm65: Any, port: Any
 def test_mute_module_goes_down_by_heartbeat_and_recovers(gm65: Any, port: Any) -> None:
     now = [0.0]
     reader = QrReader(port, clock=lambda: now[0], heartbeat_s=1.0, reply_timeout_s=0.2)
+    def answered() -> bool:
+        reader.poll(0.0)
+        return reader.last_heard == now[0]  # the fake's reply came in at this (fake) time
+
     for _ in range(3):
-        reader.poll(0.0)
-        time.sleep(0.2)  # give the fake time to answer on the real pty
-        reader.poll(0.0)
+        assert _wait(answered, 3)
         now[0] += 1.1
     assert reader.responsive()
     gm65.mute = True
     for _ in range(4):
-        reader.poll(0.0)
-        time.sleep(0.2)
+        seen = len(gm65.commands)
+        reader.poll(0.0)  # sends the heartbeat
+        # The muted module has the heartbeat and will never answer it.
+        assert _wait(lambda seen=seen: len(gm65.commands) > seen, 3)
         reader.poll(0.0)
         now[0] += 1.1
     assert not reader.responsive()

@@ -9,6 +9,7 @@ from hardware.camera import Camera
 from hardware.decode import decode_frame
 from hardware.dedup import RepeatFilter
 from hardware.qr_reader import QrReaderLink
+from infra.polling import wait_until
 from sim.camera import MjpegServer, VirtualCamera
 from sim.qr_reader_device import QrReaderDevice
 
@@ -51,14 +52,13 @@ def test_simulated_reader_module_delivers_through_the_link() -> None:
         link = QrReaderLink(device.port, baud=115200, heartbeat_s=0.5)
         link.start(on_code)
         try:
-            deadline = time.monotonic() + 5
-            while link.health().state != "ok" and time.monotonic() < deadline:
-                time.sleep(0.02)
-            assert link.health().state == "ok"
+            assert wait_until(lambda: link.health().state == "ok", 5)
             assert link.health().detail == "", "the module acknowledged the mode change"
             device.scan(CCCD)
             assert arrived.wait(5)
-            time.sleep(1.2)  # two heartbeats answered by the simulator
+            # Two heartbeats done (a third sent only after), answered by the simulator.
+            seen = device.commands_seen
+            assert wait_until(lambda: device.commands_seen >= seen + 3, 5)
             assert link.health().state == "ok"
         finally:
             link.stop()
