@@ -64,8 +64,10 @@ def test_video_file_plays_at_its_own_rate_and_ends(video_file: Path) -> None:
 
 def test_reader_gets_the_newest_frame_not_a_backlog(video_file: Path) -> None:
     with Camera(str(video_file)) as camera:
-        assert camera.wait_frame(timeout=5) is not None
-        time.sleep(0.6)  # a slow decoder: about 12 frames arrive meanwhile
+        first = camera.wait_frame(timeout=5)
+        assert first is not None
+        # A slow decoder: it looks again only once a dozen more frames have arrived.
+        assert wait_until(lambda: camera.health().frames >= first.seq + 12, timeout=5)
         newest = camera.latest()
         assert newest is not None
         assert newest.seq >= 5
@@ -126,7 +128,7 @@ class MjpegFeed:
                                          + f"Content-Length: {len(jpeg)}\r\n\r\n".encode()
                                          + jpeg.tobytes() + b"\r\n")
                         feed.sent += 1
-                        time.sleep(0.02)
+                        time.sleep(0.02)  # pacing: a camera sends ~50 frames a second
                 except OSError:
                     pass
 
@@ -200,7 +202,7 @@ class FlakyCapture:
                 raise self.failure
             return False, None
         self.frames -= 1
-        time.sleep(0.01)
+        time.sleep(0.01)  # pacing: a capture device hands out frames over time
         return True, numbered_frame(self.frames)
 
     def get(self, prop: int) -> float:
