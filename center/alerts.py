@@ -6,7 +6,7 @@ time in, publishes the returned alerts on `chot/v1/{prov}/alerts` and shows them
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -89,6 +89,10 @@ class Alert:
     # What this alert is about beside kind, post and kiosk when it is not an event: a device
     # alarm's start. Not on the wire; only alert_key reads it.
     basis: str = field(default="", compare=False)
+    # The detail as a catalogue code and its values (screening.words.alert_detail), so each
+    # reader sees it in its own language; `detail` keeps the English text for older readers.
+    detail_code: str = ""
+    detail_args: dict[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def severity(self) -> Severity:
@@ -106,7 +110,8 @@ class Alert:
                 "alert_id": self.alert_id or str(ULID.from_datetime(self.at)),
                 "kind": str(self.kind), "severity": str(self.severity), "at": utc_iso(self.at),
                 "post": self.post, "kiosk": self.kiosk, "event_id": self.event_id,
-                "detail": self.detail, "count": self.count,
+                "detail": self.detail, "detail_code": self.detail_code,
+                "detail_args": self.detail_args, "count": self.count,
                 "vi": self.message("vi"), "en": self.message("en")}
 
 
@@ -122,8 +127,11 @@ def alert_from_json(data: object) -> Alert | None:
         return None
     text = {k: data.get(k) if isinstance(data.get(k), str) else None
             for k in ("post", "kiosk", "event_id")}
+    code, args = data.get("detail_code"), data.get("detail_args")
     return Alert(kind, at, text["post"], text["kiosk"], text["event_id"],
-                 str(data.get("detail") or ""), count, str(data.get("alert_id") or ""))
+                 str(data.get("detail") or ""), count, str(data.get("alert_id") or ""),
+                 detail_code=code if isinstance(code, str) else "",
+                 detail_args=args if isinstance(args, dict) else {})
 
 
 def scan_alerts(event: dict[str, Any], at: datetime) -> list[Alert]:
@@ -135,22 +143,31 @@ def scan_alerts(event: dict[str, Any], at: datetime) -> list[Alert]:
     reasons = event.get("reasons") or []
     if "fever" in reasons:
         temp = event.get("temperature_c")
-        detail = f"{temp:.1f} °C" if isinstance(temp, int | float) else "fever"
-        alerts.append(Alert(AlertKind.FEVER, at, post, kiosk, event_id, detail))
+        if isinstance(temp, int | float):
+            alerts.append(Alert(AlertKind.FEVER, at, post, kiosk, event_id, f"{temp:.1f} °C",
+                                detail_code="temperature",
+                                detail_args={"temperature_c": temp}))
+        else:
+            alerts.append(Alert(AlertKind.FEVER, at, post, kiosk, event_id, "fever",
+                                detail_code="fever_unmeasured"))
     rejection = event.get("rejection")
     if rejection in FORGERY_REASONS:
-        alerts.append(Alert(AlertKind.FORGED_CODE, at, post, kiosk, event_id, str(rejection)))
+        alerts.append(Alert(AlertKind.FORGED_CODE, at, post, kiosk, event_id, str(rejection),
+                            detail_code="rejected", detail_args={"reason": rejection}))
     return alerts
 
 
 def link_alert(post: str, kiosk: str | None, online: bool, at: datetime,
-               detail: str = "") -> Alert:
-    """The alert for a post (kiosk None) or kiosk that went offline or came back."""
+               detail: str = "", detail_code: str = "link_reason") -> Alert:
+    """The alert for a post (kiosk None) or kiosk that went offline or came back; `detail`
+    is why (a device code such as 'connection_lost')."""
     if kiosk is None:
         kind = AlertKind.POST_ONLINE if online else AlertKind.POST_OFFLINE
     else:
         kind = AlertKind.KIOSK_ONLINE if online else AlertKind.KIOSK_OFFLINE
-    return Alert(kind, at, post=post, kiosk=kiosk, detail=detail)
+    return Alert(kind, at, post=post, kiosk=kiosk, detail=detail,
+                 detail_code=detail_code if detail else "",
+                 detail_args={"link": detail} if detail and detail_code == "link_reason" else {})
 
 
 LINK_KINDS = frozenset({AlertKind.POST_OFFLINE, AlertKind.POST_ONLINE, AlertKind.KIOSK_OFFLINE,
@@ -204,8 +221,7 @@ class AlertThrottle:
         held = self._held.pop(key, 0)
         if not held:
             return alert
-        return Alert(alert.kind, alert.at, alert.post, alert.kiosk, alert.event_id,
-                     alert.detail, alert.count + held, alert.alert_id)
+        return replace(alert, count=alert.count + held)
 
     def _prune(self, now: datetime) -> None:
         """Forget entries whose interval is over (what they held back is then lost count)."""

@@ -55,7 +55,8 @@ class Quarantined:
                 "too_many_kiosks": AlertKind.UNKNOWN_KIOSK}.get(self.reason,
                                                                 AlertKind.QUARANTINED)
         return Alert(kind, at, post=post, kiosk=kiosk, event_id=self.event_id,
-                     detail=f"{self.reason}: {self.detail}")
+                     detail=f"{self.reason}: {self.detail}", detail_code="quarantined",
+                     detail_args={"quarantine": self.reason, "text": self.detail})
 
 
 def check_event(payload: bytes, post: str, kiosk: str, received_at: datetime,
@@ -98,7 +99,8 @@ def check_event(payload: bytes, post: str, kiosk: str, received_at: datetime,
     # Events may arrive hours late after an uplink cut, but never from the future.
     if ahead > max_skew_s:
         skew = Alert(AlertKind.CLOCK_SKEW, received_at, post=post, kiosk=kiosk,
-                     event_id=event_id, detail=f"event time {ahead:.0f} s ahead of the center")
+                     event_id=event_id, detail=f"event time {ahead:.0f} s ahead of the center",
+                     detail_code="event_ahead", detail_args={"ahead_s": ahead})
         return Accepted(data, (skew,))
     return Accepted(data)
 

@@ -178,12 +178,18 @@ def _update(state: LinkState, data: dict[str, Any], received_at: datetime,
             alerts.append(Alert(AlertKind.DEVICE_ALARM, received_at, state.post, state.kiosk,
                                 detail=f"{code}: {str(first.get('en', ''))[:120]} "
                                 f"{str(first.get('detail', ''))[:120]}".strip() + more,
-                                count=len(new), basis=_alarm_basis(first)))
+                                count=len(new), basis=_alarm_basis(first),
+                                detail_code="device_alarm",
+                                detail_args={"alarm": code,
+                                             "text": str(first.get("en", ""))[:120],
+                                             "detail": str(first.get("detail", ""))[:120],
+                                             "more": len(new) - 1}))
         state.alarms = codes
         skew = _clock_skew(data.get("at"), received_at)
         if skew is not None and abs(skew) > max_skew_s:
             alerts.append(Alert(AlertKind.CLOCK_SKEW, received_at, state.post, state.kiosk,
-                                detail=f"clock {skew:+.0f} s from the center's"))
+                                detail=f"clock {skew:+.0f} s from the center's",
+                                detail_code="clock_off", detail_args={"skew_s": skew}))
     return alerts
 
 

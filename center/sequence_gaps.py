@@ -68,5 +68,7 @@ class GapTracker:
             missing = hi - lo + 1
             alerts.append(Alert(AlertKind.SEQUENCE_GAP, now, post, kiosk, count=missing,
                                 detail=f"seq {lo}-{hi} missing ({missing}) for {open_s:.0f} s",
-                                basis=f"gap below seq {above}"))
+                                basis=f"gap below seq {above}", detail_code="sequence_gap",
+                                detail_args={"lo": lo, "hi": hi, "missing": missing,
+                                             "open_s": open_s}))
         return alerts

@@ -171,7 +171,8 @@ class CenterWatch:
         """Ingest held back `count` messages of a post over its rate (throttled alert)."""
         with self._lock:
             self._raise([Alert(AlertKind.RATE_LIMITED, self._clock(), post=post, count=count,
-                               detail=f"{count} messages held back; the gateway resends them")])
+                               detail=f"{count} messages held back; the gateway resends them",
+                               detail_code="held_back", detail_args={"count": count})])
 
     def on_state(self, topic: str, payload: bytes, received_at: datetime) -> None:
         """A kiosk or gateway state message (retained, or a Last Will).
@@ -229,7 +230,7 @@ class CenterWatch:
                 if state is not None and state.since is not None \
                         and self._record_change(state, state.since):
                     self._raise([link_alert(state.post, state.kiosk, state.online, now,
-                                            "settled after flapping")])
+                                            "settled after flapping", "settled")])
 
     def seed_links(self, statuses: list[tuple[str, str | None, bool, datetime]]) -> None:
         """Start the monitor from the shared link status: since when each device is on or
@@ -284,7 +285,9 @@ class CenterWatch:
                                    count=self.flaps.changes,
                                    detail=f"{self.flaps.changes} changes in "
                                    f"{self.flaps.window_s:.0f} s; further ones are held "
-                                   "until it keeps still")]
+                                   "until it keeps still", detail_code="flapping",
+                                   detail_args={"changes": self.flaps.changes,
+                                                "window_s": self.flaps.window_s})]
         return alerts if self._record_change(state, at) else others
 
     def _drop_forgotten(self, at: datetime) -> None:
@@ -295,7 +298,9 @@ class CenterWatch:
             self._held_wills.pop((post, kiosk), None)
             self._raise([Alert(AlertKind.UNKNOWN_KIOSK, at, post=post, kiosk=kiosk,
                                detail=f"more devices than learnt at post {post}: "
-                               f"{kiosk or 'gateway'} forgotten (set a registry)")])
+                               f"{kiosk or 'gateway'} forgotten (set a registry)",
+                               detail_code="forgotten_kiosk" if kiosk else "forgotten_gateway",
+                               detail_args={"post": post, "kiosk": kiosk or ""})])
 
     def on_document(self, kind: str, payload: bytes) -> None:
         """A retained policy or trust envelope seen on the broker (for the rollout view)."""
@@ -397,7 +402,8 @@ class CenterWatch:
         if alert.kiosk is None or alert.kind not in THROTTLED_KINDS \
                 or self.roster.holds(alert.post or "", alert.kiosk):
             return alert
-        return replace(alert, kiosk=None, detail=f"kiosk {alert.kiosk[:32]}: {alert.detail}")
+        return replace(alert, kiosk=None, detail=f"kiosk {alert.kiosk[:32]}: {alert.detail}",
+                       detail_args={**alert.detail_args, "about_kiosk": alert.kiosk[:32]})
 
     def _keep(self, alert: Alert) -> None:
         if self._alert_log is None:

@@ -8,7 +8,9 @@ by who shows them (`kiosk.py`, `dashboard.py`); reason codes and outcomes keep t
 beside their enums (`screening.reasons`, `screening.verdict`) and are reachable here as
 `reason.<code>`, `reason.certificate.<code>` and `outcome.<outcome>`; alarm codes
 (`alarms.py`) as `alarm.<code>`, device problems and link states (`devices.py`) as
-`device.<code>`; the command line's messages (`cli.py`) as `sensor.<code>`.
+`device.<code>`; the command line's messages (`cli.py`) as `sensor.<code>`; alert details
+(`alert_details.py`) as `alert.detail.<code>`, filled in by `alert_detail`, and why a
+message was quarantined as `quarantine.<code>`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from screening.reasons import CERTIFICATE_MESSAGES, MESSAGES
 from screening.verdict import OUTCOME_LABELS
 from screening.words.alarms import ALARMS, ALARMS_SHORT
+from screening.words.alert_details import ALERT_DETAILS, QUARANTINE
 from screening.words.cli import SENSOR
 from screening.words.dashboard import DASHBOARD
 from screening.words.devices import DEVICES
@@ -45,6 +48,8 @@ WORDS: Words = _merge(
     {f"alarm.short.{code}": words for code, words in ALARMS_SHORT.items()},
     {f"device.{code}": words for code, words in DEVICES.items()},
     {f"sensor.{code}": words for code, words in SENSOR.items()},
+    {f"alert.detail.{code}": words for code, words in ALERT_DETAILS.items()},
+    {f"quarantine.{code}": words for code, words in QUARANTINE.items()},
 )
 
 
@@ -63,3 +68,36 @@ def both(key: str, **values: object) -> dict[str, str]:
 def known(key: str) -> bool:
     """Whether the catalogue has words for `key`."""
     return key in WORDS
+
+
+# Values of an alert detail that are themselves codes, and where their words are.
+_CODED_ARGS = {"reason": ("reason.", "reason.certificate."), "link": ("device.",),
+               "quarantine": ("quarantine.",), "alarm": ("alarm.",)}
+
+
+def alert_detail(code: str, args: dict[str, object], lang: str = "vi") -> str | None:
+    """An alert's detail from its code and values in `lang`; coded values (a rejection or
+    link reason, an alarm) in words too. None if the code or a value is unknown."""
+    key = f"alert.detail.{code}"
+    if key not in WORDS:
+        return None
+    values = dict(args)
+    for name, prefixes in _CODED_ARGS.items():
+        raw = str(values.get(name, ""))
+        found = next((p + raw for p in prefixes if known(p + raw)), None)
+        if found is not None:
+            values[name] = t(found, lang)
+        elif name == "alarm":  # an alarm this center does not know: the device's own words
+            values[name] = str(values.get("text") or raw)
+    try:
+        text = t(key, lang, **values) if values else t(key, lang)
+    except (KeyError, ValueError, TypeError):  # values missing or of the wrong type
+        return None
+    extra = " ".join(str(values[k]) for k in ("detail",) if values.get(k))
+    more = values.get("more")
+    if code == "device_alarm":
+        text += (f" {extra}" if extra else "") + (f" (+{more})" if more else "")
+    about = values.get("about_kiosk")
+    if about:
+        text = f"{t('alert.detail.about_kiosk', lang, kiosk=about)}: {text}"
+    return text

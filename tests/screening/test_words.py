@@ -54,3 +54,25 @@ def test_a_key_defined_twice_is_refused() -> None:
 def test_filled_in_both_languages() -> None:
     assert words.t("queue_badge", "vi", n=2).startswith("2 lượt quét")
     assert words.both("st_pending", n=3) == {"vi": "3 chờ", "en": "3 queued"}
+
+
+def test_every_alert_detail_code_the_center_raises_has_words() -> None:
+    codes = set()
+    for path in (ROOT / "center").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for given in re.findall(r"detail_code=([^,)]+)", text):  # a literal, or one of two
+            codes |= set(re.findall(r"""["']([a-z_]+)["']""", given))
+    assert len(codes) > 10  # the scan found them
+    assert sorted(c for c in codes if not words.known(f"alert.detail.{c}")) == []
+
+
+def test_an_alert_detail_in_both_languages_with_coded_values() -> None:
+    args = {"alarm": "disk_full", "detail": "97%", "more": 1}
+    assert words.alert_detail("device_alarm", args, "vi") == \
+        "Ổ đĩa đầy: chưa nhận thêm sự kiện 97% (+1)"
+    assert words.alert_detail("device_alarm", {"alarm": "new_thing", "text": "odd"}, "en") == "odd"
+    assert words.alert_detail("link_reason", {"link": "connection_lost"}, "vi") == "mất kết nối"
+    assert words.alert_detail("clock_off", {"skew_s": -12.4, "about_kiosk": "kx"}, "en") == \
+        "kiosk kx: clock -12 s from the center's"
+    assert words.alert_detail("no_such_code", {}, "vi") is None
+    assert words.alert_detail("clock_off", {}, "vi") is None

@@ -17,9 +17,19 @@ SEVERITY_STYLES = {Severity.CRITICAL: "bold white on red", Severity.WARNING: "bo
                    Severity.INFO: "green"}
 
 
+def shown_detail(alert: Alert, lang: str) -> str:
+    """An alert's detail in the reader's language: from its detail code and values, or,
+    from a center that sent none, its text (codes in it put into words)."""
+    if alert.detail_code:
+        text = words.alert_detail(alert.detail_code, alert.detail_args, lang)
+        if text is not None:
+            return text
+    return alert_detail(alert.detail, lang)
+
+
 def alert_detail(detail: str, lang: str) -> str:
-    """An alert's detail in the reader's language where it is a code: a rejection reason
-    ('bad_signature'), why a link went offline ('connection_lost'), a device alarm
+    """An alert's detail text in the reader's language where it is a code: a rejection
+    reason ('bad_signature'), why a link went offline ('connection_lost'), a device alarm
     ('disk_full: …'); free text is shown as the center wrote it."""
     if words.known(f"reason.{detail}"):
         return message(detail, lang)
@@ -46,4 +56,4 @@ class AlertsTable(DataTable[object]):
             self.add_row(alert.at.astimezone(tz).strftime("%H:%M:%S"),
                          Text(alert.message(lang) + count,
                               style=SEVERITY_STYLES[alert.severity]),
-                         where, alert_detail(alert.detail, lang), key=alert.alert_id or None)
+                         where, shown_detail(alert, lang), key=alert.alert_id or None)
