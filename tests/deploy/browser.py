@@ -7,7 +7,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, sync_playwright
+
+from infra.polling import wait_until
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As root, in a machine without a GPU or a network: no sandbox, no GPU process, none of the
@@ -38,15 +39,16 @@ def served(args: list[str], port: int) -> Iterator[subprocess.Popen[bytes]]:
     server = subprocess.Popen([sys.executable, "-m", "chot", *args, "--serve", "--port",
                                str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 20
-        while True:
+        def answering() -> bool:
+            if server.poll() is not None:
+                raise AssertionError("the server ended before it answered")
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                    break
+                    return True
             except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise AssertionError("the server never answered") from None
-                time.sleep(0.2)
+                return False
+
+        assert wait_until(answering, 20, step=0.2), "the server never answered"
         yield server
     finally:
         server.terminate()

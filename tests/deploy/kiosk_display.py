@@ -9,11 +9,12 @@ import shlex
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import cv2
 import numpy as np
+
+from infra.polling import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 UNIT = REPO / "deploy" / "systemd" / "chot-kiosk.service"
@@ -94,20 +95,21 @@ class KioskDisplay:
 
     def wait_drawn(self, path: Path, drawn: float, timeout: float = 60.0) -> np.ndarray:
         """The first screenshot in which at least `drawn` of the output is not background."""
-        deadline = time.monotonic() + timeout
-        last: np.ndarray | None = None
-        while time.monotonic() < deadline:
+        shots: list[np.ndarray] = []
+
+        def shows_enough() -> bool:
             if self.process.poll() is not None:
                 self._journal.flush()
                 raise AssertionError(f"cage ended with {self.process.returncode}: "
                                      f"{self.journal_path.read_text(errors='replace')[-1500:]}")
             image = self.screenshot(path)
             if image is not None:
-                last = image
-                if drawn_share(image) >= drawn:
-                    return image
-            time.sleep(0.5)
-        share = drawn_share(last) if last is not None else 0.0
+                shots[:] = [image]
+            return image is not None and drawn_share(image) >= drawn
+
+        if wait_until(shows_enough, timeout, step=0.5):
+            return shots[-1]
+        share = drawn_share(shots[-1]) if shots else 0.0
         raise AssertionError(f"the screen never drew: {share:.1%} of it is not background")
 
     def stop(self) -> None:

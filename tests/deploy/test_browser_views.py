@@ -8,8 +8,9 @@ import json
 import os
 import shutil
 import sqlite3
-import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -18,6 +19,24 @@ from infra.polling import wait_until as wait_for
 from kiosk_ui.sample_travellers import CCCD_LINE
 from tests.deploy.browser import chromium, free_port, served
 from tests.deploy.kiosk_display import drawn_share
+
+
+def changed_share(now: np.ndarray, before: np.ndarray) -> float:
+    """Share of the pixels that changed clearly between two screenshots."""
+    return float(np.any(np.abs(now.astype(int) - before.astype(int)) > 40, axis=2).mean())
+
+
+def settled(browser: Any) -> Callable[[], bool]:
+    """A predicate true once two screenshots in a row are the same: drawing has finished."""
+    last: list[bytes] = []
+
+    def same_as_before() -> bool:
+        shot = browser.page.screenshot()
+        unchanged = last == [shot]
+        last[:] = [shot]
+        return unchanged
+
+    return same_as_before
 
 
 def image(png: bytes) -> np.ndarray:
@@ -62,7 +81,8 @@ def test_the_kiosk_in_a_browser_takes_keys_and_fetches_nothing_from_outside(
         browser.page.keyboard.press("Enter")
         assert wait_for(lambda: len(journal_events(journal)) == 1)
         assert journal_events(journal)[0]["outcome"] == "incomplete"
-        time.sleep(1.0)  # the card is drawn a moment after the commit
+        # The card is drawn a moment after the commit: wait for it to replace the ready screen.
+        assert wait_for(lambda: changed_share(image(browser.page.screenshot()), ready) > 0.02)
         shot = tmp_path / "kiosk-card.png"
         card = image(browser.screenshot(shot))
         keep(shot, "browser-kiosk.png")
@@ -71,8 +91,7 @@ def test_the_kiosk_in_a_browser_takes_keys_and_fetches_nothing_from_outside(
     assert any("RobotoMono" in url for url in fonts)
     assert any("/chot-fonts/DejaVuSansMono" in url for url in fonts)
     # The card replaced the ready screen: a large part of the page changed.
-    changed = np.any(np.abs(card.astype(int) - ready.astype(int)) > 40, axis=2).mean()
-    assert changed > 0.02
+    assert changed_share(card, ready) > 0.02
 
 
 def test_the_center_dashboard_in_a_browser_switches_language_on_a_key(tmp_path: Path) -> None:
@@ -84,13 +103,12 @@ def test_the_center_dashboard_in_a_browser_switches_language_on_a_key(tmp_path: 
     with served(["center", "--config", str(config)], port), chromium() as browser:
         browser.open_terminal(f"http://127.0.0.1:{port}/")
         assert wait_for(lambda: drawn_share(image(browser.page.screenshot())) > 0.05)
-        time.sleep(1.0)
+        assert wait_for(settled(browser))
         vietnamese = image(browser.screenshot(tmp_path / "dashboard-vi.png"))
         browser.page.keyboard.press("l")
-        assert wait_for(lambda: np.any(np.abs(image(browser.page.screenshot()).astype(int)
-                                              - vietnamese.astype(int)) > 40, axis=2).mean()
+        assert wait_for(lambda: changed_share(image(browser.page.screenshot()), vietnamese)
                         > 0.002)
-        time.sleep(0.5)
+        assert wait_for(settled(browser))
         shot = tmp_path / "dashboard-en.png"
         browser.screenshot(shot)
         keep(tmp_path / "dashboard-vi.png", "browser-dashboard.png")

@@ -9,12 +9,12 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from infra.polling import wait_until
 from sim.broker import MosquittoBroker, TlsFiles
 from sim.shipped_brokers import ShippedBroker, make_tls
 
@@ -152,11 +152,10 @@ def test_the_guide_sets_up_a_province_whose_post_reaches_the_center(
     result = json.loads(load.splitlines()[-1])
     assert result["acked"] == result["recorded"] == 20, result
     # The center stored them, and the post took the center's documents.
-    deadline = time.monotonic() + 20
-    stored = 0
-    while time.monotonic() < deadline and stored < 20:
+    def stored() -> int:
         with sqlite3.connect(province.var / "center.db") as store:
-            stored = store.execute("SELECT count(*) FROM events").fetchone()[0]
-        time.sleep(0.2)
-    assert stored == 20
+            return int(store.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    wait_until(lambda: stored() >= 20, 20, step=0.2)
+    assert stored() == 20
     assert result["docs_accepted"] >= 2 and result["docs_rejected"] == 0, result
