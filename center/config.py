@@ -58,15 +58,15 @@ class IngestConfig(Strict):
 
     share_group: str = Field("center", min_length=1)
     batch_max: int = Field(2000, ge=1)
-    post_share_per_s: float = Field(2000.0, ge=0, description="events per second each post "
+    post_share_per_s: float = Field(500.0, ge=0, description="events per second each post "
                                     "is always given; beyond it a post is taken in only while "
                                     "every other post is quiet, else held back: not "
                                     "acknowledged, so its gateway resends later (0: no share)")
-    post_share_burst: float = Field(20_000.0, ge=1, description="events a post may send at "
+    post_share_burst: float = Field(5_000.0, ge=1, description="events a post may send at "
                                     "once above its share")
     share_quiet_s: float = Field(2.0, gt=0, description="a post silent this long leaves the "
                                  "center to the others")
-    quantum: int = Field(200, ge=1, description="events per post per round while several "
+    quantum: int = Field(50, ge=1, description="events per post per round while several "
                          "posts send (one commit)")
     sessions: int = Field(32, ge=1, description="MQTT sessions the posts are spread over, "
                           "each with its own bounded broker queue")

@@ -38,7 +38,10 @@ from infra.wire import Malformed, acks_payloads, check_event
 log = logging.getLogger(__name__)
 
 TICK_S = 0.25
-HOLD_S = 1.0  # a held-back message's PUBACK waits this long (see _on_message)
+# A held-back message's PUBACK waits (see _on_message): HELD_ACKS are released every HOLD_S,
+# so the center reads that many messages a second of the posts over their share.
+HOLD_S = 1.0
+HELD_ACKS = 32
 
 
 class Refusal(Protocol):
@@ -114,7 +117,7 @@ class CenterIngest:
         self._held_lock = threading.Lock()
         self._held_acks: list[tuple[Session, int, int, int]] = []
         self._acks_released = 0.0
-        self._work: PostQueues[_Event] = PostQueues(limits.quantum)
+        self._work: PostQueues[_Event | _Message] = PostQueues(limits.quantum)
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="center-ingest", daemon=True)
         self.client = make_client(cfg.broker, cfg.instance, manual_ack=True)
@@ -193,7 +196,7 @@ class CenterIngest:
             if not items:
                 continue
             try:
-                self._ingest(items)
+                self._ingest(items, chunk=self.cfg.ingest.quantum if contended else None)
             except Exception:  # noqa: BLE001 - ingest must outlive one bad batch
                 # Nothing of the batch was PUBACKed: after a reconnect the broker sends it again.
                 log.exception("center ingest failed on a batch; reconnecting")
@@ -208,10 +211,12 @@ class CenterIngest:
             held, self._held_back = self._held_back, {}
             acks = []
             if now - self._acks_released >= HOLD_S:
-                acks, self._held_acks, self._acks_released = self._held_acks, [], now
-        for session, generation, mid, qos in acks:
-            if generation == session.link.generation:
-                session.client.ack(mid, qos)
+                # Stale ones (the session reconnected since) are redelivered by the broker.
+                live = [a for a in self._held_acks if a[1] == a[0].link.generation]
+                acks, self._held_acks = live[:HELD_ACKS], live[HELD_ACKS:]
+                self._acks_released = now
+        for session, _generation, mid, qos in acks:
+            session.client.ack(mid, qos)
         for post, count in held.items():
             self.counters.held_back += count
             log.warning("center ingest: post %s over its share, %d events held back", post,
@@ -222,16 +227,22 @@ class CenterIngest:
                 except Exception:  # noqa: BLE001 - an alert must not stop ingest
                     log.exception("center ingest: the rate alert of %s failed", post)
 
-    def _ingest(self, items: list[_Event]) -> None:
+    def _ingest(self, items: list[_Event | _Message], chunk: int | None = None) -> None:
         """Store a batch in one commit, then PUBACK it and ack each post's events.
 
+        With `chunk`, a message of more events commits only that many now; the rest goes back
+        to the front of its post's queue and the message is PUBACKed with its last chunk
+        (while several posts send, no commit holds more than a quantum of one post's).
         Should the batch's commit fail, each message is committed on its own, and one that
         still fails is quarantined whole: a message the store cannot take must not hold back
         the others, nor come back after every reconnect. Only a store that cannot even take
         the quarantine row (it is down) leaves the batch unacknowledged.
         """
         now = datetime.now(UTC)
-        parts = [self._sort(item, now) for item in items]
+        parts = [item if isinstance(item, _Message) else self._sort(item, now)
+                 for item in items]
+        if chunk is not None:
+            parts = [self._first_chunk(part, chunk) for part in parts]
         try:
             stored = self._commit(parts, now)
         except Exception:  # noqa: BLE001 - find the message at fault, keep the others
@@ -243,9 +254,9 @@ class CenterIngest:
                     stored += self._commit([part], now)
                 except Exception:  # noqa: BLE001 - a piece of this message is at fault
                     stored += self._commit_piecewise(part, now)
-        for item in items:
-            session = item.session or self._main
-            if item.generation == session.link.generation and item.qos > 0:
+        for part in parts:
+            item, session = part.item, part.item.session or self._main
+            if part.whole and item.generation == session.link.generation and item.qos > 0:
                 session.client.ack(item.mid, item.qos)
         acks: dict[str, list[str]] = {}
         for part in parts:
@@ -256,6 +267,18 @@ class CenterIngest:
                 self.client.publish(topics.post_acks(self.prov, post), payload, qos=1)
                 self.counters.acks_sent += 1
         self._count(parts, stored)
+
+    def _first_chunk(self, part: _Message, size: int) -> _Message:
+        """The first `size` events of a message to commit now; the rest queued first."""
+        if len(part.events) <= size:
+            return part
+        later = {event["event_id"] for event in part.events[size:]}
+        rest = _Message(part.item, part.events[size:], part.payloads[size:],
+                        acks=[a for a in part.acks if a[1] in later])
+        where = topics.parse_kiosk_topic(part.item.topic)
+        self._work.put_front(where.post if where else "", rest, len(rest.events))
+        return _Message(part.item, part.events[:size], part.payloads[:size], part.refused,
+                        part.states, [a for a in part.acks if a[1] not in later], whole=False)
 
     def _sort(self, item: _Event, now: datetime) -> _Message:
         """What one message asks of the store; whatever goes wrong here quarantines it."""
@@ -395,6 +418,7 @@ class _Message:
     refused: list[QuarantineRow] = field(default_factory=list)
     states: list[StateRow] = field(default_factory=list)
     acks: list[tuple[str, str]] = field(default_factory=list)
+    whole: bool = True  # False: more of the message is still queued (not PUBACKed yet)
 
 
 def _whole(item: _Event, reason: str, detail: str) -> QuarantineRow:

@@ -32,6 +32,13 @@ class PostQueues(Generic[Item]):
             self._events += events
             self._ready.notify()
 
+    def put_front(self, post: str, item: Item, events: int) -> None:
+        """Queue an item of `post` ahead of its others (the rest of one begun)."""
+        with self._ready:
+            self._queues.setdefault(post, deque()).appendleft((item, events))
+            self._events += events
+            self._ready.notify()
+
     def pending(self) -> int:
         """Events queued, all posts together."""
         with self._ready:

@@ -14,8 +14,11 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
+from center.config import CenterConfig
+from center.ingest import CenterIngest, _Event
 from center.limits import FairShare, cost_of, events_in
 from center.post_queues import PostQueues
+from center.store import Store
 from infra import topics
 from infra.client_ids import gateway_client_id
 from kiosk_ui.journal import Journal
@@ -188,3 +191,27 @@ def test_queued_work_is_taken_round_robin_in_events():
     assert queues.pending() == 200 * 50 - 200 * (len(first) - 1)
     # Alone, a post takes a whole batch's worth at once (a backlog drains in big commits).
     assert len(queues.take(limit=2000, timeout=0.1)) == 10
+
+
+def test_while_posts_contend_a_big_message_is_committed_in_quanta_and_pubacked_last(
+        tmp_path: Path):
+    cfg = CenterConfig.model_validate({
+        "province": PROV, "store": {"path": tmp_path / "c.db"},
+        "broker": {"host": "127.0.0.1", "port": 1}, "ingest": {"quantum": 50}})
+    store = Store(cfg.store)
+    ingest = CenterIngest(cfg, store)
+    pubacks: list[int] = []
+    acked: list[str] = []
+    ingest.client.ack = lambda mid, qos: pubacks.append(mid)  # type: ignore[method-assign]
+    ingest.client.publish = lambda topic, payload, qos: acked.extend(  # type: ignore
+        json.loads(payload)["event_ids"])
+    batch = FloodBatches(tmp_path, FLOOD, KIOSK).next()
+    items: list[Any] = [_Event(0, 7, 1, topics.kiosk_events(PROV, FLOOD, KIOSK), batch)]
+    stored = []
+    while items:
+        ingest._ingest(items, chunk=50)
+        stored.append(store.count_events())
+        items = ingest._work.take(limit=50, timeout=0.01)
+    assert stored == [50, 100, 150, 200] and pubacks == [7]  # PUBACKed once, with the last
+    assert len(acked) == len(set(acked)) == 200  # each chunk acknowledged to the gateway
+    store.close()
