@@ -19,6 +19,7 @@ from center.ingest import CenterIngest, _Event
 from center.limits import FairShare, cost_of, events_in
 from center.post_queues import PostQueues
 from center.store import Store
+from chot.cli import main
 from infra import topics
 from infra.client_ids import gateway_client_id
 from kiosk_ui.journal import Journal
@@ -215,3 +216,17 @@ def test_while_posts_contend_a_big_message_is_committed_in_quanta_and_pubacked_l
     assert stored == [50, 100, 150, 200] and pubacks == [7]  # PUBACKed once, with the last
     assert len(acked) == len(set(acked)) == 200  # each chunk acknowledged to the gateway
     store.close()
+
+
+@pytest.mark.timeout(240)
+def test_bench_flood_short_version_prints_every_figure(capsys: pytest.CaptureFixture[str]):
+    # The suite's short run of `chot bench flood` (the README's runs 60 s): the command
+    # works end to end; its latency targets are left to the full run on a quiet machine.
+    main(["bench", "flood", "--duration", "5", "--calm", "3", "--json"])
+    result = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert result["lost"] == 0 and result["held_back"] > 0 and result["calm_events"] > 100
+    assert set(result["peak_rss_mb"]) == {"center", "center_broker", "post_broker"}
+    assert all(0 < mb <= 500 for mb in result["peak_rss_mb"].values())
+    assert result["calm_p99_ms"] > 0 and 0 < result["flood_p99_ms"] <= 2000
+    assert main(["bench", "flood", "--duration", "0", "--json"]) == 2
+    assert json.loads(capsys.readouterr().out)["reason"] == "bad_argument"
