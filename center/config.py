@@ -70,7 +70,7 @@ class IngestConfig(Strict):
                          "posts send (one commit)")
     sessions: int = Field(32, ge=1, description="MQTT sessions the posts are spread over, "
                           "each with its own bounded broker queue")
-    window: int = Field(32, ge=1, le=65535, description="messages each session may hold "
+    window: int = Field(256, ge=1, le=65535, description="messages each session may hold "
                         "unacknowledged (MQTT Receive Maximum)")
     quarantine_per_post_hour: int = Field(1000, ge=0, description="quarantine rows kept per "
                                           "post per hour; further ones are only counted")
