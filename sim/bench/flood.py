@@ -266,6 +266,10 @@ def _run(work: Path, duration_s: float, calm_s: float, rate: float) -> FloodResu
             calm_total = int(rate * (calm_s + duration_s + 2))
             procs.start("kiosk", "sim", "load", "--config", str(work / "kiosk.toml"),
                         "--events", str(calm_total), "--rate", str(rate), "--wait", "120")
+            # The calm phase counts from the calm post's first event at the center (the
+            # kiosk's process takes a while to start on a busy machine).
+            _wait(lambda: bool(_query(center_db, f"SELECT 1 FROM events WHERE post = '{CALM}'"
+                                                 " LIMIT 1")), 60, step=0.1)
             time.sleep(calm_s)
             flooder = Flooder(center.tls_port, tls, password(FLOOD), work)
             flood_from = time.time()
