@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from chot.failure import fail
+from chot.failure import fail, said
 
 
 def read_center_keys(paths: list[Path]) -> Any:
@@ -16,5 +16,4 @@ def read_center_keys(paths: list[Path]) -> Any:
     try:
         return [read_verify_key(path) for path in paths]
     except FileProblem as exc:
-        return fail(f"Khoá công khai của trung tâm không dùng được / center public key not "
-                    f"usable (center_keys): {exc}", exc.reason)
+        return fail(f"{said('center_key_unusable')}: {exc}", exc.reason)

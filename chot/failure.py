@@ -11,6 +11,13 @@ import json
 import sys
 from typing import Any
 
+from screening.words import t
+
+
+def said(key: str, **values: object) -> str:
+    """A command's message from the catalogue (`cli.<key>`) as it prints: "Vietnamese / English"."""
+    return f"{t('cli.' + key, 'vi', **values)} / {t('cli.' + key, 'en', **values)}"
+
 
 def fail(message: str, reason: str, **extra: Any) -> int:
     """Print `{"error": message, "reason": reason, ...}` as the last stdout line; exit code 2."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from aiohttp import web
 from textual_serve.server import Server
 
-from chot.failure import fail
+from chot.failure import fail, said
 
 TEMPLATES = Path(__file__).with_name("web") / "templates"
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
@@ -72,7 +72,6 @@ def _cannot_listen(host: str, port: int) -> OSError | None:
 
 def _refuse(host: str, port: int, exc: OSError) -> int:
     if exc.errno == errno.EADDRINUSE:
-        return fail(f"Cổng {host}:{port} đang được dùng / port {host}:{port} is already in "
-                    "use", "port_in_use")
-    return fail(f"Không mở được cổng {host}:{port} / cannot listen on {host}:{port}: "
-                f"{exc.strerror or exc}", "listen_failed")
+        return fail(said("port_in_use", host=host, port=port), "port_in_use")
+    return fail(f"{said('cannot_listen', host=host, port=port)}: {exc.strerror or exc}",
+                "listen_failed")

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from chot.failure import fail
+from chot.failure import fail, said
 
 
 def register(tree: Any) -> None:
@@ -23,7 +23,7 @@ def bench_center(args: argparse.Namespace) -> int:
     from sim.broker import BrokerUnavailable
 
     if args.events < 1:
-        return fail("--events phải dương / --events must be positive", "bad_argument")
+        return fail(said("events_positive"), "bad_argument")
     try:
         result = run_bench(args.events)
     except BrokerUnavailable as exc:

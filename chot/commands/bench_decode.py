@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chot.failure import said
+
 if TYPE_CHECKING:
     from chot.cli import CommandTree
 
@@ -47,7 +49,7 @@ def _decode(args: argparse.Namespace) -> int:
     root = Path(args.dir)
     if not root.is_dir():
         return _fail("corpus_not_found",
-                     f"Không thấy thư mục ảnh / corpus folder not found: {root}")
+                     f"{said('corpus_not_found')}: {root}")
     from hardware.bench_decode import run_bench
 
     baselines = list(BASELINES) if args.baseline else []
@@ -83,14 +85,14 @@ def _print_table(report: dict[str, Any]) -> None:
 
 def _gen_corpus(args: argparse.Namespace) -> int:
     if min(args.frames, args.vietnamese, args.fixed_blur) < 0:
-        return _fail("bad_count", "Số ảnh phải >= 0 / counts must be >= 0")
+        return _fail("bad_count", said("counts_non_negative"))
     from hardware.corpus_gen import write_corpus
 
     out = Path(args.out)
     try:
         written = write_corpus(out, args.frames, args.vietnamese, args.fixed_blur)
     except OSError as exc:
-        return _fail("cannot_write", f"Không ghi được / cannot write {out}: {exc}")
+        return _fail("cannot_write", f"{said('cannot_write')} {out}: {exc}")
     print(json.dumps({"out": str(out), "written": written}, ensure_ascii=False))
     return 0
 

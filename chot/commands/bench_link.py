@@ -23,17 +23,17 @@ def run_bench_link(args: argparse.Namespace) -> int:
     """Run the soak; the last stdout line is the JSON result, exit 1 unless it was clean."""
     from pathlib import Path
 
-    from chot.failure import fail
+    from chot.failure import fail, said
     from sim.bench.link import run_link_soak
     from sim.broker import BrokerUnavailable
 
     if args.minutes <= 0 or args.kiosks < 1 or args.rate <= 0:
-        return fail("--minutes, --kiosks, --rate phải > 0 / must be > 0", "bad_argument")
+        return fail(said("minutes_kiosks_rate_positive"), "bad_argument")
     try:
         result = run_link_soak(args.minutes * 60, args.kiosks, args.rate,
                                keep=Path(args.keep) if args.keep else None)
     except BrokerUnavailable as exc:
-        return fail(f"không chạy được mosquitto / mosquitto did not start: {exc}",
+        return fail(f"{said('mosquitto_failed')}: {exc}",
                     "broker_unavailable")
     figures = result.to_json()
     if not args.json:

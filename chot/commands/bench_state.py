@@ -7,6 +7,8 @@ import argparse
 import json
 from typing import Any
 
+from chot.failure import fail, said
+
 
 def register(tree: Any) -> None:
     """Add `chot bench state` and `chot bench gaps`."""
@@ -31,7 +33,7 @@ def bench_state(args: argparse.Namespace) -> int:
     from sim.bench.center_costs import run_state_bench
 
     if min(args.small, args.large, args.states) < 5:
-        return _fail("--small, --large, --states phải ≥ 5 / must be at least 5", "bad_argument")
+        return fail(said("small_large_states"), "bad_argument")
     print(json.dumps(run_state_bench(args.small, args.large, args.states), ensure_ascii=False))
     return 0
 
@@ -45,12 +47,6 @@ def bench_gaps(args: argparse.Namespace) -> int:
     except ValueError:
         histories = []
     if not histories or min(histories) < 0 or args.recent < 1:
-        return _fail("--history: số ≥ 0 cách nhau bởi dấu phẩy; --recent ≥ 1 / --history: "
-                     "comma-separated counts ≥ 0; --recent ≥ 1", "bad_argument")
+        return fail(said("history_recent"), "bad_argument")
     print(json.dumps(run_gap_bench(histories, args.recent), ensure_ascii=False))
     return 0
-
-
-def _fail(message: str, reason: str) -> int:
-    print(json.dumps({"error": message, "reason": reason}, ensure_ascii=False))
-    return 2

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from chot.failure import fail
+from chot.failure import fail, said
 
 
 def register(tree: Any) -> None:
@@ -25,11 +25,11 @@ def bench_center_store(args: argparse.Namespace) -> int:
     from sim.postgres import PostgresMissing
 
     if args.events < 1:
-        return fail("--events phải dương / --events must be positive", "bad_argument")
+        return fail(said("events_positive"), "bad_argument")
     try:
         result = run_store_bench(args.events)
     except PostgresMissing as exc:
-        return fail(f"Thiếu PostgreSQL / PostgreSQL missing: {exc}", "postgres_missing")
+        return fail(f"{said('postgres_missing')}: {exc}", "postgres_missing")
     except StoreUnavailable as exc:
         return fail(str(exc), exc.reason)
     print(json.dumps(result, ensure_ascii=False))

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from chot.failure import complain, reason_of
+from chot.failure import complain, reason_of, said
 
 
 def register(tree: Any) -> None:
@@ -46,7 +46,7 @@ def declare(args: argparse.Namespace) -> int:
     try:
         decl = declaration.from_json(read_json(args.json_file), now)
     except (FileProblem, ValueError) as exc:
-        complain(f"Tờ khai không hợp lệ / invalid declaration: {exc}",
+        complain(f"{said('declaration_invalid')}: {exc}",
                  reason_of(exc, "declaration_invalid"))
         return 1
     if decl.expires_at - decl.issued_at > DEFAULT_RULES.max_validity:

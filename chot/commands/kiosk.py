@@ -9,7 +9,7 @@ import os
 import sys
 from typing import Any
 
-from chot.failure import complain, reason_of
+from chot.failure import complain, reason_of, said
 from chot.logs import PrivateTracebacks
 
 
@@ -39,7 +39,7 @@ def kiosk(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
     except ConfigProblem as exc:
-        return complain(f"Cấu hình sai / bad config: {exc}", reason_of(exc, "config_invalid"))
+        return complain(f"{said('bad_config')}: {exc}", reason_of(exc, "config_invalid"))
     if args.serve:
         return _serve(args)
     from kiosk_ui.start import start_kiosk
@@ -48,7 +48,7 @@ def kiosk(args: argparse.Namespace) -> int:
     try:
         kiosk = start_kiosk(config)
     except (FileProblem, OSError, ValueError) as exc:
-        return complain(f"Không khởi động được / cannot start: {exc}",
+        return complain(f"{said('cannot_start')}: {exc}",
                         reason_of(exc, "start_failed"))
     if _log_to_syslog(args.syslog):
         logging.getLogger("chot.kiosk").info("kiosk %s/%s started", config.post, config.kiosk)

@@ -44,7 +44,7 @@ def import_rules(args: argparse.Namespace) -> int:
 
     from pydantic import ValidationError
 
-    from chot.failure import fail
+    from chot.failure import fail, said
     from screening.certlogic.business_rule import BusinessRule
     from screening.default_policy import DEFAULT_BODY
     from screening.files import FileProblem, read_json
@@ -55,9 +55,9 @@ def import_rules(args: argparse.Namespace) -> int:
         parse_policy(body)
         incoming = [(path, item) for path in args.files for item in _listed(read_json(path))]
     except FileProblem as exc:
-        return fail(f"Không đọc được tệp / cannot read a file: {exc}", exc.reason)
+        return fail(f"{said('cannot_read_file')}: {exc}", exc.reason)
     except PolicyError as exc:
-        return fail(f"Chính sách --into không hợp lệ / the --into policy is invalid: {exc}",
+        return fail(f"{said('into_policy_invalid')}: {exc}",
                     "policy_invalid")
     rules: list[BusinessRule] = []
     value_sets = dict(body.get("certificate_value_sets", {}))
@@ -65,15 +65,15 @@ def import_rules(args: argparse.Namespace) -> int:
         if isinstance(item, dict) and "valueSetId" in item:
             codes = _value_set_codes(item)
             if codes is None:
-                return fail(f"Bộ giá trị không hợp lệ / invalid value set: {path}",
+                return fail(f"{said('value_set_invalid')}: {path}",
                             "value_set_invalid")
             value_sets[item["valueSetId"]] = codes
             continue
         try:
             rules.append(BusinessRule.model_validate(item))
         except ValidationError as exc:
-            return fail(f"Quy tắc không hợp lệ, không nhập gì / invalid rule, nothing imported: "
-                        f"{path} {_rule_name(item)}: {_first_error(exc)}", "rule_invalid")
+            return fail(f"{said('rule_invalid')}: {path} {_rule_name(item)}: "
+                        f"{_first_error(exc)}", "rule_invalid")
     kept = [r for r in body.get("certificate_rules", [])
             if not any(_same(r, new) for new in rules)]
     added = [rule.model_dump(mode="json") for rule in rules]
@@ -81,7 +81,7 @@ def import_rules(args: argparse.Namespace) -> int:
         policy = parse_policy({**body, "certificate_rules": [*kept, *added],
                                "certificate_value_sets": value_sets})
     except PolicyError as exc:
-        return fail(f"Chính sách sau khi nhập không hợp lệ / the policy would be invalid: {exc}",
+        return fail(f"{said('policy_would_be_invalid')}: {exc}",
                     "policy_invalid")
     Path(args.out).write_text(json.dumps(policy_body(policy), ensure_ascii=False, indent=1)
                               + "\n", "utf-8")
@@ -94,14 +94,14 @@ def import_rules(args: argparse.Namespace) -> int:
 
 def eval_rule(args: argparse.Namespace) -> int:
     """Print the rule's raw CertLogic value on the data object as `{"result": ...}`."""
-    from chot.failure import fail
+    from chot.failure import fail, said
     from screening.certlogic import EvaluationError, evaluate, to_json
     from screening.files import FileProblem, read_json
 
     try:
         logic, data = _logic(read_json(args.rule)), read_json(args.data)
     except FileProblem as exc:
-        return fail(f"Không đọc được tệp / cannot read a file: {exc}", exc.reason)
+        return fail(f"{said('cannot_read_file')}: {exc}", exc.reason)
     if not isinstance(data, dict) or "payload" not in data:
         return fail('Dữ liệu phải là {"payload", "external"} / the data must be '
                     '{"payload": ..., "external": ...}', "data_invalid")
@@ -117,7 +117,7 @@ def eval_rule(args: argparse.Namespace) -> int:
 
 def test_rule(args: argparse.Namespace) -> int:
     """Run each case in order; one line per case; exit 1 when any did not pass."""
-    from chot.failure import fail
+    from chot.failure import fail, said
     from screening.certlogic.rule_cases import CaseError, check_case, run_case
     from screening.files import FileProblem, read_json
 
@@ -126,9 +126,9 @@ def test_rule(args: argparse.Namespace) -> int:
         cases = [(path, check_case(case)) for path in args.cases
                  for case in _listed(read_json(path))]
     except FileProblem as exc:
-        return fail(f"Không đọc được tệp / cannot read a file: {exc}", exc.reason)
+        return fail(f"{said('cannot_read_file')}: {exc}", exc.reason)
     except CaseError as exc:
-        return fail(f"Ca kiểm thử không hợp lệ / invalid test case: {exc}", "case_invalid")
+        return fail(f"{said('case_invalid')}: {exc}", "case_invalid")
     failed = 0
     for number, (_path, case) in enumerate(cases, start=1):
         line = {"case": number, **run_case(logic, case)}

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from chot.center_keys import read_center_keys
-from chot.failure import fail
+from chot.failure import fail, said
 
 
 def register(tree: Any) -> None:
@@ -33,7 +33,7 @@ def run_sim_load(args: argparse.Namespace) -> int:
     from sim.load import LoadResult, load_through_link
 
     if args.events < 0 or args.rate < 0:
-        return fail("--events và --rate phải >= 0 / must be >= 0", "bad_argument")
+        return fail(said("events_rate_non_negative"), "bad_argument")
     try:
         cfg = load_config(args.config, KioskLinkConfig)
     except ConfigProblem as exc:

@@ -41,7 +41,7 @@ def import_lists(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from center.publish import PublishProblem, trust_document
-    from chot.failure import fail
+    from chot.failure import fail, said
     from screening.certificates.revocation_lists import merge_revocations
     from screening.files import FileProblem, read_json, read_trust
     from screening.trust import with_certificates
@@ -49,20 +49,17 @@ def import_lists(args: argparse.Namespace) -> int:
     try:
         fetched_at = _when(args.fetched_at) if args.fetched_at else datetime.now(UTC)
     except ValueError:
-        return fail(f"--fetched-at phải là thời gian ISO / --fetched-at must be an ISO time: "
-                    f"{args.fetched_at[:40]}", "bad_argument")
+        return fail(f"{said('fetched_at_not_iso')}: {args.fetched_at[:40]}", "bad_argument")
     try:
         base: dict[str, Any] = {"issuers": []}
         if args.into:
             base = trust_document(read_json(args.into), Path(args.into).resolve().parent)
         read = read_trust(args.files, shc_issuer=args.issuer, read_at=fetched_at)
     except (FileProblem, PublishProblem) as exc:
-        return fail(f"Không nhập được / cannot import: {exc}",
+        return fail(f"{said('cannot_import')}: {exc}",
                     getattr(exc, "reason", "trust_invalid"))
     if read.issuers:
-        return fail("Khoá đơn vị cấp tờ khai thuộc 'issuers' của --into, không nhập ở đây / "
-                    "declaration issuer keys belong in --into's 'issuers', not here",
-                    "trust_invalid")
+        return fail(said("issuer_keys_elsewhere"), "trust_invalid")
     store = read.certificates
     for item in store.skipped:
         print(f"Bỏ qua / skipped: {item}", file=sys.stderr)

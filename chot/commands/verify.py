@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from chot.failure import complain, reason_of
+from chot.failure import complain, reason_of, said
 
 
 def register(tree: Any) -> None:
@@ -57,9 +57,9 @@ def verify(args: argparse.Namespace) -> int:
         policy = read_policy(args.policy, center)
         travel = _manual_travel(args.origin, args.dest)
     except (FileProblem, ValueError) as exc:
-        return complain(f"Cấu hình sai / bad setup: {exc}", reason_of(exc, "bad_argument"))
+        return complain(f"{said('bad_setup')}: {exc}", reason_of(exc, "bad_argument"))
     for item in trusted.certificates.skipped:  # one bad signer never blocks the rest
-        print(f"Bỏ qua / skipped: {item}", file=sys.stderr)
+        print(f"{said('skipped')}: {item}", file=sys.stderr)
     try:
         result = _check(args, trusted, policy, travel, now)
     except Exception as exc:  # the contract: an answer for every input, never a traceback

@@ -8,9 +8,9 @@ by who shows them (`kiosk.py`, `dashboard.py`); reason codes and outcomes keep t
 beside their enums (`screening.reasons`, `screening.verdict`) and are reachable here as
 `reason.<code>`, `reason.certificate.<code>` and `outcome.<outcome>`; alarm codes
 (`alarms.py`) as `alarm.<code>`, device problems and link states (`devices.py`) as
-`device.<code>`; the command line's messages (`cli.py`) as `sensor.<code>`; alert details
-(`alert_details.py`) as `alert.detail.<code>`, filled in by `alert_detail`, and why a
-message was quarantined as `quarantine.<code>`.
+`device.<code>`; the command line's messages (`cli.py`) as `sensor.<code>` and
+`cli.<code>`; alert details (`alert_details.py`) as `alert.detail.<code>`, filled in by
+`alert_detail`, and why a message was quarantined as `quarantine.<code>`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from screening.reasons import CERTIFICATE_MESSAGES, MESSAGES
 from screening.verdict import OUTCOME_LABELS
 from screening.words.alarms import ALARMS, ALARMS_SHORT
 from screening.words.alert_details import ALERT_DETAILS, QUARANTINE
-from screening.words.cli import SENSOR
+from screening.words.cli import CLI, SENSOR
 from screening.words.dashboard import DASHBOARD
 from screening.words.devices import DEVICES
 from screening.words.kiosk import KIOSK
@@ -48,6 +48,7 @@ WORDS: Words = _merge(
     {f"alarm.short.{code}": words for code, words in ALARMS_SHORT.items()},
     {f"device.{code}": words for code, words in DEVICES.items()},
     {f"sensor.{code}": words for code, words in SENSOR.items()},
+    {f"cli.{code}": words for code, words in CLI.items()},
     {f"alert.detail.{code}": words for code, words in ALERT_DETAILS.items()},
     {f"quarantine.{code}": words for code, words in QUARANTINE.items()},
 )

@@ -76,3 +76,20 @@ def test_an_alert_detail_in_both_languages_with_coded_values() -> None:
         "kiosk kx: clock -12 s from the center's"
     assert words.alert_detail("no_such_code", {}, "vi") is None
     assert words.alert_detail("clock_off", {}, "vi") is None
+
+
+def test_a_command_says_its_message_in_both_languages_from_the_catalogue() -> None:
+    from chot.failure import said
+
+    assert said("events_positive") == "--events phải dương / --events must be positive"
+    assert said("port_in_use", host="127.0.0.1", port=8080) == \
+        "Cổng 127.0.0.1:8080 đang được dùng / port 127.0.0.1:8080 is already in use"
+
+
+def test_the_commands_ask_only_for_catalogue_keys() -> None:
+    asked = set()
+    for path in (ROOT / "chot").rglob("*.py"):
+        asked |= set(re.findall(r"""\bsaid\(\s*["']([a-z0-9_]+)["']""",
+                                path.read_text(encoding="utf-8")))
+    assert len(asked) > 25  # the scan found the calls
+    assert sorted(key for key in asked if not words.known(f"cli.{key}")) == []

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from chot.commands.center.options import config_option, emit, load_for_day
-from chot.failure import fail
+from chot.failure import fail, said
 
 
 def add_parser(subparsers: Any) -> None:
@@ -34,7 +34,7 @@ def arrivals(args: argparse.Namespace) -> int:
 
     ward = normalize_ward(args.ward.strip())
     if ward_info(ward) is None:
-        return fail(f"Mã phường/xã không tồn tại / unknown ward code: {args.ward!r}",
+        return fail(f"{said('unknown_ward')}: {args.ward!r}",
                     "unknown_ward")
     loaded = load_for_day(args)
     if isinstance(loaded, int):

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from chot.failure import fail
+from chot.failure import fail, said
 
 
 def config_option(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +36,7 @@ def load(args: argparse.Namespace, broker: bool = False) -> Any:
 
     path = config_path(args)
     if not path:
-        return fail("Thiếu --config / --config is required", "config_missing")
+        return fail(said("config_missing"), "config_missing")
     try:
         loaded = load_center_config(path)
         if broker:
@@ -89,7 +89,7 @@ def local_day(args: argparse.Namespace, tz: Any) -> Any:
     try:
         return parse_day(args.date, tz, datetime.now(UTC))
     except ValueError:
-        return fail(f"Ngày không hợp lệ / bad --date: {args.date!r} (YYYY-MM-DD)", "bad_date")
+        return fail(f"{said('bad_date')}: {args.date!r} (YYYY-MM-DD)", "bad_date")
 
 
 def emit(text: str, out: str | None, summary: dict[str, Any]) -> int:
@@ -102,7 +102,7 @@ def emit(text: str, out: str | None, summary: dict[str, Any]) -> int:
     try:
         write_private(Path(out), text.encode("utf-8"))
     except OSError as exc:
-        return fail(f"Không ghi được / cannot write {out}: {exc.strerror or exc}",
+        return fail(f"{said('cannot_write')} {out}: {exc.strerror or exc}",
                     "write_failed")
     print(json.dumps({**summary, "out": out}, ensure_ascii=False))
     return 0

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from chot.commands.center.options import config_option, load
-from chot.failure import fail
+from chot.failure import fail, said
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -51,7 +51,7 @@ def example_policy(args: argparse.Namespace) -> int:
     province = normalize_province(str(args.province))
     name = province_name(province)
     if name is None:
-        return fail(f"Không có tỉnh mã {args.province} / no province has code {args.province}",
+        return fail(said("unknown_province", province=args.province),
                     "unknown_province")
     body = {**DEFAULT_BODY, "province": province,
             "name": f"Mặc định theo chỉ thị, {name} / Default from the directives, {name}"}
@@ -88,23 +88,21 @@ def _publish(args: argparse.Namespace, kind: str) -> int:
     cfg, sections = loaded
     key_path = args.key or sections.publish.key
     if key_path is None:
-        return fail("Thiếu khoá ký: --key hoặc [publish] key / no signing key: --key or "
-                    "[publish] key", "key_missing")
+        return fail(said("key_missing"), "key_missing")
     try:
         key = read_signing_key(key_path)
         data = read_json(args.file)
         if kind == "policy":
             body = policy_document(data)
             if body["province"] != cfg.province:
-                return fail(f"Chính sách của tỉnh {body['province']}, trung tâm của tỉnh "
-                            f"{cfg.province} / policy is for province {body['province']}, "
-                            f"this center is {cfg.province}", "wrong_province")
+                return fail(said("wrong_province", policy=body["province"],
+                                  center=cfg.province), "wrong_province")
         else:
             body = trust_document(data, Path(args.file).resolve().parent)
         done = publish_document(cfg.broker, cfg.province, kind, body, key,
                                 Ledger(ledger_folder(cfg, sections)), datetime.now(UTC))
     except FileProblem as exc:
-        return fail(f"Tệp không dùng được / file not usable: {exc}", "file_invalid")
+        return fail(f"{said('file_not_usable')}: {exc}", "file_invalid")
     except PublishProblem as exc:
         return fail(str(exc), exc.reason)
     print(json.dumps({"kind": done.kind, "version": done.version, "topic": done.topic,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from chot.commands.center.options import config_path, load
-from chot.failure import fail
+from chot.failure import fail, said
 from chot.logs import configure_logging
 
 
@@ -32,8 +32,7 @@ def run_center(args: argparse.Namespace) -> int:
         except StoreUnavailable as exc:
             return fail(str(exc), exc.reason)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return fail("Bảng điều khiển cần một terminal: dùng --headless hoặc --serve / the "
-                    "dashboard needs a terminal: use --headless or --serve", "no_terminal")
+        return fail(said("no_terminal"), "no_terminal")
     # The terminal belongs to the dashboard: log to a file beside the store instead.
     from center.files import private_file
 
