@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from chot.failure import said
+
 
 def register(tree: Any) -> None:
     """Add `chot bench camera`."""
@@ -22,7 +24,7 @@ def run_bench_camera(args: argparse.Namespace) -> int:
     from sim.bench.camera import run_bench
 
     if args.presentations < 1:
-        print(json.dumps({"error": "--presentations phải > 0 / must be > 0",
+        print(json.dumps({"error": said("presentations_positive"),
                           "reason": "bad_argument"}, ensure_ascii=False))
         return 2
     result = run_bench(args.presentations, args.seed)

@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from chot.failure import said
+
 CALM_P99_FACTOR = 2.0
 FLOOD_P99_MAX_MS = 2000.0
 PEAK_RSS_MAX_MB = 500.0
@@ -42,7 +44,7 @@ def run_bench_flood(args: argparse.Namespace) -> int:
     from sim.broker import BrokerUnavailable
 
     if args.duration <= 0 or args.calm <= 0 or args.rate <= 0:
-        print(json.dumps({"error": "--duration, --calm, --rate phải > 0 / must be > 0",
+        print(json.dumps({"error": said("duration_calm_rate_positive"),
                           "reason": "bad_argument"}, ensure_ascii=False))
         return 2
     try:

@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from chot.failure import said
+
 
 def register(tree: Any) -> None:
     """Add `chot bench gateway`."""
@@ -32,8 +34,7 @@ def run_bench_gateway(args: argparse.Namespace) -> int:
 
     if args.events < 1 or args.latency_events < 1 or args.rate <= 0 or \
             (args.backlog is not None and args.backlog < 1):
-        print(json.dumps({"error": "--events, --backlog, --latency-events, --rate phải > 0 / "
-                                   "must be > 0",
+        print(json.dumps({"error": said("gateway_bench_positive"),
                           "reason": "bad_argument"}, ensure_ascii=False))
         return 2
     try:

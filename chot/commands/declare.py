@@ -34,13 +34,13 @@ def declare(args: argparse.Namespace) -> int:
                          indent=2))
         return 0
     if not args.key or not args.json_file:
-        print("Cần --key và --json / --key and --json are required (or --example)",
+        print(said("key_and_json"),
               file=sys.stderr)
         return 2
     try:
         key = read_signing_key(args.key)
     except FileProblem as exc:
-        print(f"Khoá ký không dùng được / signing key not usable: {exc} [{exc.reason}]",
+        print(f"{said('signing_key_unusable')}: {exc} [{exc.reason}]",
               file=sys.stderr)
         return 2
     try:

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from chot.failure import said
+
 if TYPE_CHECKING:
     from chot.cli import CommandTree
 
@@ -29,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.demo import run_demo
 
     if args.duration is not None and args.duration <= 0:
-        _print({"error": "Thời lượng phải dương / --duration must be positive",
+        _print({"error": said("duration_positive"),
                 "reason": "bad_argument"})
         return 2
     stop_children_on_hangup()
@@ -40,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         _print({"error": str(exc), "reason": "broker_unavailable"})
         return 2
     except (OSError, RuntimeError) as exc:
-        _print({"error": f"Không chạy được bản demo / the demo failed: {exc}",
+        _print({"error": f"{said('demo_failed')}: {exc}",
                 "reason": "run_failed"})
         return 2
     _print(report.to_json())

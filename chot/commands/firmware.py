@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from chot.failure import said
+
 if TYPE_CHECKING:
     from chot.cli import CommandTree
 
@@ -39,8 +41,7 @@ def _check(args: argparse.Namespace) -> int:
     if not args.json:
         sys.stdout.write(result.output)
     if not result.ok:
-        print(f"Firmware chưa qua kiểm tra kiểu ({result.errors} lỗi) / firmware failed the "
-              f"MicroPython type check ({result.errors} errors)", file=sys.stderr)
+        print(said("firmware_type_check", errors=result.errors), file=sys.stderr)
     print(json.dumps({"ok": result.ok, "files": result.files, "errors": result.errors,
                       "stubs": result.stubs}, ensure_ascii=False))
     return 0 if result.ok else 1
@@ -53,8 +54,7 @@ def _deploy(args: argparse.Namespace) -> int:
                              request_maintenance_first=not args.no_maintenance,
                              settle_s=args.settle)
     if not result.ok:
-        print(f"Không chép được firmware vào {args.port} / Could not deploy firmware to "
-              f"{args.port}: {result.reason}", file=sys.stderr)
+        print(f"{said('firmware_deploy_failed', port=args.port)}: {result.reason}", file=sys.stderr)
     print(json.dumps({"ok": result.ok, "port": args.port, "files": result.files,
                       "reason": result.reason}, ensure_ascii=False))
     return 0 if result.ok else 1

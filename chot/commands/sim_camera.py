@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from chot.failure import said
+
 if TYPE_CHECKING:
     from chot.cli import CommandTree
 
@@ -47,15 +49,14 @@ def run(args: argparse.Namespace) -> int:
         if width < 160 or height < 120 or args.fps <= 0 or args.every <= 0:
             raise ValueError
     except ValueError:
-        print(json.dumps({"error": "Tham số sai / bad --size, --fps or --every "
-                          "(e.g. --size 1280x720 --fps 30)", "reason": "bad_argument"},
+        print(json.dumps({"error": said("bad_size_fps"), "reason": "bad_argument"},
                          ensure_ascii=False))
         return 2
     camera = VirtualCamera(width, height, args.fps, seed=args.seed, harsh=not args.calm)
     try:
         server = MjpegServer(camera, port=args.port).start()
     except OSError as exc:
-        print(json.dumps({"error": f"Không mở được cổng / cannot listen: {exc}",
+        print(json.dumps({"error": f"{said('cannot_listen_port')}: {exc}",
                           "reason": "port_unavailable"}, ensure_ascii=False))
         return 2
     factory = TravellerFactory(

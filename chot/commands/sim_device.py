@@ -10,6 +10,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from chot.failure import said
+
 if TYPE_CHECKING:
     from chot.cli import CommandTree
 
@@ -24,7 +26,7 @@ def register(tree: CommandTree) -> None:
 
 
 def _usage(args: argparse.Namespace) -> int:
-    print("Chọn thiết bị / choose a device: chot sim device thermometer|reader",
+    print(f"{said('choose_device')}: chot sim device thermometer|reader",
           file=sys.stderr)
     return 2
 
@@ -73,7 +75,7 @@ def run_thermometer(args: argparse.Namespace) -> int:
                                         target_mm=args.distance_mm or None, flash_dir=args.flash)
         node.start()
     except (OSError, RuntimeError) as exc:
-        print(f"Không tạo được thiết bị ảo / could not create the virtual device: {exc}",
+        print(f"{said('virtual_device_failed')}: {exc}",
               file=sys.stderr)
         return 1
     print(node.port_path, flush=True)
@@ -116,7 +118,7 @@ def run_reader(args: argparse.Namespace) -> int:
     from sim.qr_reader_device import QrReaderDevice
 
     if args.baud < 1200:
-        print(json.dumps({"error": "Tốc độ baud quá thấp / --baud must be at least 1200",
+        print(json.dumps({"error": said("baud_too_low"),
                           "reason": "bad_argument"}, ensure_ascii=False))
         return 2
     stop = threading.Event()
@@ -124,7 +126,7 @@ def run_reader(args: argparse.Namespace) -> int:
     try:
         device = QrReaderDevice(baud=args.baud, link=args.link)
     except OSError as exc:
-        print(f"Không tạo được thiết bị ảo / could not create the virtual device: {exc}",
+        print(f"{said('virtual_device_failed')}: {exc}",
               file=sys.stderr)
         return 1
     print(device.port, flush=True)

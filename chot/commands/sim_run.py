@@ -7,6 +7,8 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from chot.failure import said
+
 if TYPE_CHECKING:
     from chot.cli import CommandTree
 
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         _print({"error": str(exc), "reason": exc.reason})
         return 2
     except ValueError:
-        _print({"error": "Kích thước camera sai / bad --camera-size, e.g. 1280x720",
+        _print({"error": said("bad_camera_size"),
                 "reason": "bad_camera_size"})
         return 2
     options = RunOptions(duration_s=args.duration, camera_width=width, camera_height=height,
@@ -61,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = run_scenario(scenario, options, log)
     except (OSError, RuntimeError) as exc:
-        _print({"error": f"Không chạy được kịch bản / the run failed: {exc}",
+        _print({"error": f"{said('run_failed')}: {exc}",
                 "reason": "run_failed"})
         return 2
     line = report.to_json()

@@ -62,7 +62,7 @@ def import_lists(args: argparse.Namespace) -> int:
         return fail(said("issuer_keys_elsewhere"), "trust_invalid")
     store = read.certificates
     for item in store.skipped:
-        print(f"Bỏ qua / skipped: {item}", file=sys.stderr)
+        print(f"{said('skipped')}: {item}", file=sys.stderr)
     for warning in _crl_warnings(store):
         print(warning, file=sys.stderr)
     listed = {entry.framework: fetched_at for entry in store.entries}

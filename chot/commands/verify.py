@@ -45,10 +45,10 @@ def verify(args: argparse.Namespace) -> int:
         if now.tzinfo is None:
             now = now.replace(tzinfo=UTC)
     except ValueError:
-        print(f"--at phải là thời gian ISO / --at must be an ISO time: {args.at}", file=sys.stderr)
+        print(f"{said('at_not_iso')}: {args.at}", file=sys.stderr)
         return 2
     if (args.code is None) == (args.image is None):
-        print("Cần đúng một: CODE hoặc --image / give exactly one of CODE or --image",
+        print(said("code_or_image"),
               file=sys.stderr)
         return 2
     try:
