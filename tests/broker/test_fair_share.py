@@ -74,6 +74,7 @@ class CalmGateway:
             self.client.publish(topics.kiosk_events(PROV, CALM, KIOSK), payload, qos=1)
             ids.append(event["event_id"])
             self.resend(older_than_s=3.0)
+            # Pacing the sender at `rate`, not waiting for anything.
             time.sleep(max(0.0, start + len(ids) / rate - time.monotonic()))
         return ids
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from test_kiosk_tmux import pick_ba_dinh_to_dien_bien_phu
 
+from infra.polling import wait_until
 from kiosk_ui.sample_travellers import CCCD_LINE
 from tests.terminal import Terminal
 
@@ -43,13 +44,13 @@ def test_manual_declaration_inside_the_demo() -> None:
         pick_ba_dinh_to_dien_bien_phu(term)
         journal = newest_ui_journal(started)
         assert journal is not None, "the demo's staff kiosk keeps no journal"
-        deadline = time.monotonic() + 15
-        staff_entered: list[dict] = []
-        while not staff_entered and time.monotonic() < deadline:
+        def staff_entries() -> list[dict]:
             with sqlite3.connect(journal) as db:
                 events = [json.loads(p) for (p,) in db.execute("SELECT payload FROM events")]
-            staff_entered = [e for e in events if e.get("entered_by_staff")]
-            time.sleep(0.2)
+            return [e for e in events if e.get("entered_by_staff")]
+
+        wait_until(staff_entries, 15, step=0.2)
+        staff_entered = staff_entries()
         assert staff_entered, "the manual declaration was not recorded"
         event = staff_entered[0]
         assert event["identity"]["name"] == "Lò Văn Thắng"

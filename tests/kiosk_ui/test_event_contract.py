@@ -10,7 +10,6 @@ refused at the kiosk (nothing committed) with a reason in both languages.
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -27,6 +26,7 @@ from center.report_formats import to_markdown
 from center.service import CenterService
 from center.settings import load_center_config
 from infra import topics
+from infra.polling import wait_until
 from kiosk_ui.checkpoint import Checkpoint, EventRefused
 from kiosk_ui.devices import SqliteJournal, utc_now
 from kiosk_ui.journal import Journal
@@ -86,14 +86,15 @@ class Center:
         """Publish one journalled event; "stored" or "quarantined" once the center decided."""
         before = len(self.service.store.quarantined(10_000))
         self.gateway.publish(topics.kiosk_events(PROV, POST, KIOSK), payload)
-        deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline:
+        def decided() -> str | None:
             if self.service.store.event(event_id) is not None:
                 return "stored"
             if len(self.service.store.quarantined(10_000)) > before:
                 return "quarantined"
-            time.sleep(0.005)
-        return "neither"
+            return None
+
+        wait_until(decided, WAIT_S, step=0.005)
+        return decided() or "neither"
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from kiosk_harness import ISSUER
 
+from infra.polling import wait_until
 from kiosk_ui.app import build_app
 from kiosk_ui.config import parse_config
 from kiosk_ui.devices import build_ports
@@ -82,11 +82,14 @@ def test_the_thermometer_section_applies_its_calibration_and_finds_auto_ports(
     try:
         thermometer = calibrated.ports.thermometer
         assert thermometer is not None
-        deadline = time.monotonic() + 10
-        reading = None
-        while reading is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-            reading = thermometer.latest()
+        readings = []  # latest() hands a reading over once: keep the one that came
+
+        def came() -> bool:
+            readings.append(thermometer.latest())
+            return readings[-1] is not None
+
+        wait_until(came, 10, step=0.1)
+        reading = readings[-1]
         assert reading is not None and abs(reading.celsius - 36.7) < 0.05
     finally:
         calibrated.stop()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
+
+from infra.polling import wait_until
 
 
 def free_port() -> int:
@@ -24,15 +25,16 @@ def test_serve_answers_a_browser_with_the_terminal_page(tmp_path: Path) -> None:
                                "--serve", "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        page = ""
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and not page:
+        def page_served() -> str:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as reply:
                     assert reply.status == 200
-                    page = reply.read().decode()
+                    return str(reply.read().decode())
             except OSError:
-                time.sleep(0.2)
+                return ""
+
+        wait_until(page_served, 15, step=0.2)
+        page = page_served()
         assert "textual.js" in page
         assert f"ws://127.0.0.1:{port}/ws" in page
     finally:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
 import serial
 
@@ -47,8 +46,8 @@ def test_sim_device_reader_scans_each_stdin_line() -> None:
                             stdout=subprocess.PIPE, text=True, encoding="utf-8")
     assert proc.stdin is not None and proc.stdout is not None
     port_path = proc.stdout.readline().strip()
+    # Open (pyserial's open empties the input): from here the host takes whatever is sent.
     with serial.Serial(port_path, 115200, timeout=5) as port:
-        time.sleep(0.2)
         proc.stdin.write("012345678901||Lò Văn Páo|01011980|Nam|Bản Mường Thanh|01012021\n")
         proc.stdin.flush()
         line = port.read_until(b"\r\n")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from infra.polling import wait_until
 from tests.terminal import Terminal, processes_mentioning
 
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
@@ -43,15 +44,15 @@ def run_dir(tmp_path: Path) -> Path:
 
 def scans_on_dashboard(term: Terminal, timeout: float) -> int:
     """Today's scans on the dashboard (its totals line, by outcome) once there are any."""
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = term.screen()
-        total = sum(int(n) for n in OUTCOME_TODAY.findall(screen))
-        if total > 0:
-            return total
-        time.sleep(0.5)
-    raise AssertionError(f"no scans counted today; the screen was:\n{screen}")
+    screens = [""]
+
+    def total() -> int:
+        screens[0] = term.screen()
+        return sum(int(n) for n in OUTCOME_TODAY.findall(screens[0]))
+
+    if wait_until(lambda: total() > 0, timeout, step=0.5):
+        return total()
+    raise AssertionError(f"no scans counted today; the screen was:\n{screens[0]}")
 
 
 @needs_tmux
@@ -112,7 +113,9 @@ def test_a_wide_terminal_shows_both_and_f12_moves_the_keyboard(tmp_path: Path) -
         term.keys("F12", "l")  # the dashboard has the keyboard: `l` switches it to English
         term.wait_for("PROVINCIAL MONITORING CENTER")
         term.keys("F12", "l")  # back to the kiosk, which takes the `l`
-        time.sleep(3)  # the dashboard redraws every 2 s
+        # Kept on purpose: the dashboard redraws every 2 s and shows no redraw count to wait
+        # on; a language flipped by the kiosk's `l` would show after one redraw.
+        time.sleep(3)
         assert "PROVINCIAL MONITORING CENTER" in term.screen()
         term.keys("C-q")
         assert term.wait_gone(timeout=60), "Ctrl+Q did not end the demo"
@@ -134,9 +137,7 @@ def test_closing_the_terminal_ends_kiosk_dashboard_and_tmux(tmp_path: Path) -> N
         assert any(p.startswith("tmux") for p in running)
     finally:
         term.close()
-    deadline = time.monotonic() + 30
-    while processes_mentioning(str(workdir)) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    wait_until(lambda: not processes_mentioning(str(workdir)), 30, step=0.2)
     assert processes_mentioning(str(workdir)) == []
 
 
@@ -145,14 +146,14 @@ def test_a_kiosk_that_fails_leaves_its_last_screen(tmp_path: Path) -> None:
     script = tmp_path / "screens.py"
     idle = f"600.{os.getpid()}"  # the dashboard's stand-in, found by its command line
     script.write_text(f"""
-import sys, time
+import sys
 from pathlib import Path
+from infra.polling import wait_until
 from sim.tmux_screens import TmuxScreens
 
 screens = TmuxScreens("kiosk", ["sh", "-c", "sleep 1; echo 'Cấu hình sai / bad config'; exit 2"],
                       ["sleep", {idle!r}], Path({str(tmp_path)!r})).start()
-while screens.alive:
-    time.sleep(0.05)
+wait_until(lambda: not screens.alive, 120, step=0.05)
 screens.kill()
 print(screens.socket)
 """)

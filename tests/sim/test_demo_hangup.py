@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+from infra.polling import wait_until
 from tests.terminal import processes_mentioning
 
 
@@ -26,7 +27,5 @@ def test_hangup_stops_brokers_gateways_and_kiosks():
     assert processes_mentioning(workdir), "its children should be running now"
     proc.send_signal(signal.SIGHUP)
     proc.wait(timeout=60)
-    deadline = time.monotonic() + 15
-    while processes_mentioning(workdir) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    wait_until(lambda: not processes_mentioning(workdir), 15, step=0.2)
     assert processes_mentioning(workdir) == []

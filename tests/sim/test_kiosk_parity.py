@@ -15,7 +15,6 @@ import shutil
 import sqlite3
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from infra.polling import wait_until
 from screening.default_policy import default_policy
 from sim.components import Component, python_m, write_toml
 from sim.qr_reader_device import QrReaderDevice
@@ -108,11 +108,8 @@ def test_the_simulated_kiosk_judges_every_code_as_chot_kiosk_does(two_kiosks, co
     for count, code in enumerate(codes, start=1):
         sim_reader.scan(code)
         tui_reader.scan(code)
-        deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline and not (
-                len(verdicts(folder / "journal-sim.sqlite")) >= count
-                and len(verdicts(folder / "journal-tui.sqlite")) >= count):
-            time.sleep(0.05)
+        wait_until(lambda count=count: len(verdicts(folder / "journal-sim.sqlite")) >= count
+                   and len(verdicts(folder / "journal-tui.sqlite")) >= count, WAIT_S, step=0.05)
     simulated, terminal = verdicts(folder / "journal-sim.sqlite"), verdicts(
         folder / "journal-tui.sqlite")
     assert len(simulated) == len(codes)
