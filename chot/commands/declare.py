@@ -50,9 +50,7 @@ def declare(args: argparse.Namespace) -> int:
                  reason_of(exc, "declaration_invalid"))
         return 1
     if decl.expires_at - decl.issued_at > DEFAULT_RULES.max_validity:
-        print(f"Cảnh báo: hiệu lực dài hơn {DEFAULT_RULES.max_validity}, chính sách mặc định "
-              f"sẽ từ chối / warning: valid for longer than {DEFAULT_RULES.max_validity}, "
-              "kiosks on the default policy will reject it", file=sys.stderr)
+        print(said("long_validity", limit=DEFAULT_RULES.max_validity), file=sys.stderr)
     code = signed_code.issue(decl, key)
     if args.png:
         import segno

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from chot.failure import fail
+from chot.failure import fail, said
 
 KEY_PAIRS = ("issuer", "center")
 
@@ -35,7 +35,7 @@ def generate(args: argparse.Namespace) -> int:
                     f"{exc.strerror or exc}", "write_failed")
     existing = [p for name in KEY_PAIRS for p in (out / f"{name}.key",) if p.exists()]
     if existing and not args.force:
-        print(f"Khoá đã có, không ghi đè / keys exist, not overwriting: {existing[0]} "
+        print(f"{said('keys_exist')}: {existing[0]} "
               "(--force to replace)")
         return 1
     result: dict[str, str] = {}

@@ -109,8 +109,8 @@ def eval_rule(args: argparse.Namespace) -> int:
     line = ({"result": None, "error": result.message} if isinstance(result, EvaluationError)
             else {"result": to_json(result)})
     if not args.json:
-        print(f"Kết quả / result: {json.dumps(line['result'], ensure_ascii=False)}"
-              + (f" (lỗi / error: {line['error']})" if "error" in line else ""))
+        print(f"{said('result')}: {json.dumps(line['result'], ensure_ascii=False)}"
+              + (f" ({said('error')}: {line['error']})" if "error" in line else ""))
     print(json.dumps(line, ensure_ascii=False))
     return 0
 
@@ -138,9 +138,9 @@ def test_rule(args: argparse.Namespace) -> int:
         else:
             mark = "✔" if line["passed"] else "✘"
             print(f"{mark} {number} {line['name']}: {json.dumps(line['result'])} "
-                  f"(cần / expected {json.dumps(line['expected'])})")
+                  f"({said('expected')} {json.dumps(line['expected'])})")
     if not args.json:
-        print(f"{len(cases) - failed} đạt / passed, {failed} không đạt / failed")
+        print(f"{len(cases) - failed} {said('passed')}, {failed} {said('failed')}")
     return 1 if failed else 0
 
 

@@ -8,6 +8,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from chot.failure import said
 from screening import words
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def read_readings(args: argparse.Namespace) -> int:
         config = ThermometerConfig(port=None if args.port == "auto" else args.port,
                                    calibration_offset_c=args.calibration)
     except ValidationError as exc:
-        print(f"Tham số sai / bad argument: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}",
+        print(f"{said('bad_argument')}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}",
               file=sys.stderr)
         return 2
     readings: list[dict[str, Any]] = []

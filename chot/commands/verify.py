@@ -205,7 +205,7 @@ def _text_lines(result: dict[str, Any]) -> list[str]:
         lines.append(f"  {result['format']}: {cert['type']} {cert['date'] or ''} "
                      f"{cert['issuer_country'] or ''}".rstrip())
     if result.get("quarantine_days"):
-        lines.append(f"  Cách ly / quarantine: {result['quarantine_days']} ngày/days")
+        lines.append(f"  {said('quarantine_line')}: {result['quarantine_days']} ngày/days")
     if result.get("notify_ward"):
-        lines.append(f"  Báo phường/xã / notify ward: {result['notify_ward']}")
+        lines.append(f"  {said('notify_ward')}: {result['notify_ward']}")
     return lines

@@ -87,4 +87,18 @@ CLI: Words = {
                             "firmware failed the MicroPython type check ({errors} errors)"),
     "firmware_deploy_failed": ("Không chép được firmware vào {port}",
                                "Could not deploy firmware to {port}"),
+    # What commands print beside their answer
+    "bad_argument": ("Tham số sai", "bad argument"),
+    "keys_exist": ("Khoá đã có, không ghi đè", "keys exist, not overwriting"),
+    "cannot_create_folder": ("không tạo được thư mục", "cannot create the folder"),
+    "quarantine_line": ("Cách ly", "quarantine"),
+    "notify_ward": ("Báo phường/xã", "notify ward"),
+    "result": ("Kết quả", "result"),
+    "error": ("lỗi", "error"),
+    "expected": ("cần", "expected"),
+    "passed": ("đạt", "passed"),
+    "failed": ("không đạt", "failed"),
+    "long_validity": ("Cảnh báo: hiệu lực dài hơn {limit}, chính sách mặc định sẽ từ chối",
+                      "warning: valid for longer than {limit}, kiosks on the default policy "
+                      "will reject it"),
 }

@@ -61,8 +61,8 @@ def _check_folders(cfg: Any, sections: Any) -> None:
             if not folder.is_dir():
                 raise NotADirectoryError(20, "not a folder")
         except OSError as exc:
-            raise ConfigProblem(folder, f"{key}: không tạo được thư mục / cannot create the "
-                                f"folder: {exc.strerror or exc}", "folder_unusable") from None
+            raise ConfigProblem(folder, f"{key}: {said('cannot_create_folder')}: "
+                                f"{exc.strerror or exc}", "folder_unusable") from None
 
 
 def load_for_day(args: argparse.Namespace) -> Any:
