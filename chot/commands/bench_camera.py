@@ -12,7 +12,7 @@ from chot.failure import said
 def register(tree: Any) -> None:
     """Add `chot bench camera`."""
     parser = tree.command("camera", run_bench_camera,
-                          "đo giải mã camera trực tiếp / benchmark live camera decoding",
+                          said("help_bench_camera"),
                           group="bench")
     parser.add_argument("--presentations", type=int, default=20,
                         help="travellers holding a code up to the camera")

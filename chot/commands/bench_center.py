@@ -12,8 +12,7 @@ from chot.failure import fail, said
 def register(tree: Any) -> None:
     """Add `chot bench center`."""
     bench = tree.command("center", bench_center,
-                         "đo chi phí kiểm tra của trung tâm / what the center's checks cost "
-                         "ingest", group="bench")
+                         said("help_bench_center"), group="bench")
     bench.add_argument("--events", type=int, default=20_000, help="events per run")
 
 

@@ -23,7 +23,7 @@ def register(tree: CommandTree) -> None:
     tree.group("bench", help="benchmarks")
     decode = tree.command(
         "decode", _decode,
-        "giải mã mọi ảnh trong DIR / decode every image in DIR and count ok, wrong, missed",
+        said("help_bench_decode"),
         group="bench")
     decode.add_argument("dir", metavar="DIR",
                         help="corpus folder (recursive): NAME.png|.jpg|.webp + NAME.txt")
@@ -34,7 +34,7 @@ def register(tree: CommandTree) -> None:
     decode.add_argument("--json", action="store_true", help="only the JSON summary line")
     decode.add_argument("--verbose", action="store_true", help="one line per wrong or missed image")
     gen = tree.command("gen-corpus", _gen_corpus,
-                       "tạo bộ ảnh thử / write the synthetic 720p and Vietnamese corpora to OUT",
+                       said("help_bench_gen_corpus"),
                        group="bench")
     gen.add_argument("out", metavar="OUT", help="folder to write (created)")
     gen.add_argument("--frames", type=int, default=200, help="720p camera frames (default 200)")

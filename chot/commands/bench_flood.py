@@ -16,8 +16,7 @@ PEAK_RSS_MAX_MB = 500.0
 def register(tree: Any) -> None:
     """Add `chot bench flood`."""
     parser = tree.command("flood", run_bench_flood,
-                          "một chốt gửi ồ ạt bên một chốt bình thường / one post floods "
-                          "beside a well-behaved one", group="bench")
+                          said("help_bench_flood"), group="bench")
     parser.add_argument("--duration", type=float, default=60.0,
                         help="seconds the flood lasts (default 60)")
     parser.add_argument("--calm", type=float, default=20.0,

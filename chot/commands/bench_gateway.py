@@ -12,7 +12,7 @@ from chot.failure import said
 def register(tree: Any) -> None:
     """Add `chot bench gateway`."""
     parser = tree.command("gateway", run_bench_gateway,
-                          "đo hiệu năng chuyển tiếp / benchmark the relay", group="bench")
+                          said("help_bench_gateway"), group="bench")
     parser.add_argument("--events", type=int, default=20_000,
                         help="events for the throughput runs (relay, raw paho, bridge)")
     parser.add_argument("--backlog", "--drain-events", dest="backlog", type=int, default=None,

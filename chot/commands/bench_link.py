@@ -6,11 +6,13 @@ import argparse
 import json
 from typing import Any
 
+from chot.failure import said
+
 
 def register(tree: Any) -> None:
     """Add `chot bench link`."""
     parser = tree.command("link", run_bench_link,
-                          "chạy thử lâu kết nối MQTT qua TLS / soak the MQTT links over TLS",
+                          said("help_bench_link"),
                           group="bench")
     parser.add_argument("--minutes", type=float, default=10.0, help="how long the load runs")
     parser.add_argument("--kiosks", type=int, default=4, help="kiosk links on the post broker")

@@ -6,12 +6,13 @@ import argparse
 import json
 from typing import Any
 
+from chot.failure import said
+
 
 def register(tree: Any) -> None:
     """Add `chot bench live`."""
     parser = tree.command("live", run_bench_live,
-                          "đo chi phí trung tâm theo từng sự kiện ở tốc độ thực / the center's "
-                          "CPU per event at live rates", group="bench")
+                          said("help_bench_live"), group="bench")
     parser.add_argument("--posts", type=int, default=5, help="posts the kiosks belong to")
     parser.add_argument("--kiosks", type=int, default=200, help="kiosks sending")
     parser.add_argument("--rate", type=float, default=100.0, help="events per second, in all")

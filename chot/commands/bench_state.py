@@ -13,15 +13,13 @@ from chot.failure import fail, said
 def register(tree: Any) -> None:
     """Add `chot bench state` and `chot bench gaps`."""
     state = tree.command("state", bench_state,
-                         "đo chi phí một bản tin trạng thái: tỉnh nhỏ và tỉnh lớn / the "
-                         "center's cost per device state, small and large province",
+                         said("help_bench_state"),
                          group="bench")
     state.add_argument("--small", type=int, default=200, help="devices of the small run")
     state.add_argument("--large", type=int, default=5000, help="devices of the large run")
     state.add_argument("--states", type=int, default=20_000, help="state messages per run")
     gaps = tree.command("gaps", bench_gaps,
-                        "đo quét khoảng trống số thứ tự theo lịch sử / the sequence-gap scan "
-                        "with more and more stored history (SQLite)", group="bench")
+                        said("help_bench_gaps"), group="bench")
     gaps.add_argument("--history", default="0,100000,1000000",
                       help="older stored events of each run, comma-separated")
     gaps.add_argument("--recent", type=int, default=50_000,

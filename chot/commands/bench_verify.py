@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from chot.failure import said
+
 if TYPE_CHECKING:
     from chot.cli import CommandTree
 
@@ -25,9 +27,7 @@ def register(tree: CommandTree) -> None:
     tree.group("bench", help="benchmarks")
     parser = tree.command(
         "verify", _bench,
-        "đo thời gian kiểm tra chứng nhận / time decode+verify of EU DCC (PS256, ES256, and "
-        "PS256 beside a 100,000-entry revocation list) and SMART Health Cards beside our own "
-        "declaration, and a DCC through the default CertLogic entry rules, on one core",
+        said("help_bench_verify"),
         group="bench")
     parser.add_argument("--runs", type=int, default=500, help="reads per code (default 500)")
     parser.add_argument("--json", action="store_true", help="only the JSON summary line")

@@ -8,14 +8,16 @@ import os
 from pathlib import Path
 from typing import Any
 
+from chot.failure import said
+
 DYNSEC_FILE = "dynamic-security.json"
 
 
 def register(tree: Any) -> None:
     """Add `chot broker access`."""
-    tree.group("broker", help="truy cập broker MQTT / MQTT broker access")
+    tree.group("broker", help=said("help_group_broker"))
     parser = tree.command(
-        "access", access, "tạo tài khoản broker từ danh mục / broker logins from the registry",
+        "access", access, said("help_broker_access"),
         group="broker")
     parser.add_argument("--registry", required=True, help="the province registry (TOML)")
     parser.add_argument("--out", required=True,

@@ -12,8 +12,7 @@ from chot.failure import fail, said
 def register(tree: Any) -> None:
     """Add `chot bench center-store`."""
     bench = tree.command("center-store", bench_center_store,
-                         "đo tốc độ lưu sự kiện: SQLite và PostgreSQL (một và hai phiên bản) / "
-                         "store throughput: SQLite vs PostgreSQL, one and two instances",
+                         said("help_bench_center_store"),
                          group="bench")
     bench.add_argument("--events", type=int, default=20_000, help="events per run")
 

@@ -13,7 +13,7 @@ from chot.failure import complain, reason_of, said
 def register(tree: Any) -> None:
     """Add `chot declare`."""
     parser = tree.command("declare", declare,
-                          "cấp tờ khai y tế có chữ ký / issue a signed health declaration")
+                          said("help_declare"))
     parser.add_argument("--example", action="store_true", help="print an example declaration JSON")
     parser.add_argument("--key", help="issuer private key (issuer.key)")
     parser.add_argument("--json", dest="json_file", help="declaration JSON file ('-' for stdin)")

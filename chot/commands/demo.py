@@ -16,8 +16,7 @@ if TYPE_CHECKING:
 def register(tree: CommandTree) -> None:
     """Add `chot demo`."""
     parser = tree.command(
-        "demo", run, "toàn hệ thống trên một máy, thiết bị mô phỏng; F12: máy quét ⇄ trung tâm "
-        "/ the whole system on simulated devices; F12: staff UI ⇄ center dashboard")
+        "demo", run, said("help_demo"))
     parser.add_argument("--headless", action="store_true",
                         help="no staff UI: run for --duration seconds, print the run's report")
     parser.add_argument("--duration", type=float, default=None,

@@ -20,12 +20,10 @@ STUB_DISTRIBUTIONS = ("micropython-rp2-stubs", "micropython-stdlib-stubs")
 
 def register(tree: CommandTree) -> None:
     """Add `chot firmware check` and `chot firmware deploy`."""
-    tree.group("firmware", help="firmware nút đo nhiệt / thermometer node firmware (MicroPython)")
-    check = tree.command("check", _check, "kiểm tra kiểu firmware / type-check firmware/ "
-                         "against micropython-rp2-stubs", group="firmware")
+    tree.group("firmware", help=said("help_group_firmware"))
+    check = tree.command("check", _check, said("help_firmware_check"), group="firmware")
     check.add_argument("--json", action="store_true", help="only the JSON summary line")
-    deploy = tree.command("deploy", _deploy, "nạp firmware / copy firmware/ to the node "
-                          "with mpremote", group="firmware")
+    deploy = tree.command("deploy", _deploy, said("help_firmware_deploy"), group="firmware")
     deploy.add_argument("--port", required=True, help="serial port of the node, e.g. /dev/ttyACM0")
     deploy.add_argument("--no-maintenance", action="store_true",
                         help="do not ask running firmware to free the REPL first")

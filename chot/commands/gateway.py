@@ -7,14 +7,14 @@ import json
 from typing import Any
 
 from chot.center_keys import read_center_keys
-from chot.failure import fail
+from chot.failure import fail, said
 from chot.logs import configure_logging
 
 
 def register(tree: Any) -> None:
     """Add `chot gateway`."""
     parser = tree.command("gateway", run_gateway,
-                          "chuyển tiếp sự kiện về tỉnh / relay events to the provincial center")
+                          said("help_gateway"))
     parser.add_argument("--config", required=True, help="gateway TOML file")
     parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING, ERROR")
 

@@ -13,8 +13,8 @@ KEY_PAIRS = ("issuer", "center")
 
 def register(tree: Any) -> None:
     """Add `chot keys generate`."""
-    tree.group("keys", help="khoá ký / signing keys")
-    parser = tree.command("generate", generate, "tạo khoá ký / generate signing keys",
+    tree.group("keys", help=said("help_group_keys"))
+    parser = tree.command("generate", generate, said("help_keys_generate"),
                           group="keys")
     parser.add_argument("--out", required=True, help="folder for issuer.key/.pub, center.key/.pub")
     parser.add_argument("--force", action="store_true", help="overwrite existing keys")

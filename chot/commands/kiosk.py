@@ -15,7 +15,7 @@ from chot.logs import PrivateTracebacks
 
 def register(tree: Any) -> None:
     """Add `chot kiosk` and `chot bench kiosk`."""
-    parser = tree.command("kiosk", kiosk, "giao diện cán bộ tại chốt / checkpoint staff UI")
+    parser = tree.command("kiosk", kiosk, said("help_kiosk"))
     parser.add_argument("--config", required=True, help="kiosk TOML file")
     parser.add_argument("--serve", action="store_true",
                         help="serve the UI to a browser (textual-serve) instead of this terminal")
@@ -25,7 +25,7 @@ def register(tree: Any) -> None:
                         help="where the log goes while the UI has the terminal: this syslog "
                              "socket (default /dev/log, read by the journal), if it exists")
     bench = tree.command("kiosk", bench_kiosk,
-                         "thời gian từ quét đến kết quả / scan-to-verdict time of the staff UI",
+                         said("help_bench_kiosk"),
                          group="bench")
     bench.add_argument("--scans", type=int, default=200, help="codes to scan (default 200)")
     bench.add_argument("--journal", choices=("sqlite", "memory"), default="sqlite",

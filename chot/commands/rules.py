@@ -6,14 +6,15 @@ import argparse
 import json
 from typing import Any
 
+from chot.failure import said
+
 
 def register(tree: Any) -> None:
     """Add `chot rules import`, `chot rules eval` and `chot rules test`."""
-    tree.group("rules", help="quy tắc nhập cảnh (CertLogic) / entry rules (CertLogic)")
+    tree.group("rules", help=said("help_group_rules"))
     add = tree.command(
         "import", import_rules,
-        "thêm quy tắc theo định dạng EU vào chính sách / add EU-format business rules to a "
-        "policy body", group="rules")
+        said("help_rules_import"), group="rules")
     add.add_argument("files", nargs="+", metavar="FILE",
                      help="a rule (JSON object) or a list of rules, as the EU gateway gives "
                           "them; an EU value set ({valueSetId, valueSetValues}) goes into "

@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 
 def register(tree: CommandTree) -> None:
     """Add `chot sensor read`."""
-    tree.group("sensor", help="cảm biến nhiệt / thermometer node")
+    tree.group("sensor", help=said("help_group_sensor"))
     read = tree.command("read", read_readings,
-                        "đọc nhiệt độ từ thiết bị / readings from a thermometer node",
+                        said("help_sensor_read"),
                         group="sensor")
     read.add_argument("--port", required=True,
                       help="serial device or pyserial URL; 'auto' finds the node by USB id")
@@ -31,7 +31,7 @@ def register(tree: CommandTree) -> None:
                       help="offset in °C added to the object temperature (default 0)")
     read.add_argument("--json", action="store_true", help="only the JSON line")
     signal = tree.command("signal", play_signal,
-                          "bật đèn/còi trên thiết bị / play a LED and buzzer pattern",
+                          said("help_sensor_signal"),
                           group="sensor")
     signal.add_argument("pattern", choices=["green", "amber", "red", "off"],
                         help="green pass, amber check, red stop")

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def register(tree: CommandTree) -> None:
     """Add `chot sim camera`."""
     parser = tree.command(
-        "camera", run, "camera ảo phát MJPEG / a virtual camera streaming MJPEG on loopback",
+        "camera", run, said("help_sim_camera"),
         group="sim")
     parser.add_argument("--port", type=int, default=0, help="TCP port (default: a free one)")
     parser.add_argument("--size", default="1280x720", help="frame size WxH (default 1280x720)")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def register(tree: CommandTree) -> None:
     """Add `chot sim device` with one sub-command per kind of device."""
-    device = tree.command("device", _usage, "thiết bị ảo trên pty / a virtual device on a pty",
+    device = tree.command("device", _usage, said("help_sim_device"),
                           group="sim")
     kinds = device.add_subparsers(dest="device_kind", metavar="DEVICE")
     _register_thermometer(kinds)

@@ -13,8 +13,7 @@ from chot.failure import fail, said
 def register(tree: Any) -> None:
     """Add `chot sim load`."""
     parser = tree.command("load", run_sim_load,
-                          "bơm sự kiện qua nhật ký máy quét / inject events through a kiosk "
-                          "journal", group="sim")
+                          said("help_sim_load"), group="sim")
     parser.add_argument("--config", required=True, help="kiosk link TOML file")
     parser.add_argument("--events", type=int, required=True, help="how many events to record")
     parser.add_argument("--rate", type=float, default=100.0,

@@ -16,8 +16,7 @@ if TYPE_CHECKING:
 def register(tree: CommandTree) -> None:
     """Add `chot sim run`."""
     parser = tree.command(
-        "run", run, "chạy kịch bản mô phỏng và đối chiếu kết quả / run a scenario, check it "
-        "against the ground truth", group="sim")
+        "run", run, said("help_sim_run"), group="sim")
     parser.add_argument("scenario", help="scenario TOML file, or the name of a shipped one "
                                          "(quiet-venue, highway-rush-hour, border-uplink-cut, "
                                          "sensor-unplugged)")

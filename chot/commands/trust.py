@@ -8,14 +8,15 @@ import json
 import sys
 from typing import Any
 
+from chot.failure import said
+
 
 def register(tree: Any) -> None:
     """Add `chot trust import`."""
-    tree.group("trust", help="danh sách tin cậy / trust lists")
+    tree.group("trust", help=said("help_group_trust"))
     parser = tree.command(
         "import", import_lists,
-        "nhập danh sách ký và danh sách thu hồi chứng nhận nước ngoài / import foreign "
-        "certificate signers and revocation lists", group="trust")
+        said("help_trust_import"), group="trust")
     parser.add_argument("files", nargs="+", metavar="FILE",
                         help="DCC gateway-style JSON list, DSC (PEM, DER, base64 DER), JWKS, "
                              "VCI directory snapshot, EU DCC revocation batches, the EU "

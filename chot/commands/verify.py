@@ -13,7 +13,7 @@ from chot.failure import complain, reason_of, said
 def register(tree: Any) -> None:
     """Add `chot verify`."""
     parser = tree.command("verify", verify,
-                          "kiểm tra một mã QR / check one code and print the verdict")
+                          said("help_verify"))
     parser.add_argument("code", nargs="?", help="the code text ('-' reads standard input)")
     parser.add_argument("--image", help="read the code from an image file instead")
     parser.add_argument("--trust", nargs="+", action="extend", default=[], metavar="FILE",

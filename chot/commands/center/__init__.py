@@ -10,13 +10,13 @@ import argparse
 from typing import Any
 
 from chot.commands.center import arrivals, publish, report, run
+from chot.failure import said
 
 
 def register(tree: Any) -> None:
     """Add `chot center` with its options and subcommands."""
     parser = tree.command("center", run.run_center,
-                          "trung tâm tỉnh: nhận sự kiện, bảng điều khiển, báo cáo / "
-                          "provincial center: ingest, dashboard, reports")
+                          said("help_center"))
     parser.add_argument("--config", help="center TOML file")
     parser.add_argument("--headless", action="store_true",
                         help="no dashboard: ingest, store, acknowledge, alert, report")
