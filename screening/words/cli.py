@@ -179,4 +179,12 @@ CLI: Words = {
         "import foreign certificate signers and revocation lists"),
     "help_verify": ("kiểm tra một mã QR",
         "check one code and print the verdict"),
+    "help_center_report": ("báo cáo ngày", "daily report"),
+    "about_center_report": ("báo cáo ngày theo chốt và toàn tỉnh",
+                            "daily report per post and province"),
+    "help_center_arrivals": ("danh sách người về phường", "arrivals for one ward"),
+    "about_center_arrivals": ("người được báo về một phường/xã trong ngày",
+                              "a ward's arrivals of a day"),
+    "help_policy_example": ("chính sách mặc định cho một tỉnh",
+                            "the default policy for a province, to edit and publish"),
 }

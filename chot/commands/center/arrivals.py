@@ -13,8 +13,8 @@ from chot.failure import fail, said
 def add_parser(subparsers: Any) -> None:
     """Add `arrivals` to `chot center`."""
     parser = subparsers.add_parser(
-        "arrivals", help="danh sách người về phường / arrivals for one ward",
-        description="người được báo về một phường/xã trong ngày / a ward's arrivals of a day")
+        "arrivals", help=said("help_center_arrivals"),
+        description=said("about_center_arrivals"))
     config_option(parser)
     parser.add_argument("--ward", required=True, help="official ward code, e.g. 03127")
     parser.add_argument("--date", default="today",

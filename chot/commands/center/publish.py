@@ -29,8 +29,7 @@ def add_parsers(subparsers: Any) -> None:
         parser.set_defaults(handler=publish_policy if kind == "policy" else publish_trust)
         if kind == "policy":
             example = actions.add_parser(
-                "example", help="chính sách mặc định cho một tỉnh / the default policy for a "
-                                "province, to edit and publish")
+                "example", help=said("help_policy_example"))
             example.add_argument("--province", required=True,
                                  help="the province's official code (e.g. 01)")
             example.set_defaults(handler=example_policy)

@@ -7,14 +7,14 @@ import json
 from typing import Any
 
 from chot.commands.center.options import config_option, emit, load_for_day
-from chot.failure import fail
+from chot.failure import fail, said
 
 
 def add_parser(subparsers: Any) -> None:
     """Add `report` to `chot center`."""
     parser = subparsers.add_parser(
-        "report", help="báo cáo ngày / daily report",
-        description="báo cáo ngày theo chốt và toàn tỉnh / daily report per post and province")
+        "report", help=said("help_center_report"),
+        description=said("about_center_report"))
     config_option(parser)
     parser.add_argument("--date", default="today",
                         help="YYYY-MM-DD, today or yesterday (local day)")
