@@ -199,7 +199,7 @@ def test_the_center_tells_its_own_broker_loss_from_a_posts(
         shown = take_snapshot(watch, None, datetime.now(UTC))
         assert shown.broker_down_since is not None
         assert {row.post: row.online for row in shown.posts} == {POST: None, "pha-din": None}
-        time.sleep(1.0)
+        time.sleep(1.0)  # on purpose: the outage lasts a while, and its length is logged
         mosquitto.start()
         assert wait_for(lambda: re.search(r"center-live broker \S+ is back after [\d.]+ s",
                                           caplog.text) is not None, WAIT_S)

@@ -52,7 +52,7 @@ class ThirdParty:
     PROBE = f"chot/v1/{PROV}/probe"
 
     def __init__(self, port: int, out: Path) -> None:
-        self.out = out
+        self.out, self.port = out, port
         with out.open("w") as sink:
             self.proc = subprocess.Popen(
                 ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-V", "mqttv5", "-q", "1",
@@ -61,14 +61,18 @@ class ThirdParty:
         # Listening only once it has seen a probe: nothing later can slip past it.
         def heard_probe() -> bool:
             raw_publish(port, self.PROBE, b"{}")
-            time.sleep(0.1)
+            time.sleep(0.1)  # pacing the probes; the wait is wait_for's, on the printed probe
             return self.PROBE in out.read_text()
 
         assert wait_for(heard_probe), "mosquitto_sub did not start"
 
     def stop(self) -> list[tuple[bool, str, bytes]]:
         """End it and return what it printed: (retained, topic, payload)."""
-        time.sleep(0.3)
+        # Whatever was published before a last probe has been printed once that probe is.
+        probes = self.out.read_text().count(self.PROBE)
+        raw_publish(self.port, self.PROBE, b"{}")
+        assert wait_for(lambda: self.out.read_text().count(self.PROBE) > probes), \
+            "mosquitto_sub stopped printing"
         self.proc.terminate()
         self.proc.wait(timeout=10)
         lines = [line.split("\t") for line in self.out.read_text().splitlines()

@@ -51,7 +51,7 @@ def test_headless_center_runs_until_sigterm_and_reports(mosquitto, center_config
         def quarantined() -> bool:
             # Until the center has subscribed a message is not for it: send until one lands.
             publish(mosquitto.port, "chot/v1/11/kiosk/p/k/events", b"not json")
-            time.sleep(0.3)
+            time.sleep(0.3)  # pacing the resends; the wait is wait_for's, on the row itself
             with sqlite3.connect(f"file:{cfg.store.path}?mode=ro", uri=True) as db:
                 return bool(db.execute("SELECT count(*) FROM quarantine").fetchone()[0])
 
@@ -84,7 +84,12 @@ def test_a_viewer_sees_posts_and_every_instances_alerts_once(mosquitto, center_c
             publish(mosquitto.port, "chot/v1/11/alerts", json.dumps(alert.to_json()).encode())
         publish(mosquitto.port, "chot/v1/11/alerts", b'{"schema": 1, "kind": "fever"}')
         assert wait_for(lambda: any(a.kind is AlertKind.FEVER for a in watch.alerts()))
-        time.sleep(0.3)
+        # The viewer takes its messages in order: once a later one is in, so are the repeat
+        # and the malformed alert (a post named to sort last, after the one asserted on).
+        publish(mosquitto.port, "chot/v1/11/gateway/zz-marker/state",
+                json.dumps({"schema": 1, "status": "offline", "post": "zz-marker",
+                            "reason": "connection_lost"}).encode())
+        assert wait_for(lambda: "zz-marker" in watch.monitor.gateways)
         snapshot = snapshot_source(watch, counts)()
     finally:
         live.stop()
@@ -110,14 +115,15 @@ def test_serve_offers_the_dashboard_to_a_browser(mosquitto, center_config):
     proc = subprocess.Popen([sys.executable, "-c", RUN_SERVE, str(center_config(mosquitto)),
                              str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        page = ""
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not page:
+        def page_served() -> str:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as reply:
-                    page = reply.read().decode("utf-8", "replace")
+                    return str(reply.read().decode("utf-8", "replace"))
             except OSError:
-                time.sleep(0.2)
+                return ""
+
+        wait_for(page_served, 20, step=0.2)
+        page = page_served()
     finally:
         proc.terminate()
         proc.communicate(timeout=10)
