@@ -112,7 +112,7 @@ def test_a_flood_while_the_center_is_away_fills_a_bounded_queue(
     offered_mb = lambda: flooder.sent / 200 * batch_bytes / 1e6  # noqa: E731
     assert wait_for(lambda: offered_mb() > 200, 90, step=0.2), offered_mb()
     flooder.stop()
-    time.sleep(0.5)
+    time.sleep(0.5)  # the last batches in flight settle before the broker's memory is read
     grown = _resident_mb(broker.pid) - before
     # 200 MB queued for a center that is away would all be held in memory (and in
     # mosquitto.db at the next save); the queue stops at max_queued_bytes (64 MiB).

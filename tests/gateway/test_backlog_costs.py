@@ -4,6 +4,7 @@ leaves no dead space in the outbox once drained (issue 21, costs that stay flat)
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from gateway.outbox import Incoming, Outbox, Outgoing
 from gateway.relay import AWAITING_PER_WINDOW, RECEIVE_MAXIMUM
 from infra.config import BrokerConfig
 from infra.mqtt import BrokerLink, make_client
+from infra.polling import wait_until
 from infra.reliable_sender import LOAD_CHUNK, ReliableSender
 from sim.broker import MosquittoBroker
 
@@ -149,6 +151,9 @@ def test_the_post_link_takes_at_most_its_receive_maximum_of_unacknowledged_messa
     got: list[int] = []
     client.on_message = lambda _c, _u, message: got.append(message.mid)
 
+    subscribed = threading.Event()
+    client.on_subscribe = lambda *_args: subscribed.set()
+
     def subscribe(_session_present: bool) -> None:
         client.subscribe("chot/v1/test/#", qos=1)
 
@@ -157,7 +162,7 @@ def test_the_post_link_takes_at_most_its_receive_maximum_of_unacknowledged_messa
     link.start()
     try:
         assert link.wait_connected(10)
-        time.sleep(0.5)  # subscribed
+        assert subscribed.wait(10), "the post link's subscription was not acknowledged"
         sender = make_client(BrokerConfig(port=mosquitto.port), "chot-test-sender")
         sender.connect("127.0.0.1", mosquitto.port)
         sender.loop_start()
@@ -167,15 +172,18 @@ def test_the_post_link_takes_at_most_its_receive_maximum_of_unacknowledged_messa
             info.wait_for_publish(10)
         sender.disconnect()
         sender.loop_stop()
-        time.sleep(1.0)
+        assert wait_until(lambda: len(got) >= RECEIVE_MAXIMUM, 10)
+        time.sleep(0.5)  # on purpose: a window in which more would come if the broker sent them
         assert len(got) == RECEIVE_MAXIMUM  # nothing acknowledged: the rest wait at the broker
         for mid in list(got):
             client.ack(mid, 1)
-        deadline = time.monotonic() + 10
-        while len(got) < 3 * RECEIVE_MAXIMUM and time.monotonic() < deadline:
+
+        def all_taken() -> bool:
             for mid in got[RECEIVE_MAXIMUM:]:
                 client.ack(mid, 1)
-            time.sleep(0.1)
+            return len(got) >= 3 * RECEIVE_MAXIMUM
+
+        wait_until(all_taken, 10, step=0.1)
         assert len(got) == 3 * RECEIVE_MAXIMUM
     finally:
         link.stop()
