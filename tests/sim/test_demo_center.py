@@ -23,7 +23,9 @@ needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not i
 KIOSK_READY = "SẴN SÀNG QUÉT"
 CENTER_TITLE = "TRUNG TÂM GIÁM SÁT"
 REPO = Path(__file__).resolve().parents[2]
-OUTCOME_TODAY = re.compile(r"(?:Được qua|Cách ly nhà|Cách ly TT|Y tế|Từ chối|Thiếu TT) (\d+)")
+# The totals keep each outcome with its count by no-break spaces (\s matches them too).
+OUTCOME_TODAY = re.compile(r"(?:Được\squa|Cách\sly\snhà|Cách\sly\sTT|Y\stế|Từ\schối"
+                           r"|Thiếu\sTT)\s+(\d+)")
 
 
 def demo_in_terminal(tmp_path: Path, name: str, columns: int = 120,
