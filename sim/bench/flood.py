@@ -34,8 +34,9 @@ from center.broker_access import GATEWAY_ON_POST, center_access, post_access
 from center.registry import Registry
 from infra import topics
 from infra.client_ids import gateway_client_id
+from infra.polling import wait_until
 from kiosk_ui.journal import Journal
-from sim.bench.gateway import Processes, _epoch, _pct, _query, _wait
+from sim.bench.gateway import Processes, _epoch, _pct, _query, retained
 from sim.broker import MosquittoBroker, TlsFiles
 from sim.load import sample_makers
 from sim.shipped_brokers import ShippedBroker, make_tls, password
@@ -205,24 +206,8 @@ def _peak_rss_mb(pid: int | None) -> float:
 
 
 def _gateway_online(port: int) -> bool:
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"{CENTER}-bench",
-                         protocol=mqtt.MQTTv5)
-    client.username_pw_set(CENTER, password(CENTER))
-    state: dict[str, Any] = {}
-    heard = threading.Event()
-
-    def on_message(_c: Any, _u: Any, message: mqtt.MQTTMessage) -> None:
-        with contextlib.suppress(ValueError):
-            state.update(json.loads(message.payload))
-        heard.set()
-
-    client.on_message = on_message
-    client.on_connect = lambda c, *_a: c.subscribe(topics.gateway_state(PROV, CALM), qos=1)
-    client.connect("127.0.0.1", port)
-    client.loop_start()
-    heard.wait(1.0)
-    client.disconnect()
-    client.loop_stop()
+    state = retained(port, topics.gateway_state(PROV, CALM), (CENTER, password(CENTER)),
+                     client_id=f"{CENTER}-bench")
     return state.get("status") == "online"
 
 
@@ -261,14 +246,14 @@ def _run(work: Path, duration_s: float, calm_s: float, rate: float) -> FloodResu
         try:
             procs.start("center", "center", "--config", str(work / "center.toml"), "--headless")
             procs.start("gateway", "gateway", "--config", str(work / "gateway.toml"))
-            _wait(lambda: center_db.exists(), 30)
-            _wait(lambda: _gateway_online(center.port), 30, step=0.2)
+            wait_until(lambda: center_db.exists(), 30)
+            wait_until(lambda: _gateway_online(center.port), 30, step=0.2)
             calm_total = int(rate * (calm_s + duration_s + 2))
             procs.start("kiosk", "sim", "load", "--config", str(work / "kiosk.toml"),
                         "--events", str(calm_total), "--rate", str(rate), "--wait", "120")
             # The calm phase counts from the calm post's first event at the center (the
             # kiosk's process takes a while to start on a busy machine).
-            _wait(lambda: bool(_query(center_db, f"SELECT 1 FROM events WHERE post = '{CALM}'"
+            wait_until(lambda: bool(_query(center_db, f"SELECT 1 FROM events WHERE post = '{CALM}'"
                                                  " LIMIT 1")), 60, step=0.1)
             time.sleep(calm_s)
             flooder = Flooder(center.tls_port, tls, password(FLOOD), work)
@@ -281,7 +266,7 @@ def _run(work: Path, duration_s: float, calm_s: float, rate: float) -> FloodResu
                 work / "kiosk.db", "SELECT event_id FROM events")}
             stored_ids = lambda: {r[0] for r in _query(  # noqa: E731
                 center_db, f"SELECT event_id FROM events WHERE post = '{CALM}'")}
-            _wait(lambda: len(journal_ids()) >= calm_total and journal_ids() <= stored_ids(),
+            wait_until(lambda: len(journal_ids()) >= calm_total and journal_ids() <= stored_ids(),
                   120, step=0.5)
             rss = {"center": _peak_rss_mb(procs.pid("center")),
                    **{name: _peak_rss_mb(broker.pid) for name, broker in brokers.items()}}

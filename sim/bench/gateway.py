@@ -46,6 +46,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from infra import topics
+from infra.polling import wait_until
 from kiosk_ui.journal import Journal
 from sim.bench.baselines import (
     Message,
@@ -171,14 +172,6 @@ def _count(db: Path, sql: str) -> int:
     return int(rows[0][0] or 0) if rows else 0
 
 
-def _wait(predicate: Any, timeout: float, step: float = 0.02) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return bool(predicate())
-
 
 def _wait_idle(pid: int, timeout: float, busy_share: float = 0.2, window_s: float = 1.0) -> bool:
     """Wait until a process uses under busy_share of a core over window_s (done catching up)."""
@@ -280,8 +273,8 @@ def _run(work: Path, events: int, latency_events: int, rate: float, backlog: int
             procs.start("center", "center", "--config", str(work / "center.toml"),
                         "--headless")
             procs.start("gateway", "gateway", "--config", str(work / "gateway.toml"))
-            _wait(lambda: center_db.exists(), 30)
-            _wait(lambda: _gateway_online(center.port), 30, step=0.2)
+            wait_until(lambda: center_db.exists(), 30)
+            wait_until(lambda: _gateway_online(center.port), 30, step=0.2)
 
             # A kiosk journal full of events streams through the running relay. (Queueing
             # them at the post broker first would measure mosquitto's slow long queues.)
@@ -302,7 +295,7 @@ def _run(work: Path, events: int, latency_events: int, rate: float, backlog: int
             before_n = stored()
             procs.start("k2", "sim", "load", "--config", str(work / "K2.toml"), "--events",
                         str(latency_events), "--rate", str(rate), "--wait", "60")
-            _wait(lambda: stored() >= before_n + latency_events, timeout_s)
+            wait_until(lambda: stored() >= before_n + latency_events, timeout_s)
             lat = sorted(
                 (row[0] - _epoch(row[1])) * 1000 for row in _query(
                     center_db, "SELECT received_at, at FROM events WHERE kiosk='K2'"))
@@ -331,15 +324,15 @@ def _drain(work: Path, procs: Processes, uplink: Uplink, center_port: int,
     total = stored() + backlog
     procs.start("k3", "sim", "load", "--config", str(work / "K3.toml"), "--events",
                 "0", "--wait", str(timeout_s))
-    _wait(lambda: _count(work / "outbox.db", "SELECT count(*) FROM outbox") >= backlog,
+    wait_until(lambda: _count(work / "outbox.db", "SELECT count(*) FROM outbox") >= backlog,
           timeout_s, step=0.5)
     outbox_full = _file_mb(work / "outbox.db")
     uplink.restore()
     start = time.perf_counter()
-    _wait(lambda: stored() >= total, timeout_s, step=0.05)
+    wait_until(lambda: stored() >= total, timeout_s, step=0.05)
     drain_s = time.perf_counter() - start
     # The gateway gives the outbox's space back within seconds of the drain (Outbox.reclaim).
-    _wait(lambda: _file_mb(work / "outbox.db") < outbox_full / 2, 20.0, step=0.5)
+    wait_until(lambda: _file_mb(work / "outbox.db") < outbox_full / 2, 20.0, step=0.5)
     time.sleep(1.0)  # one more state message carries the final counters
     return drain_s, {
         "resent_during_drain": _resent(center_port) - resent_before,
@@ -350,7 +343,7 @@ def _drain(work: Path, procs: Processes, uplink: Uplink, center_port: int,
 
 def _resent(center_port: int) -> int:
     """The gateway's count of events sent again, from its retained state."""
-    state = _retained(center_port, topics.gateway_state(PROV, POST))
+    state = retained(center_port, topics.gateway_state(PROV, POST))
     return int(state.get("uplink", {}).get("resent", 0))
 
 
@@ -372,9 +365,13 @@ def _file_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists()) / 2**20
 
 
-def _retained(port: int, topic: str) -> dict[str, Any]:
-    """The retained JSON message on topic, or {}."""
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+def retained(port: int, topic: str, login: tuple[str, str] | None = None,
+             client_id: str = "") -> dict[str, Any]:
+    """The retained JSON message on topic (read with `login`, username and password), or {}."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
+                         protocol=mqtt.MQTTv5)
+    if login is not None:
+        client.username_pw_set(*login)
     got: dict[str, Any] = {}
     ready = threading.Event()
 
@@ -394,7 +391,7 @@ def _retained(port: int, topic: str) -> dict[str, Any]:
 
 
 def _gateway_online(port: int) -> bool:
-    return _retained(port, topics.gateway_state(PROV, POST)).get("status") == "online"
+    return retained(port, topics.gateway_state(PROV, POST)).get("status") == "online"
 
 
 def _cpu_s(pid: int) -> float:
