@@ -12,7 +12,7 @@ import time
 from datetime import datetime
 
 from center.alerts import Alert, alert_from_json
-from center.decode import Unreadable, loads
+from center.storable_json import Unreadable, loads
 from center.stores import StoreLocation, open_database
 
 SCHEMA = """

@@ -26,10 +26,10 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from center.config import CenterConfig
-from center.decode import dumps, event_messages, mend, needs_mending
 from center.limits import FairShare, QuarantineBudget, cost_of, events_in
 from center.post_queues import PostQueues
 from center.post_sessions import Session, open_sessions, post_groups
+from center.storable_json import dumps, event_messages, mend, needs_mending
 from center.store import Store
 from infra import topics
 from infra.mqtt import BrokerLink, make_client

@@ -13,7 +13,6 @@ from center.config import CenterConfig
 from center.day import zone
 from center.ingest import CenterIngest
 from center.link_log import LinkLog
-from center.live import LiveLink
 from center.queries import daily_report
 from center.registry import Registry
 from center.report import DailyReport
@@ -26,6 +25,7 @@ from center.store import Store
 from center.stores import open_database
 from center.ward_book import WardBook
 from center.watch import CenterWatch
+from center.watch_link import LiveLink
 from center.watch_upkeep import WatchUpkeep
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from center.decode import Unreadable, loads, storable
+from center.storable_json import Unreadable, loads, storable
 from center.stores import StoreLocation, open_database
 from center.stores.database import Transaction
 from infra.schema_version import Migration, unchanged

@@ -35,15 +35,15 @@ from center.alerts import (
 )
 from center.arrivals import Arrival, arrival_of, ward_summary
 from center.day import effective_scans, zone
-from center.decode import Unreadable, dumps, loads
+from center.device_states import LinkState, Monitor
+from center.event_check import Accepted, Intake, Quarantined
 from center.flapping import Flap, FlapGuard
-from center.inbound import Accepted, Intake, Quarantined
 from center.link_log import LinkLog
-from center.monitor import LinkState, Monitor
 from center.queries import EventSource
 from center.roster import KioskRoster
 from center.sequence_gaps import Gap, GapTracker
 from center.settings import CenterSections
+from center.storable_json import Unreadable, dumps, loads
 from center.ward_book import WardBook
 from infra import topics
 

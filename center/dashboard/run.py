@@ -16,13 +16,13 @@ from center.config import CenterConfig
 from center.dashboard.app import CenterDashboard
 from center.dashboard.snapshot import Snapshot, take_snapshot
 from center.link_log import LinkLog
-from center.live import LiveLink
 from center.queries import TodayCounts
 from center.roster import KioskRoster
 from center.service import CenterService
 from center.settings import CenterSections, registry_of
 from center.store import Store
 from center.watch import CenterWatch
+from center.watch_link import LiveLink
 from center.watch_upkeep import day_start
 
 

@@ -9,7 +9,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from center.alerts import Alert
-from center.monitor import LinkState
+from center.device_states import LinkState
 from center.watch import CenterWatch
 
 

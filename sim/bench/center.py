@@ -18,7 +18,7 @@ from typing import Any
 from ulid import ULID
 
 from center.config import CenterConfig
-from center.inbound import Intake
+from center.event_check import Intake
 from center.ingest import CenterIngest, light_check
 from center.service import CenterService
 from center.settings import CenterSections

@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 
 from center.alerts import Alert, AlertKind, AlertThrottle, alert_from_json, scan_alerts
-from center.monitor import Monitor
+from center.device_states import Monitor
 from tests.center.test_asyncapi import validator
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)

@@ -17,7 +17,7 @@ from ulid import ULID
 
 from center.alerts import AlertKind
 from center.config import CenterConfig
-from center.inbound import Accepted, Intake, Quarantined, check_event
+from center.event_check import Accepted, Intake, Quarantined, check_event
 from center.ingest import CenterIngest, _Event
 from center.registry import Registry
 from center.roster import KioskRoster

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from center.alerts import Alert, AlertKind
-from center.decode import Unreadable, loads
 from center.roster import KioskRoster
+from center.storable_json import Unreadable, loads
 from infra.event_contract import schema_problem
 
 ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from center.alerts import AlertKind
-from center.inbound import Accepted, FloodGuard, Intake, Quarantined, check_event
+from center.event_check import Accepted, FloodGuard, Intake, Quarantined, check_event
 
 RECEIVED = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
 

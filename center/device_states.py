@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from center.alerts import Alert, AlertKind, link_alert
-from center.decode import Unreadable, loads
+from center.storable_json import Unreadable, loads
 from infra.topics import parse_gateway_state_topic, parse_kiosk_topic
 
 # What one state may make the center keep: the first alarms and their codes' first characters.
