@@ -78,13 +78,13 @@ class QrReaderDevice:
         self.close()
 
     def _send(self, data: bytes) -> None:
-        # Pace in chunks of ~5 ms of line time: a 600-character code at 9600 baud takes 0.6 s.
-        chunk = max(1, self.baud // BITS_PER_BYTE // 200)
+        # The bytes take their line time (a 600-character code at 9600 baud: 0.6 s) and then
+        # arrive together. Written piece by piece with sleeps between, a busy machine stalled
+        # this thread past the host's 0.3 s half-line limit in mid-code, which a module's UART
+        # never does: the host dropped the head and read the tail as an unsupported code.
         with self._write_lock:
-            for start in range(0, len(data), chunk):
-                piece = data[start:start + chunk]
-                self._pty.write(piece)
-                time.sleep(len(piece) * BITS_PER_BYTE / self.baud)
+            time.sleep(len(data) * BITS_PER_BYTE / self.baud)
+            self._pty.write(data)
 
     def _serve_commands(self) -> None:
         buffer = bytearray()

@@ -110,7 +110,12 @@ async def test_a_scan_during_the_history_waits_and_is_shown_after(kiosk: Kiosk) 
         during = screen_text(kiosk.app)
         await pilot.press("escape")
         await settle(kiosk, pilot)
-        after = screen_text(kiosk.app)
+        # The waiting scans are drawn one after the other once the history closes.
+        for _ in range(100):
+            after = screen_text(kiosk.app)
+            if "KIỂM TRA Y TẾ" in after and "đang chờ" not in after:
+                break
+            await pilot.pause(0.05)
     assert "2 lượt quét đang chờ" in during
     assert "KIỂM TRA Y TẾ" in after and "đang chờ" not in after
     assert "2 lượt quét chờ đã vào lịch sử (F5)" in kiosk.app.notices
