@@ -15,6 +15,7 @@ from screening.certificates import (
     TrustImportError,
     export_trust,
 )
+from screening.certificates.framework import framework_times
 from screening.certificates.revocation import NO_REVOCATIONS, Revocations
 from screening.certificates.revocation_lists import (
     RevocationImportError,
@@ -68,17 +69,7 @@ def with_certificates(body: dict[str, Any], entries: list[TrustEntry],
 
 def certificate_listed_at(body: dict[str, Any]) -> dict[Framework, datetime]:
     """When each foreign list in a trust-list body was published; raises ValueError."""
-    stamps = body.get("listed_at", {})
-    if not isinstance(stamps, dict):
-        raise ValueError("'listed_at' must be an object")
-    out = {}
-    for name, text in stamps.items():
-        try:
-            moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-            out[Framework(name)] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        except ValueError:
-            raise ValueError(f"listed_at[{name!r}]: not a framework and ISO time") from None
-    return out
+    return framework_times(body.get("listed_at", {}), "listed_at")
 
 
 def certificate_trust(body: dict[str, Any],

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from screening.certificates.framework import Framework
+from screening.certificates.framework import Framework, framework_times
 from screening.certificates.revocation import (
     HASH_BYTES,
     HashType,
@@ -367,17 +367,10 @@ def _iso(stamp: float | None) -> str | None:
 
 
 def _stamps(value: Any) -> dict[Framework, datetime]:
-    if not isinstance(value, dict):
-        raise RevocationImportError("'revocation.fetched_at' must be an object")
-    out = {}
-    for name, text in value.items():
-        try:
-            moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-            out[Framework(name)] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        except ValueError:
-            raise RevocationImportError(f"fetched_at[{str(name)[:20]!r}]: not a framework "
-                                        "and ISO time") from None
-    return out
+    try:
+        return framework_times(value, "revocation.fetched_at")
+    except ValueError as exc:
+        raise RevocationImportError(str(exc)) from None
 
 
 def _list(value: Any, name: str) -> list[Any]:
